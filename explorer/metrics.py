@@ -1,0 +1,69 @@
+"""Measures shared by training (progress) and evaluation (the quality bars): numpy in, numbers out."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+from scipy.stats import spearmanr
+
+
+def confusion(pred: np.ndarray, labels: np.ndarray, n: int = 10) -> np.ndarray:
+    """counts[category, label]."""
+    counts = np.zeros((n, n), dtype=np.int64)
+    np.add.at(counts, (np.asarray(pred), np.asarray(labels)), 1)
+    return counts
+
+
+def match_categories(pred: np.ndarray, labels: np.ndarray, n: int = 10) -> tuple[np.ndarray, float]:
+    """Best one-to-one category -> label mapping (Hungarian) and the accuracy it gives."""
+    counts = confusion(pred, labels, n)
+    rows, cols = linear_sum_assignment(-counts)
+    mapping = np.empty(n, dtype=np.int64)
+    mapping[rows] = cols
+    return mapping, float(counts[rows, cols].sum() / max(len(labels), 1))
+
+
+def image_moments(images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Slant (mu11 / mu02, the shear used to deskew MNIST) and width (sqrt(mu20)) of each image's ink.
+
+    ``images``: [N, 28, 28] (or [N, 1, 28, 28]) intensities in [0, 1]. x runs along columns, y along rows."""
+    img = np.asarray(images, dtype=np.float64).reshape(len(images), 28, 28)
+    ys, xs = np.mgrid[0:28, 0:28].astype(np.float64)
+    mass = img.sum((1, 2)) + 1e-9
+    cx = (img * xs).sum((1, 2)) / mass
+    cy = (img * ys).sum((1, 2)) / mass
+    dx = xs[None] - cx[:, None, None]
+    dy = ys[None] - cy[:, None, None]
+    mu20 = (img * dx * dx).sum((1, 2)) / mass
+    mu02 = (img * dy * dy).sum((1, 2)) / mass
+    mu11 = (img * dx * dy).sum((1, 2)) / mass
+    return mu11 / (mu02 + 1e-9), np.sqrt(mu20)
+
+
+def sweep_correlation(values: np.ndarray, measure: np.ndarray) -> float:
+    """Spearman rho between a code's swept values and a measure, each [n_noise, n_values]: the mean over noise
+    vectors of the per-vector rank correlation."""
+    rhos = []
+    for row in measure:
+        if np.ptp(row) == 0:
+            rhos.append(0.0)
+            continue
+        rhos.append(spearmanr(values, row).statistic)
+    return float(np.mean(rhos))
+
+
+def nearest_distances(queries: np.ndarray, reference: np.ndarray, exclude_self: bool = False,
+                      chunk: int = 512) -> np.ndarray:
+    """Euclidean pixel distance of each query image to its nearest reference image (flattened, in [0, 1])."""
+    q = np.asarray(queries, dtype=np.float32).reshape(len(queries), -1)
+    r = np.asarray(reference, dtype=np.float32).reshape(len(reference), -1)
+    r_sq = (r * r).sum(1)
+    out = np.empty(len(q), dtype=np.float32)
+    for start in range(0, len(q), chunk):
+        block = q[start:start + chunk]
+        d2 = (block * block).sum(1)[:, None] + r_sq[None] - 2 * block @ r.T
+        if exclude_self:
+            idx = np.arange(start, start + len(block))
+            d2[np.arange(len(block)), idx] = np.inf
+        out[start:start + chunk] = np.sqrt(np.maximum(d2.min(1), 0))
+    return out

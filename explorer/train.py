@@ -1,0 +1,306 @@
+"""Train the shipped models: ``python -m explorer.train mnist-vae-2d [...]`` or ``python -m explorer.train all``.
+
+Seeded, resumable (state saved atomically after every epoch in ``runs/<name>/``; rerun the same command to resume),
+per-epoch metrics and curves, and the test encodings at several epochs (``snapshots.npz``) for the training replay.
+The finished model is exported to ``checkpoints/<name>/``. ``--max-steps`` runs a few real steps for smoke tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn import functional as F
+from tqdm import tqdm
+
+from . import checkpoints, data
+from .metrics import match_categories
+from .models import REGISTRY
+from .recipes import RECIPES, Recipe, get_recipe
+from .resume import load_state, save_state
+
+SNAPSHOT_FILE = "snapshots.npz"
+CURVES_FILE = "curves.json"
+
+
+def training_device() -> torch.device:
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def batches(n: int, batch_size: int, seed: int, epoch: int):
+    """Shuffled index batches; the order depends on (seed, epoch) only, so a resumed run sees the same order."""
+    perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed * 100_003 + epoch))
+    return [perm[i:i + batch_size] for i in range(0, n, batch_size)]
+
+
+def random_shift(x: torch.Tensor, pixels: int) -> torch.Tensor:
+    """Translate each image by up to ``pixels`` in x and y (zero fill): augmentation for the classifier."""
+    if pixels <= 0:
+        return x
+    padded = F.pad(x, (pixels,) * 4)
+    offsets = torch.randint(0, 2 * pixels + 1, (len(x), 2))
+    return torch.stack([padded[i, :, dy:dy + 28, dx:dx + 28] for i, (dy, dx) in enumerate(offsets.tolist())])
+
+
+class Task:
+    """What differs between model families: optimisers, one training step, and the per-epoch test measures."""
+
+    def __init__(self, recipe: Recipe, model, device: torch.device):
+        self.recipe, self.model, self.device = recipe, model, device
+        self.modules = {"model": model}
+        self.optimizers = {"model": torch.optim.Adam(model.parameters(), lr=recipe.lr)}
+
+    def step(self, x: torch.Tensor, y: torch.Tensor) -> dict[str, float]:
+        opt = self.optimizers["model"]
+        terms = self.model.loss(x)
+        opt.zero_grad(set_to_none=True)
+        terms["loss"].backward()
+        opt.step()
+        return {k: v.item() for k, v in terms.items()}
+
+    @torch.no_grad()
+    def evaluate(self, x: torch.Tensor, y: torch.Tensor) -> dict[str, float]:
+        return {}
+
+    @torch.no_grad()
+    def snapshot(self, x: torch.Tensor) -> np.ndarray | None:
+        return None
+
+
+class AutoencoderTask(Task):
+    @torch.no_grad()
+    def evaluate(self, x, y):
+        self.model.eval()
+        if self.model.kind == "vae":
+            gen = torch.Generator(device=self.device).manual_seed(0)
+            terms = self.model.negative_elbo(x, generator=gen)
+            out = {"test_" + k: float(v.mean()) for k, v in terms.items()}
+        else:
+            out = {"test_recon": float(self.model.loss(x)["recon"])}
+        self.model.train()
+        return out
+
+    @torch.no_grad()
+    def snapshot(self, x):
+        self.model.eval()
+        encoder = self.model.encoder(x.flatten(1))
+        self.model.train()
+        return encoder[:, :self.model.latent_dim].cpu().numpy().astype(np.float16)
+
+
+class ClassifierTask(Task):
+    def step(self, x, y):
+        x = random_shift(x, self.recipe.extra.get("shift_pixels", 0))
+        opt = self.optimizers["model"]
+        terms = self.model.loss(x, y)
+        opt.zero_grad(set_to_none=True)
+        terms["loss"].backward()
+        opt.step()
+        return {k: v.item() for k, v in terms.items()}
+
+    @torch.no_grad()
+    def evaluate(self, x, y):
+        self.model.eval()
+        terms = {"test_" + k: float(v) for k, v in self.model.loss(x, y).items()}
+        self.model.train()
+        return terms
+
+
+class InfoGANTask(Task):
+    """Alternating D and G+Q updates; the information loss trains Q and the shared trunk on both steps."""
+
+    def __init__(self, recipe, model, device):
+        self.recipe, self.model, self.device = recipe, model, device
+        betas = tuple(recipe.extra.get("betas", (0.5, 0.999)))
+        self.d_head = nn.Linear(model.config.d_hidden, 1).to(device)
+        self.modules = {"model": model, "d_head": self.d_head}
+        self.optimizers = {
+            "d": torch.optim.Adam([*model.trunk.parameters(), *self.d_head.parameters()], lr=recipe.lr, betas=betas),
+            "g": torch.optim.Adam([*model.generator.parameters(), *model.q_head.parameters()],
+                                  lr=recipe.extra.get("g_lr", recipe.lr), betas=betas),
+        }
+
+    def step(self, real, y):
+        model, n = self.model, len(real)
+        c1, cont, z = model.sample_codes(n)
+        fake = model.generator(model.latent(c1, cont, z))
+        ones, zeros = torch.ones(n, 1, device=self.device), torch.zeros(n, 1, device=self.device)
+
+        h_real, h_fake = model.trunk(real), model.trunk(fake.detach())
+        d_loss = (F.binary_cross_entropy_with_logits(self.d_head(h_real), ones)
+                  + F.binary_cross_entropy_with_logits(self.d_head(h_fake), zeros))
+        info_d = model.information_loss(h_fake, c1, cont)["info"]
+        self.optimizers["d"].zero_grad(set_to_none=True)
+        (d_loss + info_d).backward()
+        self.optimizers["d"].step()
+
+        h = model.trunk(fake)
+        g_loss = F.binary_cross_entropy_with_logits(self.d_head(h), ones)
+        info = model.information_loss(h, c1, cont)
+        self.optimizers["g"].zero_grad(set_to_none=True)
+        (g_loss + info["info"]).backward()
+        self.optimizers["g"].step()
+        return {"d_loss": d_loss.item(), "g_loss": g_loss.item(), **{k: v.item() for k, v in info.items()}}
+
+    @torch.no_grad()
+    def evaluate(self, x, y):
+        """Monitoring only (labels never reach training): c1 accuracy of Q on real test images."""
+        self.model.eval()
+        logits, _, _ = self.model.q_head(self.model.trunk(x))
+        self.model.train()
+        _, acc = match_categories(logits.argmax(1).cpu().numpy(), y.cpu().numpy())
+        return {"test_c1_accuracy": acc}
+
+
+TASKS = {"ae": AutoencoderTask, "vae": AutoencoderTask, "classifier": ClassifierTask, "infogan": InfoGANTask}
+
+
+def _tensor(images: np.ndarray, device) -> torch.Tensor:
+    return torch.from_numpy(data.to_float(images)).to(device)
+
+
+def _save_snapshots(path: Path, snapshots: dict[int, np.ndarray], labels: np.ndarray) -> None:
+    epochs = sorted(snapshots)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as f:
+        np.savez_compressed(f, epochs=np.array(epochs, dtype=np.int64),
+                            encodings=np.stack([snapshots[e] for e in epochs]), labels=labels)
+    os.replace(tmp, path)
+
+
+def _load_snapshots(path: Path) -> dict[int, np.ndarray]:
+    if not path.is_file():
+        return {}
+    with np.load(path, allow_pickle=False) as f:
+        return {int(e): enc for e, enc in zip(f["epochs"], f["encodings"])}
+
+
+def train(recipe: Recipe, out_dir: Path, runs_dir: Path, max_steps: int | None = None,
+          fresh: bool = False) -> Path:
+    """Train (or resume) one recipe and export its checkpoint folder; returns that folder."""
+    device = training_device()
+    run_dir = runs_dir / f"{recipe.name}-seed{recipe.seed}"
+    if fresh and run_dir.exists():
+        shutil.rmtree(run_dir)
+    torch.manual_seed(recipe.seed)
+    model_cls = REGISTRY[recipe.kind][0]
+    model = model_cls(recipe.model).to(device).train()
+    task = TASKS[recipe.kind](recipe, model, device)
+
+    train_x, train_y = data.load_dataset(recipe.model.dataset, "train")
+    test_x, test_y = data.load_dataset(recipe.model.dataset, "test")
+    source = data.dataset_source(recipe.model.dataset, "train")
+    x_train, y_train = _tensor(train_x, device), torch.from_numpy(train_y).to(device)
+    x_test, y_test = _tensor(test_x, device), torch.from_numpy(test_y).to(device)
+
+    progress = load_state(run_dir, task.modules, task.optimizers)
+    if progress is None:
+        progress = {"epoch": 0, "step": 0, "wall_time": 0.0, "curves": {}}
+    else:
+        print(f"{recipe.name}: resuming after epoch {progress['epoch']}")
+    snapshots = _load_snapshots(run_dir / SNAPSHOT_FILE)
+    if 0 in recipe.snapshot_epochs and 0 not in snapshots and (snap := task.snapshot(x_test)) is not None:
+        snapshots[0] = snap
+        _save_snapshots(run_dir / SNAPSHOT_FILE, snapshots, test_y)
+
+    for epoch in range(progress["epoch"] + 1, recipe.epochs + 1):
+        if max_steps is not None and progress["step"] >= max_steps:
+            break
+        started = time.perf_counter()
+        sums: dict[str, float] = {}
+        index_batches = batches(len(x_train), recipe.batch_size, recipe.seed, epoch)
+        bar = tqdm(index_batches, desc=f"{recipe.name} {epoch}/{recipe.epochs}", leave=False, mininterval=2)
+        count = 0
+        for idx in bar:
+            if max_steps is not None and progress["step"] >= max_steps:
+                break
+            stats = task.step(x_train[idx], y_train[idx])
+            for k, v in stats.items():
+                sums[k] = sums.get(k, 0.0) + v
+            count += 1
+            progress["step"] += 1
+            if count % 20 == 0:
+                bar.set_postfix({k: f"{v / count:.3g}" for k, v in sums.items() if k in ("loss", "d_loss", "q_acc")})
+        row = {k: v / max(count, 1) for k, v in sums.items()}
+        row.update(task.evaluate(x_test, y_test))
+        row["epoch"] = epoch
+        row["seconds"] = time.perf_counter() - started
+        for k, v in row.items():
+            progress["curves"].setdefault(k, []).append(v)
+        progress["epoch"] = epoch
+        progress["wall_time"] += row["seconds"]
+        if epoch in recipe.snapshot_epochs and (snap := task.snapshot(x_test)) is not None:
+            snapshots[epoch] = snap
+            _save_snapshots(run_dir / SNAPSHOT_FILE, snapshots, test_y)
+        save_state(run_dir, task.modules, task.optimizers, progress)
+        print(f"{recipe.name} epoch {epoch}: " + ", ".join(
+            f"{k} {v:.4g}" for k, v in row.items() if k not in ("epoch",)), flush=True)
+
+    return export(recipe, model, progress, snapshots, test_y, out_dir, source, device)
+
+
+def export(recipe: Recipe, model, progress: dict, snapshots: dict, test_labels: np.ndarray, out_dir: Path,
+           source: str, device) -> Path:
+    folder = out_dir / recipe.name
+    training = {
+        "command": f"python -m explorer.train {recipe.name}",
+        "recipe": {k: v for k, v in dataclasses.asdict(recipe).items() if k != "model"},
+        "seed": recipe.seed,
+        "epochs_done": progress["epoch"],
+        "steps": progress["step"],
+        "wall_time_s": round(progress["wall_time"], 1),
+        "device": str(device),
+        "threads": torch.get_num_threads(),
+        "torch": torch.__version__,
+        "data_source": source,
+    }
+    half = recipe.kind == "infogan"   # float16 storage; evaluation checks the metrics hold as shipped
+    checkpoints.save_model(model.cpu(), folder, training=training, half=half)
+    final = {k: v[-1] for k, v in progress["curves"].items()} if progress["curves"] else {}
+    metrics_path = folder / checkpoints.METRICS_FILE
+    metrics = json.loads(metrics_path.read_text()) if metrics_path.is_file() else {}
+    metrics["training"] = final
+    checkpoints.write_json(metrics_path, metrics)
+    checkpoints.write_json(folder / CURVES_FILE, progress["curves"])
+    if snapshots:
+        _save_snapshots(folder / SNAPSHOT_FILE, snapshots, test_labels)
+    print(f"{recipe.name}: exported to {folder} ({progress['epoch']} epochs, {progress['wall_time']:.0f} s)")
+    return folder
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m explorer.train", description=__doc__.split("\n\n")[0])
+    parser.add_argument("names", nargs="+", help=f"model names or 'all': {', '.join(RECIPES)}")
+    parser.add_argument("--out", type=Path, default=checkpoints.CHECKPOINT_DIR, help="checkpoint folder root")
+    parser.add_argument("--runs", type=Path, default=data.REPO_ROOT / "runs", help="resumable run state root")
+    parser.add_argument("--epochs", type=int, help="override the recipe's epochs")
+    parser.add_argument("--seed", type=int, help="override the recipe's seed")
+    parser.add_argument("--max-steps", type=int, help="stop after this many optimiser steps (smoke tests)")
+    parser.add_argument("--threads", type=int, help="torch CPU threads")
+    parser.add_argument("--fresh", action="store_true", help="discard saved run state and start over")
+    args = parser.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    names = list(RECIPES) if args.names == ["all"] else args.names
+    for name in names:
+        recipe = get_recipe(name)
+        overrides = {k: v for k, v in (("epochs", args.epochs), ("seed", args.seed)) if v is not None}
+        recipe = dataclasses.replace(recipe, **overrides)
+        train(recipe, args.out, args.runs, max_steps=args.max_steps, fresh=args.fresh)
+
+
+if __name__ == "__main__":
+    main()
