@@ -1,0 +1,2 @@
+"""Streamlit glue: cached loaders, shared widgets and Plotly figure builders. The only part of ``explorer`` that
+imports Streamlit; pages call these and hold no torch code."""

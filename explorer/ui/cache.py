@@ -1,0 +1,40 @@
+"""Cached loaders shared by every page (``st.cache_resource`` for models: shared across sessions, never mutated;
+``st.cache_data`` for arrays)."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+import explorer
+from explorer.latent import QualityScorer
+
+
+@st.cache_resource(show_spinner="Loading model…")
+def model(name: str):
+    """A loaded model (raises CheckpointError for a broken checkpoint; pages show it with st.error)."""
+    return explorer.load_model(name)
+
+
+@st.cache_data(show_spinner="Loading dataset…")
+def dataset(name: str, split: str = "test") -> tuple[np.ndarray, np.ndarray]:
+    return explorer.load_dataset(name, split)
+
+
+@st.cache_data
+def metrics(name: str) -> dict:
+    return explorer.read_metrics(name)
+
+
+@st.cache_resource(show_spinner="Preparing the decode-quality scorer…")
+def quality_scorer(dataset_name: str) -> QualityScorer:
+    images, _ = dataset(dataset_name, "test")
+    return QualityScorer(model(f"{dataset_name}-classifier"), images)
+
+
+def models_of(dataset_name: str, kind: str | None = None) -> list[str]:
+    """Shipped model names for a dataset (optionally of one kind, read from the name: <ds>-<kind>[-<dim>])."""
+    names = [n for n in explorer.list_models() if n.startswith(dataset_name + "-")]
+    if kind:
+        names = [n for n in names if n.split("-")[1] == kind]
+    return names
