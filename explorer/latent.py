@@ -81,9 +81,9 @@ class DecodeQuality:
 class QualityScorer:
     """Scores decoded images against a reference set; the reference's own nearest-neighbour distance is the unit."""
 
-    def __init__(self, classifier, reference_images: np.ndarray, reference_size: int = 2000, seed: int = 0):
+    def __init__(self, classifier, reference_images: np.ndarray, reference_size: int | None = 2000, seed: int = 0):
         ref = np.asarray(reference_images)
-        if len(ref) > reference_size:
+        if reference_size is not None and len(ref) > reference_size:
             ref = ref[np.random.default_rng(seed).choice(len(ref), reference_size, replace=False)]
         self.classifier = classifier
         self.reference = (ref.astype(np.float32) / 255.0 if ref.dtype == np.uint8 else ref).reshape(len(ref), -1)

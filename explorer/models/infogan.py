@@ -29,6 +29,7 @@ class InfoGANConfig:
     d_hidden: int = 1024
     q_hidden: int = 128
     cont_weight: float = 1.0   # lambda for the continuous codes' information term
+    learn_sigma: bool = False  # Q's Gaussian over c2, c3: learned variance, or fixed sigma = 1 as in the paper
     cat_weight: float = 1.0    # lambda for the categorical code's information term
 
     @property
@@ -116,6 +117,8 @@ class InfoGAN(Model):
         """-log Q(c | x) for the sampled codes: cross-entropy for c1, Gaussian NLL for the continuous codes."""
         logits, mu, logvar = self.q_head(h)
         cat = F.cross_entropy(logits, c1)
+        if not self.config.learn_sigma:
+            logvar = torch.zeros_like(logvar)
         gauss = (0.5 * (logvar + (cont - mu).pow(2) / logvar.exp())).sum(1).mean()
         total = self.config.cat_weight * cat + self.config.cont_weight * gauss
         return {"info": total, "info_cat": cat, "info_cont": gauss,

@@ -1,0 +1,201 @@
+"""Recompute every quality number of the shipped checkpoints: ``python -m explorer.evaluate [names]``.
+
+Prints a table, writes each model's numbers to ``metrics.json["eval"]`` and the table to ``docs/evaluation.md``.
+All numbers are on the test split (MNIST-10k: 2,000 digits; Fashion-MNIST: 10,000 images), deterministic seeds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import numpy as np
+import torch
+
+from . import checkpoints, data
+from .latent import QualityScorer, decode, encode, gap_summary, grid_axis, grid_points, percentile_box
+from .metrics import image_moments, match_categories, sweep_correlation
+
+NELBO_SAMPLES = 10
+GAP_GRID = 30
+SWEEP_VALUES = np.linspace(-1, 1, 9)
+SWEEP_NOISE = 64
+PER_CATEGORY = 100
+
+
+def _x(images: np.ndarray) -> torch.Tensor:
+    return torch.from_numpy(data.to_float(images))
+
+
+def evaluate_vae(model, images: np.ndarray) -> dict:
+    """Negative ELBO per image (BCE over 784 pixels + KL), averaged over test images and 10 posterior samples."""
+    x = _x(images).to(model.device)
+    gen = torch.Generator(device=model.device).manual_seed(0)
+    totals = {"nelbo": 0.0, "recon": 0.0, "kl": 0.0}
+    with torch.inference_mode():
+        for _ in range(NELBO_SAMPLES):
+            for k, v in model.negative_elbo(x, generator=gen).items():
+                totals[k] += float(v.mean()) / NELBO_SAMPLES
+    return {"test_nelbo": totals["nelbo"], "test_recon": totals["recon"], "test_kl": totals["kl"]}
+
+
+def evaluate_ae(model, images: np.ndarray) -> dict:
+    x = _x(images)
+    recon = torch.from_numpy(decode(model, encode(model, images)))[:, None]
+    bce = torch.nn.functional.binary_cross_entropy(recon.clamp(1e-6, 1 - 1e-6), x, reduction="none")
+    return {"test_recon": float(bce.flatten(1).sum(1).mean()), "test_mse": float((recon - x).pow(2).mean())}
+
+
+def evaluate_classifier(model, images: np.ndarray, labels: np.ndarray) -> dict:
+    pred = model.predict_proba(_x(images)).argmax(1).numpy()
+    return {"test_accuracy": float((pred == labels).mean())}
+
+
+def evaluate_gaps(model, classifier, images: np.ndarray) -> dict:
+    """Decode a 30x30 grid over the 1st-99th percentile box of the test encodings and score it."""
+    lo, hi = percentile_box(encode(model, images))
+    z = grid_points(grid_axis(lo[0], hi[0], GAP_GRID), grid_axis(lo[1], hi[1], GAP_GRID))
+    scorer = QualityScorer(classifier, images, reference_size=None)
+    summary = gap_summary(scorer.score(decode(model, z)))
+    return {**summary, "grid": GAP_GRID, "box": [lo.tolist(), hi.tolist()],
+            "typical_real_distance": scorer.typical_distance}
+
+
+def code_sweeps(model, seed: int = 0) -> dict[str, np.ndarray]:
+    """Slant and width of images generated while sweeping c2 (c3 = 0) and c3 (c2 = 0) over -1..1 for 64 noise
+    vectors with random c1: arrays [64, 9] keyed "c2_slant", "c2_width", "c3_slant", "c3_width"."""
+    gen = torch.Generator().manual_seed(seed)
+    z = torch.randn(SWEEP_NOISE, model.noise_dim, generator=gen)
+    c1 = torch.randint(10, (SWEEP_NOISE,), generator=gen)
+    n_values = len(SWEEP_VALUES)
+    zz = z.repeat_interleave(n_values, 0)
+    cc = c1.repeat_interleave(n_values, 0)
+    swept = torch.tensor(SWEEP_VALUES, dtype=torch.float32).repeat(SWEEP_NOISE)
+    zero = torch.zeros_like(swept)
+    out = {}
+    for code, (c2, c3) in {"c2": (swept, zero), "c3": (zero, swept)}.items():
+        slant, width = image_moments(model.generate(cc, c2, c3, zz).numpy())
+        out[f"{code}_slant"] = slant.reshape(SWEEP_NOISE, n_values)
+        out[f"{code}_width"] = width.reshape(SWEEP_NOISE, n_values)
+    return out
+
+
+def evaluate_infogan(model, classifier, images: np.ndarray, labels: np.ndarray) -> dict:
+    logits, _ = model.infer_codes(_x(images))
+    pred = logits.argmax(1).numpy()
+    mapping, accuracy = match_categories(pred, labels)
+    confusion = np.zeros((10, 10), dtype=np.int64)
+    np.add.at(confusion, (pred, labels), 1)
+
+    sweeps = code_sweeps(model)
+    rho = {k: sweep_correlation(SWEEP_VALUES, v) for k, v in sweeps.items()}
+    # Which code is rotation (slant) and which is width: the assignment with the larger total |rho|.
+    straight = abs(rho["c2_slant"]) + abs(rho["c3_width"])
+    crossed = abs(rho["c3_slant"]) + abs(rho["c2_width"])
+    rotation_code, width_code = ("c2", "c3") if straight >= crossed else ("c3", "c2")
+
+    gen = torch.Generator().manual_seed(1)
+    c1 = torch.arange(10).repeat_interleave(PER_CATEGORY)
+    z = torch.randn(len(c1), model.noise_dim, generator=gen)
+    cont = torch.rand(len(c1), 2, generator=gen) * 2 - 1
+    generated = model.generate(c1, cont[:, 0], cont[:, 1], z)
+    predicted_class = classifier.predict_proba(generated).argmax(1).numpy()
+    generated_accuracy = float((predicted_class == mapping[c1.numpy()]).mean())
+    per_category = [float((predicted_class[c1.numpy() == k] == mapping[k]).mean()) for k in range(10)]
+
+    return {
+        "c1_accuracy": accuracy, "c1_mapping": mapping.tolist(), "c1_confusion": confusion.tolist(),
+        "rotation_code": rotation_code, "width_code": width_code,
+        "rotation_rho": rho[f"{rotation_code}_slant"], "width_rho": rho[f"{width_code}_width"],
+        **{f"rho_{k}": v for k, v in rho.items()},
+        "generated_class_accuracy": generated_accuracy, "generated_class_accuracy_per_category": per_category,
+    }
+
+
+def evaluate_model(name: str, source: str = "auto") -> dict:
+    """Every number for one shipped checkpoint, computed on the test split from ``source``."""
+    model = checkpoints.load_model(name, device="cpu")
+    images, labels = data.load_dataset(model.dataset, "test", source=source)
+    result: dict = {}
+    if model.kind == "vae":
+        result.update(evaluate_vae(model, images))
+    elif model.kind == "ae":
+        result.update(evaluate_ae(model, images))
+    elif model.kind == "classifier":
+        result.update(evaluate_classifier(model, images, labels))
+    if model.kind in ("ae", "vae") and model.latent_dim == 2:
+        result["gaps"] = evaluate_gaps(model, checkpoints.load_model(f"{model.dataset}-classifier", "cpu"), images)
+    if model.kind == "infogan":
+        classifier = checkpoints.load_model(f"{model.dataset}-classifier", device="cpu")
+        result.update(evaluate_infogan(model, classifier, images, labels))
+    result["test_images"] = int(len(images))
+    result["data_source"] = data.dataset_source(model.dataset, "test") if source == "auto" else source
+    return result
+
+
+BARS = {  # the quality bars of the foundation issue: (metric, "<=" or ">=", bound)
+    "mnist-vae-2d": [("test_nelbo", "<=", 155)], "mnist-vae-16d": [("test_nelbo", "<=", 112)],
+    "fashion-vae-2d": [("test_nelbo", "<=", 258)], "fashion-vae-16d": [("test_nelbo", "<=", 238)],
+    "mnist-classifier": [("test_accuracy", ">=", 0.98)], "fashion-classifier": [("test_accuracy", ">=", 0.91)],
+    "mnist-infogan": [("c1_accuracy", ">=", 0.95), ("abs_rotation_rho", ">=", 0.9), ("abs_width_rho", ">=", 0.9),
+                      ("generated_class_accuracy", ">=", 0.95)],
+}
+
+
+def bar_results(name: str, result: dict) -> list[tuple[str, float, str, float, bool]]:
+    rows = []
+    for metric, op, bound in BARS.get(name, []):
+        value = abs(result[metric[4:]]) if metric.startswith("abs_") else result[metric]
+        rows.append((metric, value, op, bound, value <= bound if op == "<=" else value >= bound))
+    return rows
+
+
+def format_table(results: dict[str, dict]) -> str:
+    lines = ["| model | metric | value | bar | holds |", "|---|---|---|---|---|"]
+    for name, result in results.items():
+        shown = set()
+        for metric, value, op, bound, ok in bar_results(name, result):
+            lines.append(f"| {name} | {metric} | {value:.4g} | {op} {bound} | {'yes' if ok else '**no**'} |")
+            shown.add(metric.removeprefix("abs_"))
+        for key, value in result.items():
+            if key in shown or not isinstance(value, float):
+                continue
+            lines.append(f"| {name} | {key} | {value:.4g} | | |")
+        for key, value in result.get("gaps", {}).items():
+            if isinstance(value, float) and key != "typical_real_distance":
+                lines.append(f"| {name} | gaps.{key} | {value:.4g} | | |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m explorer.evaluate", description=__doc__.split("\n\n")[0])
+    parser.add_argument("names", nargs="*", help="checkpoint names (default: all shipped)")
+    parser.add_argument("--source", default="auto", choices=data.SOURCES, help="where the test split comes from")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave metrics.json and docs alone")
+    args = parser.parse_args(argv)
+    names = args.names or checkpoints.list_models()
+    # Classifiers first: the gap and InfoGAN measures use them.
+    names = sorted(names, key=lambda n: (not n.endswith("classifier"), n))
+    results = {}
+    for name in names:
+        started = time.perf_counter()
+        result = evaluate_model(name, args.source)
+        results[name] = result
+        print(f"{name}: evaluated in {time.perf_counter() - started:.1f} s", flush=True)
+        if not args.no_write:
+            path = checkpoints.resolve(name) / checkpoints.METRICS_FILE
+            metrics = json.loads(path.read_text()) if path.is_file() else {}
+            metrics["eval"] = result
+            checkpoints.write_json(path, metrics)
+    table = format_table(results)
+    print(table)
+    if not args.no_write and not args.names:
+        doc = data.REPO_ROOT / "docs" / "evaluation.md"
+        doc.parent.mkdir(exist_ok=True)
+        doc.write_text("# Evaluation of the shipped checkpoints\n\nWritten by `python -m explorer.evaluate` on the "
+                       "test splits (MNIST-10k: 2,000 digits; Fashion-MNIST: 10,000 images).\n\n" + table + "\n")
+
+
+if __name__ == "__main__":
+    main()
