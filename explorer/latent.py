@@ -103,3 +103,59 @@ def gap_summary(quality: DecodeQuality, confident: float = 0.9, close: float = 1
         "median_distance_ratio": float(np.median(quality.distance_ratio)),
         "fraction_data_like": float(np.mean((quality.confidence >= confident) & (quality.distance_ratio <= close))),
     }
+
+
+# --- InfoGAN: codes in, images out; images in, codes out -------------------------------------------------------
+
+def _float_images(images: np.ndarray) -> np.ndarray:
+    x = np.asarray(images)
+    x = x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x.astype(np.float32)
+    return x.reshape(len(x), 1, 28, 28)
+
+
+def infogan_noise(model, seed: int, n: int = 1) -> np.ndarray:
+    """``n`` noise vectors z ~ N(0, I) [n, noise_dim], reproducible from ``seed``."""
+    return np.random.default_rng(seed).standard_normal((n, model.noise_dim)).astype(np.float32)
+
+
+def infogan_generate(model, c1, c2, c3, z: np.ndarray) -> np.ndarray:
+    """Images float32 [N, 28, 28] from categories c1 [N], continuous codes c2, c3 [N] and noise z [N, noise_dim]
+    (arrays of length 1 are repeated to N)."""
+    z = np.asarray(z, np.float32).reshape(-1, model.noise_dim)
+    n = max(len(z), *(np.size(c) for c in (c1, c2, c3)))
+    c1, c2, c3 = (np.broadcast_to(np.asarray(c).reshape(-1), (n,)) for c in (c1, c2, c3))
+    z = np.array(np.broadcast_to(z, (n, model.noise_dim)))
+    out = model.generate(torch.from_numpy(c1.astype(np.int64)), torch.from_numpy(c2.astype(np.float32)),
+                         torch.from_numpy(c3.astype(np.float32)), torch.from_numpy(np.ascontiguousarray(z)))
+    return out.numpy()[:, 0]
+
+
+def infogan_read_codes(model, images: np.ndarray, batch: int = 2048) -> np.ndarray:
+    """What Q reads from images: [N, 12] = 10 c1 logits, then the means of c2 and c3."""
+    x = _float_images(images)
+    parts = []
+    for i in range(0, len(x), batch):
+        logits, cont = model.infer_codes(torch.from_numpy(x[i:i + batch]))
+        parts.append(torch.cat([logits, cont], 1))
+    return torch.cat(parts).numpy() if parts else np.zeros((0, 12), np.float32)
+
+
+def infogan_features(model, images: np.ndarray, batch: int = 2048) -> np.ndarray:
+    """The D/Q trunk's features of images [N, d_hidden] (what the InfoGAN latent map projects)."""
+    x = _float_images(images)
+    parts = [model.features(torch.from_numpy(x[i:i + batch])) for i in range(0, len(x), batch)]
+    return torch.cat(parts).numpy()
+
+
+def infogan_codes_from_features(model, features: np.ndarray) -> np.ndarray:
+    """Q's codes [N, 12] (as :func:`infogan_read_codes`) read from trunk features [N, d_hidden] directly."""
+    with torch.inference_mode():
+        h = torch.as_tensor(np.asarray(features, np.float32)).to(model.device)
+        logits, mu, _ = model.q_head(h)
+        return torch.cat([logits, mu], 1).cpu().numpy()
+
+
+def infogan_decode_codes(model, codes: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Images from Q-style codes [N, 12] (c1 = the argmax of the logits) with noise z [N or 1, noise_dim]."""
+    codes = np.asarray(codes, np.float32).reshape(-1, 12)
+    return infogan_generate(model, codes[:, :10].argmax(1), codes[:, 10], codes[:, 11], z)

@@ -1,10 +1,30 @@
+"""Home: what the app shows, where to start, and which models are shipped."""
+
 import streamlit as st
 
 import explorer
-from explorer.ui import cache, sidebar
+from explorer.ui import cache, home, sidebar
 
 st.title("Latent Space Explorer")
-st.write("Look inside trained autoencoders, VAEs and InfoGANs of MNIST and Fashion-MNIST.")
-dataset = sidebar.current_dataset()
-for name in cache.models_of(dataset):
-    st.write(f"**{name}**", cache.metrics(name).get("eval", {}))
+st.markdown("Look inside neural networks that learned to draw **handwritten digits** (MNIST) and **clothes** "
+            "(Fashion-MNIST): autoencoders, variational autoencoders (VAEs) and an InfoGAN. Each squeezes a "
+            "28×28 image into a few numbers (its *latent code*) or draws an image from a few numbers. These pages "
+            "let you see where images land in that code space, and what the networks draw everywhere in between.")
+
+ds = sidebar.current_dataset()
+images, labels = cache.dataset(ds, "test")
+st.image(home.class_strip(images, labels), caption=" · ".join(explorer.DATASETS[ds].classes), width="stretch")
+
+cols = st.columns(2)
+for i, (page, title, text) in enumerate(home.PAGES):
+    with cols[i % 2].container(border=True):
+        st.page_link(page, label=f"**{title}**")
+        st.caption(text)
+
+st.subheader(f"Shipped {explorer.DATASETS[ds].title} models")
+rows = home.model_rows(ds)
+if rows:
+    st.dataframe(rows, hide_index=True, key="home_models")
+else:
+    st.warning("No checkpoints are shipped for this dataset yet: `python -m explorer.train all`.")
+st.caption("Pick the dataset in the sidebar; every page follows it.")

@@ -38,3 +38,18 @@ def models_of(dataset_name: str, kind: str | None = None) -> list[str]:
     if kind:
         names = [n for n in names if n.split("-")[1] == kind]
     return names
+
+
+@st.cache_data(show_spinner=False)
+def test_vectors(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """(what the latent map projects, what its way back returns) for the test split (see explorer.projection)."""
+    from explorer.projection import map_vectors
+
+    images, _ = dataset(model(name).dataset, "test")
+    return map_vectors(model(name), images)
+
+
+@st.cache_data(show_spinner=False)
+def encodings(name: str) -> np.ndarray:
+    """An AE/VAE's encodings of the test split [N, latent_dim]."""
+    return test_vectors(name)[1]

@@ -7,9 +7,13 @@ import streamlit as st
 import explorer
 
 DATASET_KEY = "dataset"
+PERSISTENT_KEYS = ("map_model", "grid_model")   # sidebar choices kept while other pages are shown
 
 
 def render() -> None:
+    for key in PERSISTENT_KEYS:      # re-assigning turns widget state into session state that outlives the page
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
     names = list(explorer.DATASETS)
     st.sidebar.selectbox("Dataset", names, key=DATASET_KEY,
                          format_func=lambda n: explorer.DATASETS[n].title)
@@ -20,3 +24,24 @@ def render() -> None:
 
 def current_dataset() -> str:
     return st.session_state.get(DATASET_KEY, next(iter(explorer.DATASETS)))
+
+
+MODEL_LABELS = {"vae-2d": "VAE · 2-D latent", "ae-2d": "Autoencoder · 2-D latent",
+                "vae-16d": "VAE · 16-D latent", "ae-16d": "Autoencoder · 16-D latent", "infogan": "InfoGAN"}
+
+
+def pick_model(suffixes: tuple[str, ...], key: str, label: str = "Model") -> str | None:
+    """A sidebar choice among the current dataset's shipped models of these kinds (``suffixes`` such as "vae-2d");
+    returns the model name, or None (with an explanation) when none is shipped. The choice survives page
+    switches and dataset changes because it names the kind, not the dataset's model."""
+    ds = current_dataset()
+    shipped = set(explorer.list_models())
+    available = [s for s in suffixes if f"{ds}-{s}" in shipped]
+    if not available:
+        st.warning(f"No {' / '.join(MODEL_LABELS.get(s, s) for s in suffixes)} checkpoint is shipped for "
+                   f"{explorer.DATASETS[ds].title}. Train one with `python -m explorer.train {ds}-{suffixes[0]}`.")
+        return None
+    if st.session_state.get(key, available[0]) not in available:
+        st.session_state[key] = available[0]
+    choice = st.sidebar.radio(label, available, key=key, format_func=lambda s: MODEL_LABELS.get(s, s))
+    return f"{ds}-{choice}"

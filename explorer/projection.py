@@ -1,0 +1,252 @@
+"""Latent maps: 2-D views of latent vectors (raw, PCA or UMAP) and the way back from a map position to a vector.
+
+* ``raw``: a 2-D latent is its own map; the way back is exact.
+* ``pca``: the two principal axes (numpy SVD); the way back ``mean + x·PC1 + y·PC2`` is exact on that plane.
+* ``umap``: UMAP (McInnes et al. 2018, https://arxiv.org/abs/1802.03426). umap-learn is imported lazily (its
+  numba compilation costs ~30 s) and only for custom parameters: the shipped models' maps are precomputed by
+  ``python -m explorer.projection`` into ``checkpoints/<name>/projection-{pca,umap}.npz``. The way back is
+  approximate: barycentric interpolation over a Delaunay triangulation of the embedded points (k-nearest-neighbour
+  weighting outside their convex hull), about a thousand times faster than ``UMAP.inverse_transform``.
+
+What a map projects and what the way back returns (``map_vectors``):
+AE/VAE: the encodings (VAE: the posterior mean), and the way back gives a latent vector for the decoder.
+InfoGAN: the D/Q trunk features of real images; the way back gives the codes Q reads (10 c1 logits, c2, c3),
+which the generator draws with a chosen noise vector.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+from scipy.spatial import Delaunay, cKDTree
+
+METHODS = ("raw", "pca", "umap")
+UMAP_DEFAULTS = {"n_neighbors": 15, "min_dist": 0.1}
+
+
+@dataclass(frozen=True)
+class Projection:
+    """A 2-D map of N points. ``mean``/``components`` are PCA's (source space); ``params`` UMAP's."""
+
+    method: str
+    coords: np.ndarray                                   # [N, 2] float32
+    mean: np.ndarray | None = None                       # [D]
+    components: np.ndarray | None = None                 # [2, D]
+    params: dict = field(default_factory=dict)
+
+    def pca_inverse(self, points: np.ndarray) -> np.ndarray:
+        """Source-space vectors on the PCA plane at map ``points`` [M, 2] (exact inverse of the projection)."""
+        return (self.mean[None] + np.asarray(points, np.float64) @ self.components).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class Inversion:
+    """A map position taken back to a vector, and how exact that is."""
+
+    vector: np.ndarray          # [D] what the decoder side takes
+    exact: bool
+    how: str                    # "raw", "pca", "delaunay" or "knn"
+    nearest_distance: float     # map distance to the nearest data point
+    typical_spacing: float      # median map distance between neighbouring data points
+    nearest_index: int
+
+
+def pca(vectors: np.ndarray) -> Projection:
+    """The first two principal components of ``vectors`` [N, D] (signs fixed so each axis' largest loading is
+    positive, so a map does not flip between runs)."""
+    x = np.asarray(vectors, np.float64)
+    mean = x.mean(0)
+    _, _, vt = np.linalg.svd(x - mean, full_matrices=False)
+    comps = vt[:2]
+    comps *= np.sign(comps[np.arange(2), np.abs(comps).argmax(1)])[:, None]
+    coords = (x - mean) @ comps.T
+    return Projection("pca", coords.astype(np.float32), mean.astype(np.float32), comps.astype(np.float32))
+
+
+def raw(vectors: np.ndarray) -> Projection:
+    vectors = np.asarray(vectors, np.float32)
+    if vectors.shape[1] != 2:
+        raise ValueError(f"a raw map needs 2-D vectors; got {vectors.shape[1]}-D (use PCA or UMAP)")
+    return Projection("raw", vectors.copy())
+
+
+def umap(vectors: np.ndarray, n_neighbors: int = 15, min_dist: float = 0.1, seed: int = 0,
+         progress: Callable[[str, float], None] | None = None) -> Projection:
+    """A UMAP map of ``vectors``. ``progress(stage, fraction)`` is called as the fit advances (fractions are rough:
+    the neighbour graph takes about the first third of the time, the layout epochs the rest)."""
+    report = progress or (lambda stage, fraction: None)
+    report("Importing UMAP (compiles numba code the first time)", 0.0)
+    import umap as umap_learn  # lazy: ~30 s of numba compilation on a cold cache
+
+    n_epochs = 200
+    epochs_seen = [0]
+
+    class _EpochFile:
+        """tqdm writes its bar here; we count the layout epochs from it."""
+
+        def write(self, text: str) -> None:
+            if "/" in text:
+                try:
+                    done = int(text.rsplit("/", 1)[0].split()[-1].split("|")[-1])
+                except ValueError:
+                    return
+                if done != epochs_seen[0]:
+                    epochs_seen[0] = done
+                    report(f"Laying out the map (epoch {done}/{n_epochs})", 0.35 + 0.65 * done / n_epochs)
+
+        def flush(self) -> None:
+            pass
+
+    report("Finding nearest neighbours", 0.05)
+    reducer = umap_learn.UMAP(n_neighbors=int(n_neighbors), min_dist=float(min_dist), n_epochs=n_epochs,
+                              random_state=seed, n_jobs=1, init="spectral", verbose=True,
+                              tqdm_kwds={"file": _EpochFile(), "mininterval": 0.2, "ncols": 40,
+                                         "bar_format": "{n_fmt}/{total_fmt}"})
+    coords = reducer.fit_transform(np.asarray(vectors, np.float32))
+    report("Done", 1.0)
+    return Projection("umap", np.asarray(coords, np.float32),
+                      params={"n_neighbors": int(n_neighbors), "min_dist": float(min_dist), "seed": seed})
+
+
+class InverseMap:
+    """Map position -> vector, fast: barycentric interpolation inside the Delaunay triangle around the position,
+    inverse-distance weighting of the ``k`` nearest points outside the data's convex hull."""
+
+    def __init__(self, projection: Projection, vectors: np.ndarray, k: int = 8):
+        self.projection = projection
+        self.coords = np.asarray(projection.coords, np.float64)
+        self.vectors = np.asarray(vectors, np.float32)
+        if len(self.coords) != len(self.vectors):
+            raise ValueError(f"{len(self.coords)} map points but {len(self.vectors)} vectors")
+        self.k = k
+        self.tree = cKDTree(self.coords)
+        self.triangulation = Delaunay(self.coords) if projection.method == "umap" else None
+        spacing = self.tree.query(self.coords, k=2)[0][:, 1]
+        self.typical_spacing = float(np.median(spacing))
+
+    def __call__(self, point) -> Inversion:
+        p = np.asarray(point, np.float64).reshape(2)
+        nearest_distance, nearest = self.tree.query(p)
+        method = self.projection.method
+        if method == "raw":
+            return Inversion(p.astype(np.float32), True, "raw", float(nearest_distance), self.typical_spacing,
+                             int(nearest))
+        if method == "pca":
+            return Inversion(self.projection.pca_inverse(p[None])[0], True, "pca", float(nearest_distance),
+                             self.typical_spacing, int(nearest))
+        simplex = int(self.triangulation.find_simplex(p))
+        if simplex >= 0:
+            t = self.triangulation.transform[simplex]
+            b = t[:2] @ (p - t[2])
+            weights = np.append(b, 1 - b.sum())
+            vertices = self.triangulation.simplices[simplex]
+            vector, how = weights @ self.vectors[vertices], "delaunay"
+        else:
+            dist, idx = self.tree.query(p, k=self.k)
+            weights = 1.0 / np.maximum(dist, 1e-9) ** 2
+            vector, how = (weights / weights.sum()) @ self.vectors[idx], "knn"
+        return Inversion(vector.astype(np.float32), False, how, float(nearest_distance), self.typical_spacing,
+                         int(nearest))
+
+
+# --- what a model's map projects ------------------------------------------------------------------------------
+
+def map_vectors(model, images: np.ndarray, batch: int = 2048) -> tuple[np.ndarray, np.ndarray]:
+    """(what the map projects, what the way back returns) for test ``images`` uint8 [N, 28, 28].
+
+    AE/VAE: (encodings, encodings). InfoGAN: (trunk features, Q's codes = [10 c1 logits, c2, c3])."""
+    from .latent import encode, infogan_read_codes, infogan_features
+
+    if model.kind == "infogan":
+        return infogan_features(model, images, batch), infogan_read_codes(model, images, batch)
+    enc = encode(model, images, batch)
+    return enc, enc
+
+
+# --- precomputed maps -------------------------------------------------------------------------------------------
+
+def projection_path(folder: Path, method: str) -> Path:
+    return Path(folder) / f"projection-{method}.npz"
+
+
+def save(projection: Projection, vectors: np.ndarray, path: Path) -> None:
+    """Write a map and the vectors its way back interpolates (npz, no pickle)."""
+    arrays = {"coords": projection.coords, "vectors": np.asarray(vectors, np.float32),
+              "meta": np.array(json.dumps({"method": projection.method, "params": projection.params}))}
+    if projection.mean is not None:
+        arrays.update(mean=projection.mean, components=projection.components)
+    tmp = Path(path).with_name(Path(path).name + ".tmp")
+    with open(tmp, "wb") as f:
+        np.savez_compressed(f, **arrays)
+    tmp.replace(path)
+
+
+def load(path: Path) -> tuple[Projection, np.ndarray]:
+    """(projection, vectors) from a file written by :func:`save`."""
+    with np.load(path, allow_pickle=False) as f:
+        meta = json.loads(str(f["meta"]))
+        proj = Projection(meta["method"], f["coords"], f["mean"] if "mean" in f else None,
+                          f["components"] if "components" in f else None, meta.get("params", {}))
+        return proj, f["vectors"]
+
+
+def is_final(name: str, root: Path | None = None) -> bool:
+    """Whether a checkpoint finished its recipe (only final checkpoints get shipped projection files)."""
+    from .checkpoints import CONFIG_FILE, resolve
+    from .recipes import RECIPES
+
+    doc = json.loads((resolve(name, root) / CONFIG_FILE).read_text())
+    recipe = RECIPES.get(name)
+    return recipe is not None and doc.get("training", {}).get("epochs_done") == recipe.epochs
+
+
+def precompute(name: str, root: Path | None = None, log=print) -> list[Path]:
+    """Write the PCA and default-parameter UMAP maps of a 16-D or InfoGAN model beside its checkpoint."""
+    from .checkpoints import load_model, resolve
+    from .data import load_dataset
+
+    folder = resolve(name, root)
+    model = load_model(folder, device="cpu")
+    images, _ = load_dataset(model.dataset, "test")
+    source, targets = map_vectors(model, images)
+    written = []
+    for method in ("pca", "umap"):
+        proj = pca(source) if method == "pca" else umap(
+            source, **UMAP_DEFAULTS, progress=lambda stage, f: log(f"  {name}: {stage}") if f in (0.0, 1.0) else None)
+        path = projection_path(folder, method)
+        save(proj, targets, path)
+        written.append(path)
+        log(f"{name}: wrote {path}")
+    return written
+
+
+def needs_projection(name: str) -> bool:
+    """Models whose map is not their raw latent: 16-D AE/VAE and InfoGAN."""
+    parts = name.split("-")
+    return parts[1] == "infogan" or (parts[1] in ("ae", "vae") and parts[-1] != "2d")
+
+
+def main(argv: list[str] | None = None) -> None:
+    from .checkpoints import list_models
+
+    parser = argparse.ArgumentParser(prog="python -m explorer.projection",
+                                     description="Precompute the latent maps of the shipped models.")
+    parser.add_argument("names", nargs="*", help="model names (default: every final 16-D or InfoGAN checkpoint)")
+    parser.add_argument("--root", type=Path, help="checkpoint folder root (default: checkpoints/)")
+    parser.add_argument("--force", action="store_true", help="also for checkpoints that have not finished training")
+    args = parser.parse_args(argv)
+    names = args.names or [n for n in list_models(args.root) if needs_projection(n)]
+    for name in names:
+        if not args.force and not is_final(name, args.root):
+            print(f"{name}: skipped (training not finished; --force to map it anyway)")
+            continue
+        precompute(name, args.root)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""InfoGAN page glue: the c1 category -> class matching, generation, traversal strips and read-back.
+
+InfoGAN's categories come out in arbitrary order (the model never sees labels), so the app matches each category to
+the class it draws most (Hungarian matching on Q's reading of the real test images) and labels c1 by that class.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+import explorer
+from explorer.latent import infogan_generate, infogan_noise
+from explorer.metrics import confusion, match_categories
+
+from . import cache
+from .images import mosaic
+
+TRAINED = (-1.0, 1.0)           # the range c2 and c3 were sampled from in training
+SLIDER = (-2.0, 2.0)
+
+
+@st.cache_data(show_spinner=False)
+def c1_matching(name: str) -> dict:
+    """{"mapping": category -> class, "counts": [category][class], "accuracy", "source"} from the shipped
+    evaluation when present, else computed here from Q's argmax over the test split."""
+    ev = cache.metrics(name).get("eval", {})
+    if "c1_mapping" in ev and "c1_confusion" in ev:
+        counts = np.asarray(ev["c1_confusion"], np.int64)
+        accuracy = ev.get("c1_accuracy", float(np.trace(counts[np.argsort(ev["c1_mapping"])]) / counts.sum()))
+        return {"mapping": np.asarray(ev["c1_mapping"], np.int64), "counts": counts,
+                "accuracy": float(accuracy), "source": "the shipped evaluation (metrics.json)"}
+    _, labels = cache.dataset(name.split("-")[0], "test")
+    pred = cache.test_vectors(name)[1][:, :10].argmax(1)
+    mapping, accuracy = match_categories(pred, labels)
+    return {"mapping": mapping, "counts": confusion(pred, labels), "accuracy": accuracy,
+            "source": f"Q's reading of the {len(labels):,} test images (computed here)"}
+
+
+def categories_by_class(name: str) -> list[int]:
+    """The 10 categories ordered by the class each is matched to."""
+    return [int(c) for c in np.argsort(c1_matching(name)["mapping"])]
+
+
+def category_label(name: str, category: int) -> str:
+    classes = explorer.DATASETS[name.split("-")[0]].classes
+    return f"{classes[c1_matching(name)['mapping'][category]]}"
+
+
+def code_names(name: str) -> dict[str, str]:
+    """Slider labels for c2 and c3, naming the factor the evaluation found (rotation / width) when known."""
+    ev = cache.metrics(name).get("eval", {})
+    names = {"c2": "c2", "c3": "c3"}
+    for factor, key in (("rotation", "rotation_code"), ("width", "width_code")):
+        if ev.get(key) in names:
+            names[ev[key]] = f"{ev[key]} ({factor})"
+    return names
+
+
+@st.cache_data(show_spinner=False, max_entries=2048)
+def generate(name: str, c1: int, c2: float, c3: float, seed: int) -> np.ndarray:
+    """One image [28, 28] for codes c1, c2, c3 and the noise of ``seed``."""
+    model = cache.model(name)
+    return infogan_generate(model, [c1], [c2], [c3], infogan_noise(model, seed))[0]
+
+
+def sweep_values(n: int = 9) -> np.ndarray:
+    return np.linspace(*SLIDER, n)
+
+
+@st.cache_data(show_spinner="Drawing traversals…")
+def traversal(name: str, code: str, seed: int, n: int = 9) -> np.ndarray:
+    """A mosaic: rows are the categories in class order, columns sweep ``code`` ("c2" or "c3") over −2…2 with the
+    other continuous code at 0 and one noise vector."""
+    model = cache.model(name)
+    values = sweep_values(n)
+    rows = categories_by_class(name)
+    c1 = np.repeat(rows, n)
+    swept = np.tile(values, len(rows))
+    other = np.zeros_like(swept)
+    c2, c3 = (swept, other) if code == "c2" else (other, swept)
+    return mosaic(infogan_generate(model, c1, c2, c3, infogan_noise(model, seed)), cols=n)
+
+
+def read_back(name: str, index: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(real test image, Q's codes [12]: c1 logits then c2 and c3, the image G draws from those codes)."""
+    images, _ = cache.dataset(name.split("-")[0], "test")
+    codes = cache.test_vectors(name)[1][index]
+    c1 = int(codes[:10].argmax())
+    return images[index], codes, generate(name, c1, float(codes[10]), float(codes[11]), seed)
+
+
+def read_back_caption(name: str, codes: np.ndarray) -> str:
+    logits = np.asarray(codes[:10], np.float64)
+    probs = np.exp(logits - logits.max())
+    probs /= probs.sum()
+    c1 = int(probs.argmax())
+    return (f"Q reads c1 = {c1} (matched class **{category_label(name, c1)}**, p = {probs[c1]:.2f}), "
+            f"c2 = {codes[10]:+.2f}, c3 = {codes[11]:+.2f}")

@@ -1,0 +1,45 @@
+"""The home page's pieces: the guide to the pages, a strip of example images, the list of shipped models."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import explorer
+
+from .images import enlarge, mosaic
+from .sidebar import MODEL_LABELS
+
+PAGES = (
+    ("pages/1_Latent_map.py", "Latent map",
+     "Every test image as a dot. Click one to see its reconstruction, click empty space to decode it, "
+     "lasso a group to see its images. 16-D codes and the InfoGAN through PCA or UMAP."),
+    ("pages/2_Latent_grid.py", "2-D latent grid",
+     "The decoded manifold of the 2-D VAE and AE: what the decoder draws all over the plane, "
+     "and one point decoded large as you move two sliders."),
+    ("pages/3_InfoGAN_codes.py", "InfoGAN codes",
+     "Steer a GAN with a category and two continuous codes, sweep them, and read them back off real images."),
+    ("pages/4_Models.py", "Models",
+     "Every checkpoint's configuration, metrics, training curves and size."),
+)
+
+
+def class_strip(images: np.ndarray, labels: np.ndarray, per_class: int = 2) -> np.ndarray:
+    """A strip of the first ``per_class`` test images of each class, classes left to right."""
+    picks = [i for k in range(10) for i in np.flatnonzero(labels == k)[:per_class]]
+    order = np.array(picks).reshape(10, per_class).T.ravel()
+    strip = mosaic(images[order], cols=10)
+    return enlarge(strip, strip.shape[0] * 3)
+
+
+def model_rows(dataset: str) -> list[dict]:
+    """Shipped models of a dataset with their kind and state, read from their metrics (no model is loaded)."""
+    from .model_card import card
+
+    rows = []
+    for name in explorer.list_models():
+        if not name.startswith(dataset + "-"):
+            continue
+        c = card(name, load=False)
+        rows.append({"model": name, "what": MODEL_LABELS.get(name.split("-", 1)[1], c.kind),
+                     "status": c.status, "headline metric": c.headline})
+    return rows

@@ -1,0 +1,197 @@
+"""The latent map's glue: which maps a model has, the cached maps and figures, and what a click or a box/lasso
+selection on the map means (a test image, a position to decode, or a set of images)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+import explorer
+from explorer import projection as proj
+from explorer.latent import decode, infogan_codes_from_features, infogan_decode_codes, infogan_noise
+
+from . import cache, figures
+
+METHOD_LABELS = {"raw": "raw 2-D latent", "pca": "PCA", "umap": "UMAP"}
+AXIS_TITLES = {"raw": ("z1", "z2"), "pca": ("PC 1", "PC 2"), "umap": ("UMAP 1", "UMAP 2")}
+THUMBNAILS = 300
+
+
+def methods_for(name: str) -> tuple[str, ...]:
+    return ("pca", "umap") if proj.needs_projection(name) else ("raw",)
+
+
+def is_default(n_neighbors: int, min_dist: float) -> bool:
+    return (n_neighbors, min_dist) == tuple(proj.UMAP_DEFAULTS.values())
+
+
+# --- maps ---------------------------------------------------------------------------------------------------------
+
+@st.cache_data(show_spinner="Computing the map…")
+def _precomputed_or_fast(name: str, method: str) -> tuple[proj.Projection, np.ndarray]:
+    """Raw and PCA maps, and the shipped default UMAP map (read from the checkpoint folder when present)."""
+    shipped = proj.projection_path(explorer.checkpoints.resolve(name), method)
+    if method != "raw" and shipped.is_file():
+        return proj.load(shipped)
+    if method == "umap":
+        raise LookupError(f"no precomputed UMAP map for {name}")
+    source, targets = cache.test_vectors(name)
+    return (proj.raw(source) if method == "raw" else proj.pca(source)), targets
+
+
+@st.cache_resource(show_spinner=False)
+def _umap_store() -> tuple[dict, threading.Lock]:
+    """UMAP maps fitted in this server process, shared by all sessions: (name, n_neighbors, min_dist) -> map."""
+    return {}, threading.Lock()
+
+
+def umap_ready(name: str, n_neighbors: int, min_dist: float) -> bool:
+    if is_default(n_neighbors, min_dist):
+        try:
+            _precomputed_or_fast(name, "umap")
+            return True
+        except LookupError:
+            pass
+    return (name, n_neighbors, min_dist) in _umap_store()[0]
+
+
+def projection(name: str, method: str, n_neighbors: int = 15, min_dist: float = 0.1
+               ) -> tuple[proj.Projection, np.ndarray]:
+    """(map, vectors its way back interpolates). A UMAP that is neither shipped nor cached is fitted here, with a
+    progress bar, and kept for every later session."""
+    if method != "umap":
+        return _precomputed_or_fast(name, method)
+    store, lock = _umap_store()
+    key = (name, n_neighbors, min_dist)
+    if key in store:
+        return store[key]
+    if is_default(n_neighbors, min_dist):
+        try:
+            return _precomputed_or_fast(name, "umap")
+        except LookupError:
+            pass
+    with lock:
+        if key not in store:
+            source, targets = cache.test_vectors(name)
+            bar = st.progress(0.0, text="Starting UMAP…")
+            started = time.perf_counter()
+
+            def report(stage: str, fraction: float) -> None:
+                bar.progress(min(max(fraction, 0.0), 1.0),
+                             text=f"UMAP of {len(source):,} points: {stage} · {time.perf_counter() - started:.0f} s")
+
+            store[key] = (proj.umap(source, n_neighbors, min_dist, progress=report), targets)
+            bar.empty()
+    return store[key]
+
+
+@st.cache_resource(show_spinner=False)
+def inverse_map(name: str, method: str, n_neighbors: int = 15, min_dist: float = 0.1) -> proj.InverseMap:
+    projection_, vectors = projection(name, method, n_neighbors, min_dist)
+    return proj.InverseMap(projection_, vectors)
+
+
+@st.cache_resource(show_spinner="Drawing the map…")
+def base_figure(name: str, method: str, n_neighbors: int = 15, min_dist: float = 0.1, thumbnails: bool = False):
+    """The map figure without a marker (shared; never mutate it: :func:`figures.with_marker` copies)."""
+    projection_, _ = projection(name, method, n_neighbors, min_dist)
+    ds = name.split("-")[0]
+    images, labels = cache.dataset(ds, "test")
+    coords = projection_.coords
+    sprites = None
+    if thumbnails:
+        idx = figures.spread_subset(coords, THUMBNAILS)
+        sprites = (idx, images[idx])
+    fig = figures.latent_map(coords, labels, explorer.DATASETS[ds].classes,
+                             AXIS_TITLES[method], grid_nodes=figures.click_grid(coords), thumbnails=sprites,
+                             marker_size=4 if len(coords) > 5000 else 6)
+    return figures.frozen(fig)
+
+
+# --- what an interaction means ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MapPick:
+    """A click on a test image (``index``), a click on empty space (``xy``), or a box/lasso (``indices``)."""
+
+    kind: str                                # "point", "empty" or "selection"
+    xy: tuple[float, float] | None = None
+    index: int | None = None
+    indices: tuple[int, ...] = ()
+
+
+def read_event(event, labels: np.ndarray) -> MapPick | None:
+    """Interpret a ``st.plotly_chart`` selection event (a mapping) on a :func:`figures.latent_map` figure."""
+    if not event:
+        return None
+    selection = event.get("selection", event) if hasattr(event, "get") else None
+    if not selection:
+        return None
+    points = list(selection.get("points") or [])
+    per_class = [np.flatnonzero(labels == k) for k in range(10)]
+
+    def test_index(point) -> int | None:
+        curve = int(point.get("curve_number", -1))
+        if 1 <= curve <= 10:
+            return int(per_class[curve - 1][int(point.get("point_index", point.get("point_number", 0)))])
+        return None
+
+    if selection.get("box") or selection.get("lasso"):
+        indices = sorted({i for p in points if (i := test_index(p)) is not None})
+        return MapPick("selection", indices=tuple(indices)) if indices else None
+    if len(points) != 1:
+        return None
+    point = points[0]
+    xy = (float(point["x"]), float(point["y"]))
+    if int(point.get("curve_number", -1)) == figures.GRID_TRACE:
+        return MapPick("empty", xy=xy)
+    index = test_index(point)
+    return MapPick("point", xy=xy, index=index) if index is not None else None
+
+
+# --- decoding ---------------------------------------------------------------------------------------------------
+
+def decode_vectors(name: str, vectors: np.ndarray, noise_seed: int = 0) -> np.ndarray:
+    """Images [N, 28, 28] from what a map's way back returns (AE/VAE latents; InfoGAN Q codes, drawn with the
+    noise of ``noise_seed``)."""
+    model = cache.model(name)
+    if model.kind == "infogan":
+        return infogan_decode_codes(model, vectors, infogan_noise(model, noise_seed))
+    return decode(model, vectors)
+
+
+def decode_position(name: str, method: str, xy, n_neighbors: int = 15, min_dist: float = 0.1,
+                    noise_seed: int = 0) -> tuple[np.ndarray, proj.Inversion]:
+    """The image decoded at a map position, and how exactly the position was taken back to a vector."""
+    inversion = inverse_map(name, method, n_neighbors, min_dist)(xy)
+    vector = inversion.vector[None]
+    if inversion.how == "pca" and cache.model(name).kind == "infogan":   # PCA of features: Q reads the codes
+        vector = infogan_codes_from_features(cache.model(name), vector)
+    return decode_vectors(name, vector, noise_seed)[0], inversion
+
+
+def reconstruction(name: str, index: int, noise_seed: int = 0) -> np.ndarray:
+    """A test image's reconstruction (InfoGAN: the image G draws from the codes Q reads off it)."""
+    return decode_vectors(name, cache.test_vectors(name)[1][index:index + 1], noise_seed)[0]
+
+
+def exactness_note(inversion: proj.Inversion, kind: str) -> str:
+    """An honest sentence on how the clicked position became the decoded vector."""
+    gap = (f"The nearest test point is {inversion.nearest_distance:.2f} map units away "
+           f"({inversion.nearest_distance / max(inversion.typical_spacing, 1e-12):.1f}× the typical spacing "
+           f"between neighbouring points).")
+    if inversion.how == "raw":
+        return "**Exact:** on a 2-D latent the map *is* the latent space, so the click is the latent vector. " + gap
+    if inversion.how == "pca":
+        what = "trunk features" if kind == "infogan" else "latent vector"
+        tail = " Q then reads the codes off those features and G draws them." if kind == "infogan" else ""
+        return (f"**Exact on the PCA plane:** the {what} is mean + x·PC1 + y·PC2; the directions the map does not "
+                f"show are held at the mean.{tail} " + gap)
+    how = ("barycentric interpolation between the three test points of the Delaunay triangle around the click"
+           if inversion.how == "delaunay" else
+           "inverse-distance weighting of the 8 nearest test points (the click is outside the data's convex hull)")
+    return (f"**Approximate:** UMAP has no exact inverse; this vector is a {how}. " + gap)

@@ -1,0 +1,175 @@
+"""Page pieces shared by several pages: loading a model with a clear error, captions, image panels, galleries,
+and the latent map's click / selection panels."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import streamlit as st
+
+import explorer
+
+from . import cache, gan, maps
+from .images import enlarge
+
+PICK_KEY = "map_pick"
+SEEN_KEY = "map_event_seen"
+
+
+def model_or_stop(name: str | None):
+    """The loaded model, or an ``st.error`` naming the broken checkpoint and a stop of this page only."""
+    if name is None:
+        st.stop()
+    try:
+        return cache.model(name)
+    except explorer.CheckpointError as e:
+        st.error(f"**The `{name}` checkpoint cannot be loaded.** {e.problem}  \n`{e.path}`  \n"
+                 "The other models and pages still work; the Models page lists every checkpoint's state.")
+        st.stop()
+
+
+def map_caption(model, n: int) -> str:
+    ds = explorer.DATASETS[model.dataset].title
+    if model.kind == "infogan":
+        return (f"Each dot is one of the {n:,} {ds} test images, placed by the features the InfoGAN's "
+                "discriminator/Q trunk computes from it (512 numbers), projected to 2-D. InfoGAN has no encoder: "
+                "its *reconstruction* of an image is what G draws from the codes Q reads off it.")
+    kind = "VAE" if model.kind == "vae" else "autoencoder"
+    where = "posterior mean" if model.kind == "vae" else "encoding"
+    if model.latent_dim == 2:
+        return f"Each dot is one of the {n:,} {ds} test images, placed at its 2-D {kind} {where}: no projection."
+    return f"Each dot is one of the {n:,} {ds} test images: its {model.latent_dim}-D {kind} {where}, projected to 2-D."
+
+
+def image_panel(image: np.ndarray, caption: str, size: int = 224) -> None:
+    st.image(enlarge(image, size), caption=caption, width=size)
+
+
+# --- latent map --------------------------------------------------------------------------------------------------
+
+def umap_controls(container) -> tuple[int, float]:
+    """UMAP's two main parameters, applied with a button (a new UMAP of all test points takes a while)."""
+    with container.form("map_umap_form", border=False):
+        a, b = st.columns(2)
+        n_neighbors = a.slider("n_neighbors", 2, 100, 15, key="map_n_neighbors",
+                               help="Local (small) versus global (large) structure.")
+        min_dist = b.slider("min_dist", 0.0, 0.99, 0.1, 0.01, key="map_min_dist",
+                            help="How tightly points may pack together.")
+        st.form_submit_button("Apply UMAP parameters", key="map_umap_apply")
+    return int(n_neighbors), round(float(min_dist), 2)
+
+
+def current_pick(params: tuple, labels: np.ndarray, chart_key: str) -> maps.MapPick | None:
+    """The click or selection to show: a new chart event replaces the stored one; an event already seen (the
+    chart's state survives reruns) does not, and a stored pick belongs to the map it was made on."""
+    event = st.session_state.get(chart_key)
+    signature = json.dumps(event.get("selection") if hasattr(event, "get") else None, sort_keys=True, default=str)
+    if signature != st.session_state.get(SEEN_KEY):
+        st.session_state[SEEN_KEY] = signature
+        new = maps.read_event(event, labels)
+        if new is not None:
+            st.session_state[PICK_KEY] = (params, new)
+    stored = st.session_state.get(PICK_KEY)
+    return stored[1] if stored and stored[0] == params else None
+
+
+def _clear_pick() -> None:
+    st.session_state.pop(PICK_KEY, None)
+
+
+def show_pick(pick: maps.MapPick | None, params: tuple, images: np.ndarray, labels: np.ndarray,
+              noise_seed: int) -> None:
+    """The panel beside the map: what was clicked or selected, decoded."""
+    name, method, n_neighbors, min_dist = params
+    classes = explorer.DATASETS[name.split("-")[0]].classes
+    if pick is None:
+        st.info("**Click a point** to see the image beside its reconstruction.  \n"
+                "**Click empty space** to decode that position.  \n"
+                "**Box or lasso select** (toolbar above the map) for a gallery.  \n"
+                "Hover shows the class; click legend entries to hide classes.")
+        return
+    if pick.kind == "point":
+        st.markdown(f"**Test image #{pick.index}** · class **{classes[labels[pick.index]]}**")
+        a, b = st.columns(2)
+        with a:
+            image_panel(images[pick.index], "original")
+        with b:
+            image_panel(maps.reconstruction(name, pick.index, noise_seed), "reconstruction")
+        if name.endswith("infogan"):
+            st.caption(gan.read_back_caption(name, cache.test_vectors(name)[1][pick.index]))
+    elif pick.kind == "empty":
+        image, inversion = maps.decode_position(name, method, pick.xy, n_neighbors, min_dist, noise_seed)
+        st.markdown(f"**Decoded at ({pick.xy[0]:.2f}, {pick.xy[1]:.2f})**")
+        image_panel(image, "decoded from the clicked position", size=252)
+        st.markdown(maps.exactness_note(inversion, cache.model(name).kind))
+    else:
+        counts = np.bincount(labels[list(pick.indices)], minlength=len(classes))
+        st.markdown(f"**{len(pick.indices)} images selected**  \n" + ", ".join(
+            f"{classes[k]}: {c}" for k, c in enumerate(counts) if c))
+    st.button("Clear", key="map_clear", on_click=_clear_pick)
+
+
+def gallery(images: np.ndarray, labels: np.ndarray, indices, classes, limit: int = 96) -> None:
+    """The selected images with their labels (the first ``limit``)."""
+    total = len(indices)
+    indices = list(indices)[:limit]
+    st.subheader("Selection")
+    if total > limit:
+        st.caption(f"Showing the first {limit} of {total}.")
+    st.image([enlarge(images[i], 56) for i in indices], caption=[f"{classes[labels[i]]} #{i}" for i in indices],
+             width=72)
+
+
+# --- small widgets and callbacks ---------------------------------------------------------------------------------
+
+def bump(key: str) -> None:
+    """Callback: add one to an integer widget (a "new noise" button)."""
+    st.session_state[key] = int(st.session_state.get(key, 0)) + 1
+
+
+def randomise(key: str, n: int) -> None:
+    """Callback: a random integer in [0, n) for an index widget."""
+    st.session_state[key] = int(np.random.default_rng().integers(n))
+
+
+def codes_to_controls(c1: int, c2: float, c3: float) -> None:
+    """Callback: put read-back codes on the InfoGAN controls (clipped to the sliders, on their 0.05 steps)."""
+    st.session_state["gan_c1"] = c1
+    for key, value in (("gan_c2", c2), ("gan_c3", c3)):
+        st.session_state[key] = float(np.clip(round(value * 20) / 20, *gan.SLIDER))
+
+
+def trained_range_bar() -> None:
+    """A thin bar under a −2…2 slider marking the trained range −1…1 (the middle half of the track)."""
+    st.html('<div style="position:relative;height:5px;margin:-14px 8px 6px 8px;background:#eee;border-radius:3px">'
+            '<div style="position:absolute;left:25%;width:50%;height:5px;background:#7fb3e6;border-radius:3px">'
+            '</div></div><div style="font-size:11px;color:#888;text-align:center;margin:-4px 0 4px">'
+            'trained range −1…1</div>')
+
+
+def range_note(*values: float) -> str:
+    if any(abs(v) > gan.TRAINED[1] for v in values):
+        return "⚠️ Outside the trained range −1…1: the generator extrapolates."
+    return "Inside the trained range −1…1."
+
+
+@st.cache_resource(show_spinner=False)
+def traversal_figure(name: str, code: str, seed: int, values: np.ndarray):
+    """A traversal mosaic with rows labelled by matched class, columns by code value, and the columns outside the
+    trained range shaded."""
+    from . import figures
+
+    pixels = gan.traversal(name, code, seed, len(values))
+    rows = gan.categories_by_class(name)
+    step = 29
+    fig = figures.image_figure(pixels, x_ticks=([i * step + 14 for i in range(len(values))],
+                                                [f"{v:+.1f}" for v in values]),
+                               y_ticks=([i * step + 14 for i in range(len(rows))],
+                                        [gan.category_label(name, c) for c in rows]),
+                               height=460, x_title=code)
+    for i, v in enumerate(values):
+        if abs(v) > gan.TRAINED[1] + 1e-9:
+            fig.add_shape(type="rect", x0=i * step - 0.5, x1=i * step + 28.5, y0=0, y1=pixels.shape[0],
+                          fillcolor="rgba(255,255,255,0.28)", line_width=0, layer="above")
+    return figures.frozen(fig)

@@ -1,0 +1,40 @@
+"""Latent map: every test image as a point; click a point, click empty space, or box/lasso a group."""
+
+import streamlit as st
+
+import explorer
+from explorer.ui import cache, maps, sidebar, views
+
+st.title("Latent map")
+name = sidebar.pick_model(("vae-2d", "ae-2d", "vae-16d", "ae-16d", "infogan"), key="map_model")
+model = views.model_or_stop(name)
+ds = model.dataset
+images, labels = cache.dataset(ds, "test")
+st.caption(views.map_caption(model, len(labels)))
+
+methods = maps.methods_for(name)
+controls = st.columns([2, 3, 2])
+method = controls[0].radio("Projection", methods, key="map_method", horizontal=True,
+                           format_func=maps.METHOD_LABELS.get) if len(methods) > 1 else methods[0]
+n_neighbors, min_dist = views.umap_controls(controls[1]) if method == "umap" else (15, 0.1)
+thumbnails = controls[2].toggle("Thumbnails on the map", key="map_thumbnails",
+                                help=f"Draw {maps.THUMBNAILS} images spread over the map, tinted by class.")
+noise_seed = controls[2].number_input("InfoGAN noise seed", 0, 9999, 0, key="map_noise_seed",
+                                      help="Noise vector G draws the read-back codes with.") \
+    if model.kind == "infogan" else 0
+
+params = (name, method, n_neighbors, min_dist)
+maps.projection(*params)                       # fits a custom UMAP here, with a progress bar, once
+pick = views.current_pick(params, labels, chart_key="map_chart")
+figure = maps.base_figure(*params, thumbnails=thumbnails)
+if pick is not None and pick.xy is not None:
+    figure = maps.figures.with_marker(figure, pick.xy)
+
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    st.plotly_chart(figure, key="map_chart", on_select="rerun", selection_mode=("points", "box", "lasso"),
+                    config={"displaylogo": False, "scrollZoom": True})
+with right:
+    views.show_pick(pick, params, images, labels, noise_seed)
+if pick is not None and pick.kind == "selection":
+    views.gallery(images, labels, pick.indices, explorer.DATASETS[ds].classes)

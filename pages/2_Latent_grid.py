@@ -1,0 +1,50 @@
+"""2-D latent grid: the decoded manifold of a 2-D VAE or AE, and one point decoded large."""
+
+import streamlit as st
+
+from explorer.ui import figures, grid, sidebar, views
+
+st.title("2-D latent grid")
+name = sidebar.pick_model(("vae-2d", "ae-2d"), key="grid_model")
+model = views.model_or_stop(name)
+st.caption("Every cell is the decoder's image of one latent point (z1 left → right, z2 bottom → top). "
+           "*Gaussian* spacing puts equal prior probability between neighbouring cells, as in Kingma & Welling "
+           "(2014), Fig. 4; for the VAE that shows the part of the latent space the prior covers.")
+x_default, y_default, bound = grid.default_range(name)
+suffix = name.split("-", 1)[1]                      # ranges differ per model: one set of keys per model
+
+controls = st.columns([1, 1, 2, 2, 1], vertical_alignment="bottom")
+n = controls[0].slider("Grid size", 5, 30, 15, key="grid_size")
+spacing = controls[1].radio("Spacing", ("even", "gaussian"), key="grid_spacing", horizontal=True,
+                            format_func={"even": "even", "gaussian": "inverse Gaussian CDF"}.get)
+x_range = controls[2].slider("z1 range", -bound, bound, x_default, 0.1, key=f"grid_z1_range_{suffix}")
+y_range = controls[3].slider("z2 range", -bound, bound, y_default, 0.1, key=f"grid_z2_range_{suffix}")
+overlay = controls[4].toggle("Overlay test encodings", key="grid_overlay")
+if x_range[0] >= x_range[1] or y_range[0] >= y_range[1]:
+    st.error("Each range needs a lower end below its upper end.")
+    st.stop()
+x_range, y_range = tuple(map(float, x_range)), tuple(map(float, y_range))
+
+
+@st.fragment
+def point() -> None:
+    """z1, z2 -> one image decoded large, with a marker on the grid and on the map; reruns alone."""
+    a, b = st.columns(2)
+    z1 = a.slider("z1", -bound, bound, 0.0, 0.05, key=f"grid_z1_{suffix}", format="%.2f")
+    z2 = b.slider("z2", -bound, bound, 0.0, 0.05, key=f"grid_z2_{suffix}", format="%.2f")
+    left, right = st.columns([3, 2], gap="medium")
+    with right:
+        views.image_panel(grid.decode_one(name, z1, z2), f"decoded at z = ({z1:+.2f}, {z2:+.2f})", 280)
+        st.plotly_chart(figures.with_marker(grid.map_figure(name, x_range, y_range), (z1, z2)), key="grid_map",
+                        config={"displayModeBar": False})
+    with left:
+        figure = grid.grid_figure(name, n, spacing, x_range, y_range, overlay)
+        where = grid.marker_on_grid(z1, z2, n, spacing, x_range, y_range)
+        if where is not None:
+            figure = figures.with_marker(figure, where)
+        st.plotly_chart(figure, key="grid_figure", config={"displayModeBar": False})
+        if where is None:
+            st.caption("The point (z1, z2) lies outside the grid's range: no marker on the grid.")
+
+
+point()

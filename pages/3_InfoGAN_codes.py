@@ -1,0 +1,82 @@
+"""InfoGAN codes: steer the generator with c1, c2, c3; traverse them; read codes back off real images."""
+
+import numpy as np
+import streamlit as st
+
+import explorer
+from explorer.ui import cache, figures, gan, sidebar, views
+
+st.title("InfoGAN codes")
+ds = sidebar.current_dataset()
+name = f"{ds}-infogan"
+if name not in explorer.list_models():
+    st.warning(f"No InfoGAN checkpoint is shipped for {explorer.DATASETS[ds].title} yet "
+               f"(`python -m explorer.train {name}`).")
+    st.stop()
+model = views.model_or_stop(name)
+classes = explorer.DATASETS[ds].classes
+labels_c = gan.code_names(name)
+st.caption("InfoGAN (Chen et al. 2016) feeds G noise z plus codes: c1, one of 10 categories, and c2, c3, trained on "
+           "−1…1. Nothing tells it what the codes mean: it finds factors that Q can read back off the images. "
+           "c1 is labelled by the class its category matches best.")
+
+seed_col, button_col, _ = st.columns([2, 1, 4], vertical_alignment="bottom")
+seed_col.number_input("Noise seed", 0, 99_999, 0, key="gan_seed", help="The noise vector z every image here uses.")
+button_col.button("New noise", icon=":material/casino:", key="gan_new_noise", on_click=views.bump, args=("gan_seed",))
+seed = int(st.session_state["gan_seed"])
+
+
+@st.fragment
+def steer() -> None:
+    """c1, c2, c3 -> one large image; reruns alone when a control moves."""
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        c1 = st.segmented_control("c1 (category, labelled by its matched class)", gan.categories_by_class(name),
+                                  default=gan.categories_by_class(name)[0], key="gan_c1", required=True,
+                                  format_func=lambda c: gan.category_label(name, c))
+        c2 = st.slider(labels_c["c2"], *gan.SLIDER, 0.0, 0.05, key="gan_c2", format="%.2f")
+        views.trained_range_bar()
+        c3 = st.slider(labels_c["c3"], *gan.SLIDER, 0.0, 0.05, key="gan_c3", format="%.2f")
+        views.trained_range_bar()
+        st.caption(views.range_note(c2, c3))
+    with right:
+        views.image_panel(gan.generate(name, int(c1), float(c2), float(c3), seed),
+                          f"c1={c1} ({gan.category_label(name, c1)}), c2={c2:+.2f}, c3={c3:+.2f}, seed {seed}", 280)
+
+
+steer()
+
+st.subheader("Traversals")
+st.caption("Rows: c1 in matched-class order. Columns sweep one code over −2…2 with the other at 0; the shaded "
+           "columns lie outside the trained range −1…1.")
+values = gan.sweep_values()
+for code, column in zip(("c2", "c3"), st.columns(2)):
+    with column:
+        st.markdown(f"**{labels_c[code]}**")
+        st.plotly_chart(views.traversal_figure(name, code, seed, values), key=f"gan_strip_{code}",
+                        config={"displayModeBar": False})
+
+st.subheader("Read-back")
+st.caption("Q reads the codes off a real test image; G draws them again with the noise above.")
+images, labels = cache.dataset(ds, "test")
+pick_col, _ = st.columns([2, 5])
+index = pick_col.number_input("Test image #", 0, len(labels) - 1, 0, key="gan_read_index")
+st.button("Random test image", icon=":material/shuffle:", key="gan_random_image", on_click=views.randomise, args=("gan_read_index", len(labels)))
+real, codes, regenerated = gan.read_back(name, int(index), seed)
+a, b, c = st.columns([1, 1, 2])
+with a:
+    views.image_panel(real, f"real: {classes[labels[index]]}", 168)
+with b:
+    views.image_panel(regenerated, "drawn from Q's codes", 168)
+with c:
+    st.markdown(gan.read_back_caption(name, codes))
+    st.button("Put these codes on the controls above", key="gan_use_codes", on_click=views.codes_to_controls,
+              args=(int(np.argmax(codes[:10])), float(codes[10]), float(codes[11])))
+
+st.subheader("c1 ↔ class")
+matching = gan.c1_matching(name)
+st.caption(f"Counts of Q's category (rows) against the true class (columns) from {matching['source']}. "
+           f"The outlined cells are the one-to-one matching (Hungarian algorithm); with it, c1 names the class "
+           f"of **{matching['accuracy']:.1%}** of the test images.")
+st.plotly_chart(figures.confusion(matching["counts"], matching["mapping"], classes), key="gan_confusion",
+                config={"displayModeBar": False})

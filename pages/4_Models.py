@@ -1,0 +1,50 @@
+"""Models: every shipped checkpoint's config, metrics, training curves and parameter counts."""
+
+import streamlit as st
+
+import explorer
+from explorer.ui import figures, model_card, sidebar
+
+st.title("Models")
+names = explorer.list_models()
+if not names:
+    st.warning("No checkpoints found. Train them with `python -m explorer.train all`.")
+    st.stop()
+ds = sidebar.current_dataset()
+names = sorted(names, key=lambda n: (not n.startswith(ds + "-"), n))      # the chosen dataset's models first
+cards = [model_card.card(n) for n in names]
+st.dataframe([model_card.summary_row(c) for c in cards], hide_index=True, key="models_table", height=36 * (len(cards) + 1) + 3,
+             column_config={"parameters": st.column_config.NumberColumn(format="localized")})
+for c in cards:
+    if c.error:
+        st.error(f"**{c.name}** cannot be loaded: {c.error}")
+
+name = st.selectbox("Details for", names, key="models_pick")
+c = model_card.card(name)
+if c.error:
+    st.error(f"**{name}** cannot be loaded: {c.error}")
+st.markdown(f"**{name}** · {c.kind} · {c.status}")
+left, right = st.columns(2)
+with left:
+    st.markdown("**Config**")
+    st.json(c.config, expanded=True)
+    if c.parameters:
+        st.markdown("**Parameters**")
+        st.dataframe([{"part": k, "parameters": v} for k, v in c.parameters.items()], hide_index=True,
+                     column_config={"parameters": st.column_config.NumberColumn(format="localized")})
+with right:
+    for section in ("eval", "training"):
+        values = {k: v for k, v in c.metrics.get(section, {}).items() if isinstance(v, (int, float, str, bool))}
+        if values:
+            st.markdown(f"**Metrics · {section}**")
+            st.dataframe([{"metric": k, "value": v if isinstance(v, str) else f"{v:.5g}"}
+                          for k, v in values.items()], hide_index=True)
+    with st.expander("Training record"):
+        st.json(c.training, expanded=False)
+if c.curves:
+    st.markdown("**Training curves**")
+    charts = figures.curves(c.curves)
+    columns = st.columns(3)
+    for i, (metric, fig) in enumerate(charts):
+        with columns[i % 3]:
+            st.plotly_chart(fig, key=f"models_curve_{metric}", config={"displayModeBar": False})

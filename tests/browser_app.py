@@ -1,0 +1,191 @@
+"""Drive the app in a real browser: start ``streamlit run`` on a free localhost port, open pages in headless Chromium
+(Debian's, through Playwright), wait for Streamlit to settle, click Plotly charts by data coordinates, move sliders,
+and time input -> new image in the page. Shared by tests/test_browser.py and benchmarks/bench_app.py."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("EXPLORER_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
+PAGES = {"home": "", "map": "Latent_map", "grid": "Latent_grid", "gan": "InfoGAN_codes", "models": "Models"}
+
+APP_READY = "[data-testid=stApp][data-test-connection-state=CONNECTED][data-test-script-state=notRunning]"
+PLOT = "[data-testid=stPlotlyChart] .js-plotly-plot"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def streamlit_server(env: dict | None = None, timeout: float = 60):
+    """A ``streamlit run streamlit_app.py`` on a free port; yields (base URL, seconds until /_stcore/health)."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+    log = open(REPO / "artifacts" / f"streamlit-{port}.log", "w") if (REPO / "artifacts").is_dir() else subprocess.DEVNULL
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=REPO, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {proc.returncode}")
+            try:
+                if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                pass
+            if time.perf_counter() - started > timeout:
+                raise TimeoutError("streamlit did not answer /_stcore/health")
+            time.sleep(0.1)
+        yield url, time.perf_counter() - started
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        if log is not subprocess.DEVNULL:
+            log.close()
+
+
+@contextlib.contextmanager
+def chromium(width: int = 1500, height: int = 1000):
+    """A Playwright page in headless Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.set_default_timeout(60_000)
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
+def open_page(page, url: str, which: str, query: str = "") -> float:
+    """Open one app page and wait until it has run; returns the seconds it took."""
+    started = time.perf_counter()
+    page.goto(f"{url}/{PAGES[which]}{query}")
+    wait_idle(page, 90_000)
+    return time.perf_counter() - started
+
+
+def wait_idle(page, timeout: float = 60_000) -> None:
+    """Wait until the script has finished running (and stays finished for a moment: a rerun is reported late)."""
+    for _ in range(3):
+        page.wait_for_selector(APP_READY, timeout=timeout)
+        page.wait_for_timeout(300)
+    page.wait_for_selector(APP_READY, timeout=timeout)
+
+
+def select_option(page, label: str, option: str) -> None:
+    """Pick ``option`` in the sidebar/main radio group or selectbox labelled ``label``."""
+    group = page.get_by_role("radiogroup", name=label)
+    if group.count():
+        group.get_by_text(option, exact=True).click()
+    else:
+        page.get_by_label(label).click()
+        page.get_by_role("option", name=option).click()
+    wait_idle(page)
+
+
+def set_dataset(page, title: str) -> None:
+    box = page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first
+    box.click()
+    page.get_by_role("option", name=title).click()
+    wait_idle(page)
+
+
+def data_to_pixels(page, x: float, y: float, chart: int = 0) -> tuple[float, float]:
+    """Page pixel position of data coordinates (x, y) on the chart-th Plotly chart."""
+    return page.evaluate("""([x, y, i]) => {
+        const gd = document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot')[i];
+        const fl = gd._fullLayout, xa = fl.xaxis, ya = fl.yaxis;
+        const box = gd.querySelector('.nsewdrag').getBoundingClientRect();
+        const px = box.left + (x - xa.range[0]) / (xa.range[1] - xa.range[0]) * box.width;
+        const py = box.top + (ya.range[1] - y) / (ya.range[1] - ya.range[0]) * box.height;
+        return [Math.round(px), Math.round(py)];
+    }""", [x, y, chart])
+
+
+def trace_points(page, chart: int = 0) -> list[dict]:
+    """Each trace's name and (x, y) arrays of the chart-th Plotly chart (typed arrays decoded by Plotly)."""
+    return page.evaluate("""(i) => {
+        const gd = document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot')[i];
+        return gd._fullData.map(t => ({name: t.name, x: Array.from(t.x || []), y: Array.from(t.y || []),
+                                       index: t.index}));
+    }""", chart)
+
+
+def hover_then_click(page, x: float, y: float, expect_curve: int | None = None, chart: int = 0) -> dict | None:
+    """Move the mouse to data (x, y), wait until Plotly's hover names a point there, then click.
+    Returns the hovered point ({curve, index}) or None when nothing was hovered."""
+    px, py = data_to_pixels(page, x, y, chart)
+    page.mouse.move(px - 3, py - 3)
+    page.mouse.move(px, py)
+    hovered = None
+    for _ in range(20):
+        hovered = page.evaluate("""(i) => {
+            const gd = document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot')[i];
+            const h = gd._hoverdata && gd._hoverdata[0];
+            return h ? {curve: h.curveNumber, index: h.pointIndex} : null;
+        }""", chart)
+        if hovered and (expect_curve is None or hovered["curve"] == expect_curve):
+            break
+        page.wait_for_timeout(50)
+    page.mouse.click(px, py)
+    return hovered
+
+
+def image_sources(page) -> list[str]:
+    return page.eval_on_selector_all("[data-testid=stImage] img, [data-testid=stFullScreenFrame] img",
+                                     "els => els.map(e => e.src)")
+
+
+def install_latency_probe(page) -> None:
+    """Record the time of the last input and of every <img> that finishes loading afterwards."""
+    page.evaluate("""() => {
+        window.__probe = {input: 0, loads: []};
+        const mark = () => { window.__probe.input = performance.now(); window.__probe.loads = []; };
+        document.addEventListener('keydown', mark, true);
+        document.addEventListener('pointerdown', mark, true);
+        const watch = img => img.addEventListener('load', () => window.__probe.loads.push(
+            {t: performance.now(), src: img.src}));
+        document.querySelectorAll('img').forEach(watch);
+        new MutationObserver(ms => ms.forEach(m => {
+            m.addedNodes.forEach(n => { if (n.tagName === 'IMG') watch(n);
+                                        else if (n.querySelectorAll) n.querySelectorAll('img').forEach(watch); });
+            if (m.type === 'attributes' && m.target.tagName === 'IMG') watch(m.target);
+        })).observe(document.body, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
+    }""")
+
+
+def latency_after_key(page, slider, key: str = "ArrowRight", timeout_ms: int = 10_000) -> float:
+    """Press ``key`` on a focused slider; milliseconds until a new image has loaded in the page."""
+    slider.focus()
+    page.keyboard.press(key)
+    page.wait_for_function("() => window.__probe.loads.length > 0", timeout=timeout_ms)
+    return page.evaluate("() => window.__probe.loads[0].t - window.__probe.input")
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
