@@ -1,0 +1,277 @@
+"""The lesson "a plain autoencoder's latent space has gaps; a VAE's is continuous", measured: numpy in, numpy out.
+
+Decode-quality maps over a model's 2-D latent plane (every grid point decoded and scored by the dataset's
+classifier and by pixel distance to the nearest real image, see :class:`explorer.latent.QualityScorer`), the
+density of the test encodings and each grid point's distance to the nearest one, samples from the N(0, I) prior,
+linear and spherical interpolation paths (White 2016, https://arxiv.org/abs/1609.04468), the VAE posterior's
+1- and 2-sigma ellipses, the training replay read from ``snapshots.npz``, and CSV export of the arrays.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.ndimage import gaussian_filter
+from scipy.spatial import cKDTree
+
+from . import checkpoints
+from .latent import DecodeQuality, decode, encode, gap_summary, grid_axis, percentile_box
+
+GRID = 50                  # decode-quality maps are GRID x GRID
+CONFIDENT = 0.9            # "data-like": the classifier is at least this sure ...
+CLOSE = 1.5                # ... and the image is at most this many typical real-to-real distances from a real one
+FAR = 0.04                 # a grid point is "far from any encoding" beyond this fraction of the plane's width
+PLANE_MARGIN = 0.15        # the plane: the 0.5-99.5 percentile box of the test encodings, widened by this per side
+SNAPSHOT_FILE = "snapshots.npz"
+
+
+def data_like(quality: DecodeQuality) -> np.ndarray:
+    """Which decoded images count as data-like (the rule of :func:`explorer.latent.gap_summary`)."""
+    return (quality.confidence >= CONFIDENT) & (quality.distance_ratio <= CLOSE)
+
+
+def plane_axes(encodings: np.ndarray, n: int = GRID, margin: float = PLANE_MARGIN) -> tuple[np.ndarray, np.ndarray]:
+    """The x and y axes (ascending, ``n`` values each) of the plane a map covers: the 0.5-99.5 percentile box of
+    a 2-D model's test encodings, widened by ``margin`` of its size on every side (so gaps at the rim show)."""
+    lo, hi = percentile_box(np.asarray(encodings)[:, :2], 0.5, 99.5)
+    pad = margin * np.maximum(hi - lo, 1e-6)
+    return grid_axis(lo[0] - pad[0], hi[0] + pad[0], n), grid_axis(lo[1] - pad[1], hi[1] + pad[1], n)
+
+
+def plane_points(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Grid points [len(y) * len(x), 2], row-major with y ascending (row r of a map is y[r], as Plotly draws)."""
+    xs, ys = np.meshgrid(x, y)
+    return np.stack([xs.ravel(), ys.ravel()], axis=1).astype(np.float32)
+
+
+def nearest_encoding(points: np.ndarray, encodings: np.ndarray) -> np.ndarray:
+    """Latent distance from each point to the nearest test encoding [N]."""
+    return cKDTree(np.asarray(encodings, np.float64)[:, :2]).query(np.asarray(points, np.float64))[0]
+
+
+def density(encodings: np.ndarray, x: np.ndarray, y: np.ndarray, smooth: float = 1.2) -> np.ndarray:
+    """Fraction of the encodings per grid cell [len(y), len(x)], Gaussian-smoothed by ``smooth`` cells."""
+    def edges(axis):
+        mid = (axis[1:] + axis[:-1]) / 2
+        return np.concatenate([[2 * axis[0] - mid[0]], mid, [2 * axis[-1] - mid[-1]]])
+
+    counts, _, _ = np.histogram2d(encodings[:, 1], encodings[:, 0], bins=[edges(y), edges(x)])
+    return gaussian_filter(counts / max(len(encodings), 1), smooth)
+
+
+@dataclass(frozen=True)
+class QualityMap:
+    """Decode quality over a model's plane; every map is [len(y), len(x)], row r at y[r]."""
+
+    x: np.ndarray
+    y: np.ndarray
+    confidence: np.ndarray
+    predicted: np.ndarray
+    distance_ratio: np.ndarray
+    nearest_encoding: np.ndarray     # latent distance to the nearest test encoding
+    density: np.ndarray
+
+    @property
+    def data_like(self) -> np.ndarray:
+        return (self.confidence >= CONFIDENT) & (self.distance_ratio <= CLOSE)
+
+    @property
+    def far_threshold(self) -> float:
+        return FAR * float(max(np.ptp(self.x), np.ptp(self.y)))
+
+    @property
+    def far(self) -> np.ndarray:
+        return self.nearest_encoding > self.far_threshold
+
+    def headline(self) -> dict[str, float]:
+        """The numbers beside the map: how much of the plane decodes to something data-like, how much is far from
+        every encoding, and how data-like the far part is."""
+        flat = DecodeQuality(self.confidence.ravel(), self.predicted.ravel(), self.distance_ratio.ravel())
+        far = self.far
+        return {**gap_summary(flat, CONFIDENT, CLOSE), "fraction_far": float(far.mean()),
+                "data_like_where_far": float(self.data_like[far].mean()) if far.any() else float("nan")}
+
+
+def decode_and_score(model, scorer, z: np.ndarray) -> tuple[np.ndarray, DecodeQuality]:
+    """Decoded images float32 [N, 28, 28] of latent vectors [N, d] and their scores."""
+    images = decode(model, np.asarray(z, np.float32))
+    return images, scorer.score(images)
+
+
+def quality_map(model, scorer, encodings: np.ndarray, n: int = GRID) -> QualityMap:
+    """Decode and score an n x n grid over a 2-D model's plane (see :func:`plane_axes`)."""
+    x, y = plane_axes(encodings, n)
+    z = plane_points(x, y)
+    _, q = decode_and_score(model, scorer, z)
+    shape = (len(y), len(x))
+    return QualityMap(x=x, y=y, confidence=q.confidence.reshape(shape), predicted=q.predicted.reshape(shape),
+                      distance_ratio=q.distance_ratio.reshape(shape),
+                      nearest_encoding=nearest_encoding(z, encodings).reshape(shape),
+                      density=density(encodings, x, y))
+
+
+def value_at(qmap: QualityMap, field: np.ndarray, z) -> float:
+    """A map's value at the grid point nearest to z (NaN outside the plane)."""
+    if not (qmap.x[0] <= z[0] <= qmap.x[-1] and qmap.y[0] <= z[1] <= qmap.y[-1]):
+        return float("nan")
+    return float(field[np.abs(qmap.y - z[1]).argmin(), np.abs(qmap.x - z[0]).argmin()])
+
+
+def class_centre(encodings: np.ndarray, labels: np.ndarray, cls: int) -> np.ndarray:
+    """The coordinate-wise median encoding of one class."""
+    return np.median(np.asarray(encodings)[np.asarray(labels) == cls, :2], axis=0)
+
+
+def gap_between(qmap: QualityMap, encodings: np.ndarray, labels: np.ndarray, a: int, b: int) -> np.ndarray:
+    """The emptiest grid point between classes a and b: within the middle 80% of the segment joining their
+    centres and at most 40% of its length from it, the one furthest from every encoding."""
+    ca, cb = class_centre(encodings, labels, a), class_centre(encodings, labels, b)
+    points = plane_points(qmap.x, qmap.y).astype(np.float64)
+    seg = cb - ca
+    length = float(np.hypot(*seg)) or 1.0
+    t = (points - ca) @ seg / length ** 2
+    off = np.abs((points - ca) @ np.array([-seg[1], seg[0]]) / length)
+    inside = (t > 0.1) & (t < 0.9) & (off < 0.4 * length)
+    if not inside.any():
+        return ((ca + cb) / 2).astype(np.float32)
+    empty = np.where(inside, qmap.nearest_encoding.ravel(), -np.inf)
+    return points[int(np.argmax(empty))].astype(np.float32)
+
+
+# --- the prior, paths and the posterior -----------------------------------------------------------------------------
+
+def prior_samples(latent_dim: int, n: int, seed: int) -> np.ndarray:
+    """z ~ N(0, I): [n, latent_dim], reproducible from ``seed`` (the same z for every model)."""
+    return np.random.default_rng(seed).standard_normal((n, latent_dim)).astype(np.float32)
+
+
+def lerp(a: np.ndarray, b: np.ndarray, steps: int) -> np.ndarray:
+    """``steps`` points on the straight line from a to b: [steps, d]."""
+    t = np.linspace(0.0, 1.0, steps)[:, None]
+    return ((1 - t) * np.asarray(a, np.float64) + t * np.asarray(b, np.float64)).astype(np.float32)
+
+
+def slerp(a: np.ndarray, b: np.ndarray, steps: int) -> np.ndarray:
+    """``steps`` points on the great-circle arc from a to b about the origin (White 2016): under a N(0, I) prior
+    it stays at typical radii where the straight line cuts through the low-norm centre. Linear when a and b are
+    (anti)parallel."""
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    cos = np.dot(a, b) / max(np.linalg.norm(a) * np.linalg.norm(b), 1e-12)
+    omega = np.arccos(np.clip(cos, -1.0, 1.0))
+    if np.sin(omega) < 1e-6:
+        return lerp(a, b, steps)
+    t = np.linspace(0.0, 1.0, steps)[:, None]
+    return ((np.sin((1 - t) * omega) * a + np.sin(t * omega) * b) / np.sin(omega)).astype(np.float32)
+
+
+def interpolation(model, scorer, image_a: np.ndarray, image_b: np.ndarray, steps: int,
+                  spherical: bool = False) -> tuple[np.ndarray, np.ndarray, DecodeQuality]:
+    """Latent path [steps, d] between the encodings of two images, its decoded images and their scores."""
+    ends = encode(model, np.stack([image_a, image_b]))
+    z = (slerp if spherical else lerp)(ends[0], ends[1], steps)
+    images, quality = decode_and_score(model, scorer, z)
+    return z, images, quality
+
+
+def posterior(model, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A VAE's posterior mean and standard deviation of each image: (mu [N, d], sigma [N, d])."""
+    import torch
+
+    x = np.asarray(images)
+    x = (x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x.astype(np.float32)).reshape(len(x), 1, 28, 28)
+    mu, logvar = model.posterior(torch.from_numpy(x))
+    return mu.numpy(), np.exp(0.5 * logvar.numpy())
+
+
+def ellipses(centres: np.ndarray, radii: np.ndarray, k: float = 1.0, n: int = 64) -> tuple[np.ndarray, np.ndarray]:
+    """Outlines of axis-aligned ellipses (centre, k * radii) as one x and one y array, NaN between ellipses
+    (one Plotly trace draws them all)."""
+    centres, radii = np.atleast_2d(centres)[:, :2], np.atleast_2d(radii)[:, :2]
+    angle = np.linspace(0, 2 * np.pi, n)
+    xs = centres[:, :1] + k * radii[:, :1] * np.cos(angle)[None]
+    ys = centres[:, 1:2] + k * radii[:, 1:2] * np.sin(angle)[None]
+    gap = np.full((len(centres), 1), np.nan)
+    return np.hstack([xs, gap]).ravel(), np.hstack([ys, gap]).ravel()
+
+
+def prior_contours(radii=(1.0, 2.0, 3.0), n: int = 128) -> tuple[np.ndarray, np.ndarray]:
+    """The N(0, I) density's contours in 2-D: circles of the given radii (39%, 86%, 99% of the mass inside)."""
+    return ellipses(np.zeros((len(radii), 2)), np.repeat(np.asarray(radii, float)[:, None], 2, 1), 1.0, n)
+
+
+def prior_mass_inside(radius: float) -> float:
+    """Probability that a 2-D standard normal falls within ``radius`` of the origin."""
+    return float(1 - np.exp(-radius ** 2 / 2))
+
+
+# --- training replay ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Replay:
+    """The test split's encodings at saved training epochs: epochs [S], encodings float32 [S, N, d], labels [N]."""
+
+    epochs: np.ndarray
+    encodings: np.ndarray
+    labels: np.ndarray
+
+    def at(self, epoch: int) -> np.ndarray:
+        matches = np.flatnonzero(self.epochs == epoch)
+        if not len(matches):
+            raise KeyError(f"no snapshot at epoch {epoch}; saved: {self.epochs.tolist()}")
+        return self.encodings[matches[0]]
+
+
+def load_replay(name: str) -> Replay:
+    """Read a checkpoint's ``snapshots.npz`` (raises CheckpointError when it is missing or malformed)."""
+    path = checkpoints.resolve(name) / SNAPSHOT_FILE
+    if not path.is_file():
+        raise checkpoints.CheckpointError(path, "no training snapshots saved with this model")
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            replay = Replay(f["epochs"].astype(np.int64), f["encodings"].astype(np.float32),
+                            f["labels"].astype(np.int64))
+    except (OSError, ValueError, KeyError) as e:
+        raise checkpoints.CheckpointError(path, f"unreadable snapshots ({e})") from None
+    if replay.encodings.ndim != 3 or len(replay.encodings) != len(replay.epochs) \
+            or replay.encodings.shape[1] != len(replay.labels):
+        raise checkpoints.CheckpointError(path, f"inconsistent snapshot shapes {replay.encodings.shape}")
+    return replay
+
+
+def common_epochs(*replays: Replay) -> np.ndarray:
+    """Epochs saved in every replay, ascending."""
+    epochs = replays[0].epochs
+    for r in replays[1:]:
+        epochs = np.intersect1d(epochs, r.epochs)
+    return np.sort(epochs)
+
+
+# --- export ---------------------------------------------------------------------------------------------------------
+
+def to_csv(columns: dict[str, np.ndarray]) -> bytes:
+    """Equal-length columns as CSV bytes (floats with 6 significant digits)."""
+    arrays = {k: np.asarray(v).ravel() for k, v in columns.items()}
+    lengths = {len(v) for v in arrays.values()}
+    if len(lengths) > 1:
+        raise ValueError(f"columns differ in length: { {k: len(v) for k, v in arrays.items()} }")
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(arrays)
+    fmt = [(lambda v: f"{v:.6g}") if np.issubdtype(a.dtype, np.floating) else str for a in arrays.values()]
+    for row in zip(*arrays.values()):
+        writer.writerow([f(v) for f, v in zip(fmt, row)])
+    return buf.getvalue().encode()
+
+
+def quality_map_columns(qmap: QualityMap, model: str) -> dict[str, np.ndarray]:
+    """A quality map in long form, one row per grid point."""
+    z = plane_points(qmap.x, qmap.y)
+    n = len(z)
+    return {"model": np.array([model] * n), "z1": z[:, 0], "z2": z[:, 1],
+            "confidence": qmap.confidence.ravel(), "predicted_class": qmap.predicted.ravel(),
+            "distance_ratio": qmap.distance_ratio.ravel(), "data_like": qmap.data_like.ravel().astype(int),
+            "nearest_encoding": qmap.nearest_encoding.ravel(), "far_from_encodings": qmap.far.ravel().astype(int),
+            "density": qmap.density.ravel()}

@@ -1,0 +1,201 @@
+"""Figures of the AE-versus-VAE lesson: numpy in, Plotly figures or pixel arrays out (no Streamlit here).
+
+Decode-quality maps (heatmap + encodings + density contours + the "far from every encoding" boundary), paths on
+a latent map, scores along a path, posterior ellipses over the prior's contours, and image strips framed green
+(data-like) or red (not).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from explorer import teaching
+
+from .figures import CLASS_COLORS, frozen, latent_map
+from .images import enlarge, hex_to_rgb, to_uint8
+
+METRICS = {
+    "confidence": "Classifier confidence",
+    "distance": "Distance to the nearest real image",
+    "data_like": "Data-like (both tests)",
+}
+GOOD, BAD = "#1a9850", "#d73027"
+PATH_STYLES = {"AE · linear": dict(color="#444", dash="solid"),
+               "VAE · linear": dict(color="#444", dash="solid"),
+               "VAE · spherical": dict(color="#7b3294", dash="dot")}
+# Gaps are the warm colour: white where the decode is data-like, red where it is not.
+_GAP_SCALE = [[0.0, "#b2182b"], [0.5, "#ef8a62"], [0.8, "#fddbc7"], [1.0, "#ffffff"]]
+
+
+def plot_config(filename: str) -> dict:
+    """Plotly's toolbar settings: the camera button saves the figure as a 2x PNG named ``filename``."""
+    return {"displaylogo": False, "scrollZoom": False,
+            "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}
+
+
+def _metric_layer(qmap: teaching.QualityMap, metric: str) -> go.Heatmap:
+    if metric == "distance":
+        # 0 .. 3 typical real-to-real distances, reversed so that far from real data is red
+        z, zmin, zmax, title = 3 - np.clip(qmap.distance_ratio, 0, 3), 0, 3, "distance ratio"
+        ticks = dict(tickvals=[0, 1.5, 3], ticktext=["≥3", f"{teaching.CLOSE}", "0"])
+        hover = qmap.distance_ratio
+    elif metric == "data_like":
+        z, zmin, zmax, title = qmap.data_like.astype(float), 0, 1, "data-like"
+        ticks = dict(tickvals=[0, 1], ticktext=["no", "yes"])
+        hover = qmap.data_like.astype(float)
+    else:
+        z, zmin, zmax, title = qmap.confidence, 0, 1, "confidence"
+        ticks = dict(tickvals=[0, 0.5, teaching.CONFIDENT, 1])
+        hover = qmap.confidence
+    return go.Heatmap(x=qmap.x, y=qmap.y, z=z, zmin=zmin, zmax=zmax, colorscale=_GAP_SCALE, customdata=hover,
+                      colorbar=dict(title=title, thickness=12, len=0.6, **ticks), hoverinfo="skip",
+                      name=METRICS[metric])
+
+
+def quality_figure(qmap: teaching.QualityMap, encodings: np.ndarray, labels: np.ndarray, class_names,
+                   metric: str = "confidence", show_density: bool = True, height: int = 560) -> go.Figure:
+    """The gaps view's map: the decode-quality heatmap, an invisible click grid (empty space is clickable), the
+    test encodings by class, density contours and the dashed boundary beyond which no encoding is near."""
+    fig = go.Figure(_metric_layer(qmap, metric))
+    grid = teaching.plane_points(qmap.x, qmap.y)
+    fig.add_trace(go.Scattergl(x=grid[:, 0], y=grid[:, 1], mode="markers", showlegend=False, name="plane",
+                               marker=dict(size=10, color="rgba(0,0,0,0)"),
+                               hovertemplate="(%{x:.2f}, %{y:.2f})<br>click: decode here<extra></extra>"))
+    for k, name in enumerate(class_names):
+        idx = np.flatnonzero(labels == k)
+        fig.add_trace(go.Scattergl(
+            x=encodings[idx, 0], y=encodings[idx, 1], mode="markers", name=name, customdata=idx,
+            marker=dict(size=4 if len(labels) <= 3000 else 3, color=CLASS_COLORS[k % 10], opacity=0.75),
+            hovertemplate=f"<b>{name}</b> · test image #%{{customdata}}<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>"))
+    if show_density:
+        fig.add_trace(go.Contour(x=qmap.x, y=qmap.y, z=qmap.density, showscale=False, name="density of encodings",
+                                 contours=dict(coloring="lines", start=float(qmap.density.max()) * 0.05,
+                                               end=float(qmap.density.max()), size=float(qmap.density.max()) / 4),
+                                 line=dict(color="rgba(40,40,40,0.55)", width=1), hoverinfo="skip",
+                                 showlegend=True, legendrank=2000))
+    fig.add_trace(go.Contour(x=qmap.x, y=qmap.y, z=qmap.nearest_encoding, showscale=False, hoverinfo="skip",
+                             name="far from every encoding (beyond the dashes)", showlegend=True, legendrank=2001,
+                             contours=dict(coloring="none", start=qmap.far_threshold, end=qmap.far_threshold,
+                                           size=1.0), line=dict(color="#111", width=2, dash="dash")))
+    fig.update_layout(
+        height=height, margin=dict(l=10, r=10, t=10, b=10), plot_bgcolor="white", hovermode="closest",
+        dragmode="zoom", uirevision="gaps",
+        legend=dict(orientation="h", yanchor="top", y=-0.08, x=0, itemsizing="constant", font=dict(size=12)),
+        xaxis=dict(title="z1", range=[qmap.x[0], qmap.x[-1]], zeroline=False, showgrid=False),
+        yaxis=dict(title="z2", range=[qmap.y[0], qmap.y[-1]], zeroline=False, showgrid=False,
+                   scaleanchor="x", scaleratio=1))
+    return frozen(fig)
+
+
+def encodings_map(encodings: np.ndarray, labels: np.ndarray, class_names, height: int = 480,
+                  ranges: tuple | None = None) -> go.Figure:
+    """A plain latent map of the test encodings (the other pages' style), optionally with fixed axis ranges."""
+    fig = latent_map(np.asarray(encodings)[:, :2], labels, class_names, marker_size=4, height=height)
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.1, x=0, title=None), uirevision=None)
+    if ranges is not None:
+        fig.update_xaxes(range=list(ranges[0]), autorange=False)
+        fig.update_yaxes(range=list(ranges[1]), autorange=False)
+    return fig
+
+
+def with_points(fig: go.Figure, z: np.ndarray, ok: np.ndarray, name: str) -> go.Figure:
+    """A copy of ``fig`` with latent points drawn as rings, green where the decode is data-like, red where not."""
+    out = frozen(fig)
+    z = np.asarray(z)
+    out.add_trace(go.Scatter(x=z[:, 0], y=z[:, 1], mode="markers", name=name, hoverinfo="skip",
+                             marker=dict(size=11, color="rgba(0,0,0,0)", symbol="circle-open",
+                                         line=dict(width=2.5, color=[GOOD if o else BAD for o in ok]))))
+    return out
+
+
+def with_paths(fig: go.Figure, paths: dict[str, np.ndarray]) -> go.Figure:
+    """A copy of ``fig`` with latent paths (name -> z [steps, d]) drawn as lines, start and end marked."""
+    out = frozen(fig)
+    for name, z in paths.items():
+        style = PATH_STYLES.get(name, dict(color="#444"))
+        out.add_trace(go.Scatter(x=z[:, 0], y=z[:, 1], mode="lines+markers", name=name, hoverinfo="skip",
+                                 line=dict(width=3, **style), marker=dict(size=6, color=style["color"])))
+        out.add_trace(go.Scatter(x=z[[0, -1], 0], y=z[[0, -1], 1], mode="markers+text", showlegend=False,
+                                 text=["A", "B"], textposition="top center", hoverinfo="skip",
+                                 textfont=dict(size=16, color="#111"),
+                                 marker=dict(size=14, color="white", line=dict(width=3, color="#111"))))
+    return out
+
+
+def path_scores(scores: dict[str, tuple[np.ndarray, np.ndarray]], height: int = 360) -> go.Figure:
+    """Confidence and distance ratio along each path (name -> (confidence, distance_ratio)), thresholds dashed."""
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("Classifier confidence", "Distance to nearest real image"),
+                        horizontal_spacing=0.1)
+    colors = {"AE · linear": "#e66101", "VAE · linear": "#5e3c99", "VAE · spherical": "#b2abd2"}
+    for name, (conf, dist) in scores.items():
+        t = np.linspace(0, 1, len(conf))
+        style = dict(color=colors.get(name, "#444"), width=3, dash="dot" if "spherical" in name else "solid")
+        fig.add_trace(go.Scatter(x=t, y=conf, name=name, mode="lines+markers", line=style, legendgroup=name),
+                      row=1, col=1)
+        fig.add_trace(go.Scatter(x=t, y=dist, name=name, mode="lines+markers", line=style, legendgroup=name,
+                                 showlegend=False), row=1, col=2)
+    fig.add_hline(y=teaching.CONFIDENT, line=dict(color="#888", dash="dash"), row=1, col=1)
+    fig.add_hline(y=teaching.CLOSE, line=dict(color="#888", dash="dash"), row=1, col=2)
+    fig.update_yaxes(range=[0, 1.02], title="confidence", row=1, col=1)
+    fig.update_yaxes(rangemode="tozero", title="× typical real-to-real distance", row=1, col=2)
+    fig.update_xaxes(title="position along the path (A = 0, B = 1)")
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=40, b=10), plot_bgcolor="white",
+                      legend=dict(orientation="h", y=-0.25, x=0), hovermode="x unified")
+    return fig
+
+
+def posterior_figure(encodings: np.ndarray, labels: np.ndarray, class_names, mu: np.ndarray, sigma: np.ndarray,
+                     chosen_labels: np.ndarray, height: int = 620) -> go.Figure:
+    """The VAE's posterior: every test mean faint, the N(0, I) contours (r = 1, 2, 3), and for each chosen image
+    its mean and its 1- and 2-sigma ellipses in its class colour."""
+    fig = go.Figure()
+    fig.add_trace(go.Scattergl(x=encodings[:, 0], y=encodings[:, 1], mode="markers", name="all test images (μ)",
+                               marker=dict(size=3, color="#bbb"), hoverinfo="skip"))
+    cx, cy = teaching.prior_contours()
+    fig.add_trace(go.Scatter(x=cx, y=cy, mode="lines", name="N(0, I): r = 1, 2, 3", hoverinfo="skip",
+                             line=dict(color="#2166ac", width=2, dash="dash")))
+    for r in (1, 2, 3):
+        fig.add_annotation(x=r * 0.7071, y=r * 0.7071, text=f"{teaching.prior_mass_inside(r):.0%}",
+                           showarrow=False, font=dict(color="#2166ac", size=13), bgcolor="rgba(255,255,255,0.7)")
+    for k in np.unique(chosen_labels):
+        sel = chosen_labels == k
+        color = CLASS_COLORS[int(k) % 10]
+        for n_sigma, width, dash in ((1, 2.5, "solid"), (2, 1.2, "dot")):
+            ex, ey = teaching.ellipses(mu[sel], sigma[sel], n_sigma)
+            fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", hoverinfo="skip", legendgroup=str(k),
+                                     name=f"{class_names[k]}: {n_sigma}σ", line=dict(color=color, width=width,
+                                                                                    dash=dash)))
+        fig.add_trace(go.Scatter(
+            x=mu[sel, 0], y=mu[sel, 1], mode="markers", name=f"{class_names[k]}: μ", legendgroup=str(k),
+            marker=dict(size=9, color=color, line=dict(width=1, color="white")),
+            customdata=np.stack([sigma[sel, 0], sigma[sel, 1]], 1),
+            hovertemplate=f"<b>{class_names[k]}</b><br>μ = (%{{x:.2f}}, %{{y:.2f}})<br>"
+                          "σ = (%{customdata[0]:.2f}, %{customdata[1]:.2f})<extra></extra>"))
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), plot_bgcolor="white",
+                      legend=dict(orientation="h", y=-0.08, x=0), hovermode="closest",
+                      xaxis=dict(title="z1", range=[-3.6, 3.6], zeroline=True, zerolinecolor="#ddd", showgrid=False),
+                      yaxis=dict(title="z2", range=[-3.6, 3.6], zeroline=True, zerolinecolor="#ddd", showgrid=False,
+                                 scaleanchor="x", scaleratio=1))
+    return fig
+
+
+def framed_strip(images: np.ndarray, ok: np.ndarray, cols: int | None = None, size: int = 84,
+                 frame: int = 4) -> np.ndarray:
+    """Images as one RGB mosaic [rows * cell, cols * cell, 3], each framed green (data-like) or red (not)."""
+    images = to_uint8(images)
+    n = len(images)
+    cols = cols or n
+    rows = -(-n // cols)
+    cell = size + 2 * frame
+    gap = 6
+    out = np.full((rows * (cell + gap) - gap, cols * (cell + gap) - gap, 3), 255, np.uint8)
+    for i, (img, good) in enumerate(zip(images, ok)):
+        r, c = divmod(i, cols)
+        top, left = r * (cell + gap), c * (cell + gap)
+        out[top:top + cell, left:left + cell] = hex_to_rgb(GOOD if good else BAD)
+        big = enlarge(img, size)[:size, :size]
+        out[top + frame:top + frame + big.shape[0], left + frame:left + frame + big.shape[1]] = big[..., None]
+    return out
+

@@ -1,0 +1,328 @@
+"""The five views of the AE-versus-VAE lesson, shared by their own pages and by the Lesson page: the gaps view,
+sampling from the prior, interpolation, the VAE posterior and the training replay. Widget keys are stable and
+prefixed by view; the Lesson page's buttons set them (see :mod:`explorer.ui.lesson_steps`)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import streamlit as st
+
+import explorer
+from explorer import teaching
+
+from . import cache, lesson_data, lesson_figures, views
+from .figures import with_marker
+from .images import enlarge
+
+GAPS_CHARTS = {"ae": "gaps_map_ae", "vae": "gaps_map_vae"}
+Z_KEYS = ("gaps_z1", "gaps_z2")
+DEFAULTS = {"gaps_metric": "confidence", "gaps_density": True, "gaps_z1": 0.0, "gaps_z2": 0.0,
+            "prior_seed": 0, "prior_count": 24, "interp_class_a": 1, "interp_pick_a": 0, "interp_class_b": 7,
+            "interp_pick_b": 0, "interp_steps": 11, "post_count": 6, "replay_fixed_axes": False}
+PNG_HINT = "📷 The camera button in a chart's toolbar saves that figure as a PNG."
+
+
+def init_state(ds: str) -> None:
+    """Default values of every lesson widget (set once, so that buttons may change them before they render)."""
+    for key, value in DEFAULTS.items():
+        st.session_state.setdefault(key, value)
+    st.session_state.setdefault("post_classes", [1, 7])
+
+
+def require(ds: str, kinds=lesson_data.KINDS, classifier: bool = True) -> None:
+    """Stop this view with a clear ``st.error`` when a model, the classifier or the test split is missing."""
+    for kind in kinds:
+        views.model_or_stop(lesson_data.model_name(ds, kind))
+    if classifier:
+        views.model_or_stop(f"{ds}-classifier")
+    try:
+        cache.dataset(ds, "test")
+    except explorer.DatasetNotFoundError as e:
+        st.error(f"**The {explorer.DATASETS[ds].title} test split is not available.** {e}")
+        st.stop()
+
+
+def _stack(tables: list[dict]) -> dict[str, np.ndarray]:
+    """Tables (dicts of equal-length columns with the same keys) one below the other."""
+    return {k: np.concatenate([np.asarray(t[k]) for t in tables]) for k in tables[0]}
+
+
+def download_csv(label: str, data: bytes, file_name: str, key: str) -> None:
+    st.download_button(label, data, file_name=file_name, mime="text/csv", key=key, on_click="ignore", icon="⬇️")
+
+
+def _percent(x: float) -> str:
+    return "–" if np.isnan(x) else f"{x:.0%}"
+
+
+def _verdict(d: dict, classes) -> str:
+    ok = "✅ **data-like**" if d["data_like"] else "❌ **not data-like**"
+    where = "far from every encoding (a gap)" if d["far"] else "near the encodings"
+    return (f"{ok}: looks like **{classes[d['predicted']]}** with confidence **{d['confidence']:.2f}**; "
+            f"{d['distance_ratio']:.2f}× the typical distance to a real image; {where}.")
+
+
+# --- 1. gaps -------------------------------------------------------------------------------------------------------
+
+def _selection_points(event) -> list:
+    try:
+        return list(event["selection"]["points"])
+    except (KeyError, TypeError):
+        return []
+
+
+def take_map_click() -> None:
+    """Move the decoded position to a new click on either map (a click already seen, which the chart keeps
+    across reruns, does not move it again)."""
+    for chart in GAPS_CHARTS.values():
+        points = _selection_points(st.session_state.get(chart))
+        signature = json.dumps([(p.get("x"), p.get("y")) for p in points], default=str)
+        if signature != st.session_state.get(chart + "_seen"):
+            st.session_state[chart + "_seen"] = signature
+            if points and points[0].get("x") is not None:
+                st.session_state[Z_KEYS[0]] = round(float(points[0]["x"]), 2)
+                st.session_state[Z_KEYS[1]] = round(float(points[0]["y"]), 2)
+
+
+def gaps_view(ds: str) -> None:
+    init_state(ds)
+    require(ds)
+    take_map_click()
+    classes = lesson_data.class_names(ds)
+    c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
+    metric = c1.selectbox("Colour the plane by", list(lesson_figures.METRICS), key="gaps_metric",
+                          format_func=lesson_figures.METRICS.get)
+    show_density = c2.toggle("Density of encodings", key="gaps_density")
+    z1 = c3.number_input("Decode at z1", step=0.1, format="%.2f", key=Z_KEYS[0])
+    z2 = c4.number_input("z2", step=0.1, format="%.2f", key=Z_KEYS[1])
+    st.caption("**Click anywhere on either map** (or type z1, z2) to decode that position with both models. "
+               f"White: the decoded image is data-like (classifier confidence ≥ {teaching.CONFIDENT} and within "
+               f"{teaching.CLOSE}× the typical real-to-real distance of a real image); red: it is not. Beyond the "
+               f"dashed line no test encoding is within {teaching.FAR:.0%} of the plane's width.")
+    columns = st.columns(2, gap="large")
+    rows = {}
+    for kind, col in zip(lesson_data.KINDS, columns):
+        name = lesson_data.model_name(ds, kind)
+        qmap = lesson_data.quality_map(name)
+        head = qmap.headline()
+        with col:
+            st.subheader(lesson_data.TITLES[kind])
+            m1, m2, m3 = st.columns(3)
+            m1.metric("Plane decoding data-like", _percent(head["fraction_data_like"]),
+                      help="Share of the 50 × 50 grid whose decoded image is data-like.")
+            m2.metric("Plane far from encodings", _percent(head["fraction_far"]),
+                      help="Share of the grid beyond the dashed line: no test image is encoded near it.")
+            m3.metric("Data-like where far", _percent(head["data_like_where_far"]),
+                      help="Of the far part, the share that still decodes to something data-like.")
+            fig = with_marker(lesson_data.quality_figure(name, metric, show_density), (z1, z2), "decoded here")
+            st.plotly_chart(fig, key=GAPS_CHARTS[kind], on_select="rerun", selection_mode="points",
+                            config=lesson_figures.plot_config(f"{name}-gaps-{metric}"))
+            decoded = lesson_data.decode_point(name, float(z1), float(z2))
+            left, right = st.columns([1, 2])
+            left.image(enlarge(decoded["image"], 168), width=168, caption=f"{kind.upper()} at ({z1:.2f}, {z2:.2f})")
+            right.markdown(_verdict(decoded, classes))
+            rows[name] = qmap
+    st.caption(PNG_HINT)
+    csv = teaching.to_csv(_stack([teaching.quality_map_columns(q, n) for n, q in rows.items()]))
+    download_csv("Download both maps as CSV", csv, f"{ds}-gaps.csv", "gaps_csv")
+
+
+# --- 2. sampling from the prior ---------------------------------------------------------------------------------
+
+def prior_view(ds: str) -> None:
+    init_state(ds)
+    require(ds)
+    seed = st.number_input("Random seed", min_value=0, max_value=9999, step=1, key="prior_seed",
+                           help="The same seed draws the same z for both models.")
+    st.markdown("Draw **z ~ N(0, I)**, the prior the VAE was trained to match, and decode the same z with both "
+                "models. Green frame: data-like; red: not.")
+    _prior_samples(ds, int(seed))
+
+
+@st.fragment
+def _prior_samples(ds: str, seed: int) -> None:
+    count = st.slider("Samples shown", 8, 64, step=8, key="prior_count")
+    columns = st.columns(2, gap="large")
+    rows = []
+    for kind, col in zip(lesson_data.KINDS, columns):
+        name = lesson_data.model_name(ds, kind)
+        shown = lesson_data.prior_samples(name, count, seed)
+        with col:
+            st.subheader(lesson_data.TITLES[kind])
+            st.metric(f"Data-like among {lesson_data.PRIOR_HEADLINE_SAMPLES:,} prior samples",
+                      _percent(lesson_data.prior_fraction(name, seed)))
+            st.image(lesson_figures.framed_strip(shown["images"], shown["data_like"], cols=8, size=56),
+                     width="stretch")
+            fig = lesson_figures.with_points(lesson_data.encodings_figure(name, 420), shown["z"],
+                                             shown["data_like"], "prior samples")
+            st.plotly_chart(fig, key=f"prior_map_{kind}", config=lesson_figures.plot_config(f"{name}-prior"))
+        rows.append({"model": np.array([name] * count), "z1": shown["z"][:, 0], "z2": shown["z"][:, 1],
+                     "confidence": shown["confidence"], "predicted_class": shown["predicted"],
+                     "distance_ratio": shown["distance_ratio"], "data_like": shown["data_like"].astype(int)})
+    st.info("The VAE's training pulls its encodings onto N(0, I), so wherever the prior puts a sample there is "
+            "something the decoder learned to draw. The autoencoder was never asked to: its encodings sit "
+            "wherever training left them, and prior samples land in places no image was encoded.")
+    st.caption(PNG_HINT)
+    download_csv("Download the samples as CSV", teaching.to_csv(_stack(rows)), f"{ds}-prior-{seed}.csv", "prior_csv")
+
+
+# --- 3. interpolation ----------------------------------------------------------------------------------------------
+
+def _image_picker(ds: str, side: str, col) -> int:
+    classes = lesson_data.class_names(ds)
+    images, _ = cache.dataset(ds, "test")
+    with col:
+        a, b = st.columns([3, 2])
+        cls = a.selectbox(f"Image {side}: class", range(len(classes)), key=f"interp_class_{side.lower()}",
+                          format_func=lambda k: classes[k])
+        pick = b.number_input("example", min_value=0, max_value=999, step=1, key=f"interp_pick_{side.lower()}")
+        index = lesson_data.example_index(ds, int(cls), int(pick))
+        st.image(enlarge(images[index], 84), width=84, caption=f"{side}: test image #{index}")
+    return index
+
+
+def interpolation_view(ds: str) -> None:
+    init_state(ds)
+    require(ds)
+    left, right = st.columns(2)
+    index_a = _image_picker(ds, "A", left)
+    index_b = _image_picker(ds, "B", right)
+    _paths(ds, index_a, index_b)
+
+
+@st.fragment
+def _paths(ds: str, index_a: int, index_b: int) -> None:
+    steps = st.slider("Steps along the path", 5, 15, key="interp_steps")
+    paths = lesson_data.paths(ds, index_a, index_b, steps)
+    st.markdown("Each strip decodes evenly spaced points on a path from A's encoding to B's. **Linear** walks the "
+                "straight line; **spherical** (VAE) follows the arc about the origin, staying at the radii where "
+                "the prior puts its mass.")
+    for label, path in paths.items():
+        st.markdown(f"**{label}** · {path['data_like'].mean():.0%} of the steps data-like")
+        st.image(lesson_figures.framed_strip(path["images"], path["data_like"], size=64))
+    st.plotly_chart(lesson_figures.path_scores({k: (p["confidence"], p["distance_ratio"]) for k, p in paths.items()}),
+                    key="interp_scores", config=lesson_figures.plot_config(f"{ds}-interpolation-scores"))
+    columns = st.columns(2, gap="large")
+    for kind, col in zip(lesson_data.KINDS, columns):
+        name = lesson_data.model_name(ds, kind)
+        mine = {k: p["z"] for k, p in paths.items() if k.startswith(kind.upper() + " ")}
+        with col:
+            st.markdown(f"**{lesson_data.TITLES[kind]}**: the path on its latent map")
+            st.plotly_chart(lesson_figures.with_paths(lesson_data.encodings_figure(name, 460), mine),
+                            key=f"interp_map_{kind}", config=lesson_figures.plot_config(f"{name}-path"))
+    st.caption(PNG_HINT)
+    columns = {"path": [], "step": [], "t": [], "z1": [], "z2": [], "confidence": [], "predicted_class": [],
+               "distance_ratio": [], "data_like": []}
+    for label, p in paths.items():
+        n = len(p["z"])
+        for key, values in (("path", [label] * n), ("step", range(n)), ("t", np.linspace(0, 1, n)),
+                            ("z1", p["z"][:, 0]), ("z2", p["z"][:, 1]), ("confidence", p["confidence"]),
+                            ("predicted_class", p["predicted"]), ("distance_ratio", p["distance_ratio"]),
+                            ("data_like", p["data_like"].astype(int))):
+            columns[key].extend(values)
+    download_csv("Download the paths as CSV", teaching.to_csv({k: np.array(v) for k, v in columns.items()}),
+                 f"{ds}-paths-{index_a}-{index_b}.csv", "interp_csv")
+
+
+# --- 4. the VAE posterior ------------------------------------------------------------------------------------------
+
+def posterior_view(ds: str) -> None:
+    init_state(ds)
+    require(ds, kinds=("vae",), classifier=False)
+    classes = lesson_data.class_names(ds)
+    chosen = st.multiselect("Classes to show", range(len(classes)), key="post_classes",
+                            format_func=lambda k: classes[k])
+    _posterior(ds, tuple(int(c) for c in chosen))
+
+
+@st.fragment
+def _posterior(ds: str, chosen: tuple[int, ...]) -> None:
+    classes = lesson_data.class_names(ds)
+    count = st.slider("Images per class", 1, 20, key="post_count")
+    if not chosen:
+        st.info("Choose one or more classes above.")
+        return
+    indices = []
+    for cls in chosen:
+        idx = lesson_data.class_indices(ds, cls)
+        indices.extend(idx[np.linspace(0, len(idx) - 1, min(count, len(idx))).astype(int)].tolist())
+    mu, sigma = lesson_data.posterior(ds, tuple(indices))
+    _, labels = cache.dataset(ds, "test")
+    name = lesson_data.model_name(ds, "vae")
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        fig = lesson_figures.posterior_figure(cache.encodings(name), labels, classes, mu, sigma, labels[indices])
+        st.plotly_chart(fig, key="post_map", config=lesson_figures.plot_config(f"{name}-posterior"))
+    with right:
+        st.markdown("The VAE's encoder does not return a point but a **cloud**: a mean μ and a spread σ per "
+                    "latent dimension. Solid ellipses are 1σ, dotted 2σ. Training decodes random points from "
+                    "each cloud and keeps the clouds close to the prior **N(0, I)** (blue circles; the "
+                    "percentages are the prior's mass inside each). Overlapping clouds cover the plane, so "
+                    "there is no gap for nonsense to hide in.")
+        summary = [{"class": classes[c], "images": int((labels[indices] == c).sum()),
+                    "mean σ1": float(sigma[labels[indices] == c, 0].mean()),
+                    "mean σ2": float(sigma[labels[indices] == c, 1].mean())} for c in chosen]
+        st.dataframe(summary, hide_index=True, width="stretch",
+                     column_config={"mean σ1": st.column_config.NumberColumn(format="%.3f"),
+                                    "mean σ2": st.column_config.NumberColumn(format="%.3f")})
+    st.caption(PNG_HINT)
+    download_csv("Download μ and σ as CSV", teaching.to_csv(
+        {"test_index": np.array(indices), "class": labels[indices], "mu1": mu[:, 0], "mu2": mu[:, 1],
+         "sigma1": sigma[:, 0], "sigma2": sigma[:, 1]}), f"{ds}-posterior.csv", "post_csv")
+
+
+# --- 5. training replay --------------------------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _replay_figure(name: str, epoch: int, fixed_axes: bool):
+    replay = lesson_data.replay(name)
+    ds = cache.model(name).dataset
+    ranges = None
+    if fixed_axes:
+        final = replay.encodings[-1]
+        lo, hi = np.percentile(final, 0.5, axis=0), np.percentile(final, 99.5, axis=0)
+        pad = 0.1 * (hi - lo)
+        ranges = ((lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1]))
+    return lesson_figures.encodings_map(replay.at(epoch), replay.labels, lesson_data.class_names(ds), height=500,
+                                        ranges=ranges)
+
+
+def replay_view(ds: str) -> None:
+    init_state(ds)
+    require(ds, classifier=False)
+    try:
+        replays = {kind: lesson_data.replay(lesson_data.model_name(ds, kind)) for kind in lesson_data.KINDS}
+    except explorer.CheckpointError as e:
+        st.error(f"**No training replay for {explorer.DATASETS[ds].title}.** {e.problem}  \n`{e.path}`")
+        st.stop()
+    epochs = [int(e) for e in teaching.common_epochs(*replays.values())]
+    if st.session_state.get("replay_epoch") not in epochs:
+        st.session_state["replay_epoch"] = epochs[-1]
+    st.toggle("Same axes for every epoch (the final map's range)", key="replay_fixed_axes")
+    _replay(ds, tuple(epochs))
+
+
+@st.fragment
+def _replay(ds: str, epochs: tuple[int, ...]) -> None:
+    epoch = st.select_slider("Training epoch", options=list(epochs), key="replay_epoch",
+                             format_func=lambda e: "before training" if e == 0 else f"epoch {e}")
+    fixed = bool(st.session_state.get("replay_fixed_axes"))
+    columns = st.columns(2, gap="large")
+    rows = {}
+    for kind, col in zip(lesson_data.KINDS, columns):
+        name = lesson_data.model_name(ds, kind)
+        enc = lesson_data.replay(name).at(epoch)
+        with col:
+            st.subheader(lesson_data.TITLES[kind])
+            spread = np.percentile(enc, 99, axis=0) - np.percentile(enc, 1, axis=0)
+            st.caption(f"Epoch {epoch}: the test encodings span {spread[0]:.2f} × {spread[1]:.2f} (1–99 %).")
+            st.plotly_chart(_replay_figure(name, epoch, fixed), key=f"replay_map_{kind}",
+                            config=lesson_figures.plot_config(f"{name}-epoch-{epoch}"))
+        rows[kind] = enc
+    st.caption(PNG_HINT)
+    labels = lesson_data.replay(lesson_data.model_name(ds, "ae")).labels
+    download_csv("Download this epoch's encodings as CSV", teaching.to_csv(
+        {"label": labels, "ae_z1": rows["ae"][:, 0], "ae_z2": rows["ae"][:, 1], "vae_z1": rows["vae"][:, 0],
+         "vae_z2": rows["vae"][:, 1]}), f"{ds}-replay-epoch-{epoch}.csv", "replay_csv")

@@ -1,0 +1,9 @@
+"""Lesson mode: "a plain autoencoder's latent space has gaps; a VAE's is continuous", step by step."""
+
+import streamlit as st
+
+from explorer.ui import lesson_steps, sidebar
+
+st.title("Lesson: gaps versus continuity")
+st.caption("Narrated steps to walk a class through. Read a step out, press its button, then explore.")
+lesson_steps.lesson(sidebar.current_dataset())
