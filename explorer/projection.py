@@ -17,7 +17,12 @@ which the generator draws with a chosen noise vector.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
+import re
+import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -80,37 +85,56 @@ def umap(vectors: np.ndarray, n_neighbors: int = 15, min_dist: float = 0.1, seed
     """A UMAP map of ``vectors``. ``progress(stage, fraction)`` is called as the fit advances (fractions are rough:
     the neighbour graph takes about the first third of the time, the layout epochs the rest)."""
     report = progress or (lambda stage, fraction: None)
-    report("Importing UMAP (compiles numba code the first time)", 0.0)
+    report("Importing UMAP (the first time in a process compiles numba code: about a minute)", 0.0)
     import umap as umap_learn  # lazy: ~30 s of numba compilation on a cold cache
 
     n_epochs = 200
-    epochs_seen = [0]
+    stages = {"Construct fuzzy simplicial set": ("Building the neighbour graph", 0.05),
+              "Finding Nearest Neighbors": ("Finding nearest neighbours", 0.1),
+              "Finished Nearest Neighbor Search": ("Weighting the neighbour graph", 0.3),
+              "Construct embedding": ("Laying out the map", 0.35)}
 
-    class _EpochFile:
-        """tqdm writes its bar here; we count the layout epochs from it."""
+    class _Progress(io.TextIOBase):
+        """umap-learn reports its stages and layout epochs with print (verbose=True): read them off stdout,
+        pass everything on unchanged."""
 
-        def write(self, text: str) -> None:
-            if "/" in text:
-                try:
-                    done = int(text.rsplit("/", 1)[0].split()[-1].split("|")[-1])
-                except ValueError:
-                    return
-                if done != epochs_seen[0]:
-                    epochs_seen[0] = done
-                    report(f"Laying out the map (epoch {done}/{n_epochs})", 0.35 + 0.65 * done / n_epochs)
+        def __init__(self, out):
+            self.out = out
+
+        def write(self, text: str) -> int:
+            for line in text.splitlines():
+                if m := re.search(r"completed\s+(\d+)\s*/\s*(\d+) epochs", line):
+                    done, total = int(m[1]), int(m[2])
+                    report(f"Laying out the map (epoch {done}/{total})", 0.35 + 0.65 * done / total)
+                for marker, (stage, fraction) in stages.items():
+                    if marker in line:
+                        report(stage, fraction)
+            return self.out.write(text)
 
         def flush(self) -> None:
-            pass
+            self.out.flush()
 
-    report("Finding nearest neighbours", 0.05)
     reducer = umap_learn.UMAP(n_neighbors=int(n_neighbors), min_dist=float(min_dist), n_epochs=n_epochs,
-                              random_state=seed, n_jobs=1, init="spectral", verbose=True,
-                              tqdm_kwds={"file": _EpochFile(), "mininterval": 0.2, "ncols": 40,
-                                         "bar_format": "{n_fmt}/{total_fmt}"})
-    coords = reducer.fit_transform(np.asarray(vectors, np.float32))
+                              random_state=seed, n_jobs=1, verbose=True)
+    with contextlib.redirect_stdout(_Progress(sys.stdout)):
+        coords = reducer.fit_transform(np.asarray(vectors, np.float32))
     report("Done", 1.0)
     return Projection("umap", np.asarray(coords, np.float32),
                       params={"n_neighbors": int(n_neighbors), "min_dist": float(min_dist), "seed": seed})
+
+
+def warm_up() -> float:
+    """Import umap-learn and fit two small random maps so that numba compiles what a real fit needs (both kNN paths:
+    exact below 4,096 points, NN-descent above). Seconds taken. Run it in the background when a user opens the
+    UMAP view, so that their custom fit takes seconds, not a minute."""
+    started = time.perf_counter()
+    import umap as umap_learn
+
+    rng = np.random.default_rng(0)
+    for n in (300, 4200):
+        umap_learn.UMAP(n_neighbors=15, n_epochs=5, random_state=0, n_jobs=1).fit(
+            rng.standard_normal((n, 8)).astype(np.float32))
+    return time.perf_counter() - started
 
 
 class InverseMap:

@@ -33,14 +33,19 @@ def click_grid(coords: np.ndarray, n: int = 72, clearance: float = 0.6) -> np.nd
 
 
 def spread_subset(coords: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
-    """Indices of about ``n`` points spread over the map: at most one per cell of a sqrt(n) x sqrt(n) grid."""
+    """Indices of ``n`` points spread over the map: one per cell of a sqrt(n) x sqrt(n) grid first, then a second
+    per cell, and so on (random within a cell)."""
     cells = max(2, int(np.sqrt(n) * 1.3))
     lo, hi = _bounds(coords, pad=0.0)
     ij = np.clip(((coords - lo) / np.maximum(hi - lo, 1e-9) * cells).astype(int), 0, cells - 1)
     order = np.random.default_rng(seed).permutation(len(coords))
-    _, first = np.unique(ij[order, 0] * cells + ij[order, 1], return_index=True)
-    chosen = order[first]
-    return np.sort(chosen[:n])
+    cell = (ij[:, 0] * cells + ij[:, 1])[order]
+    by_cell = np.argsort(cell, kind="stable")
+    starts = np.searchsorted(cell[by_cell], cell[by_cell])
+    rank = np.empty(len(order), np.int64)
+    rank[by_cell] = np.arange(len(order)) - starts            # 0 for the first point drawn in its cell, 1 …
+    chosen = order[np.argsort(rank, kind="stable")[:n]]
+    return np.sort(chosen)
 
 
 def latent_map(coords: np.ndarray, labels: np.ndarray, class_names, axis_titles=("z1", "z2"),

@@ -50,7 +50,8 @@ def _metric_layer(qmap: teaching.QualityMap, metric: str) -> go.Heatmap:
         ticks = dict(tickvals=[0, 0.5, teaching.CONFIDENT, 1])
         hover = qmap.confidence
     return go.Heatmap(x=qmap.x, y=qmap.y, z=z, zmin=zmin, zmax=zmax, colorscale=_GAP_SCALE, customdata=hover,
-                      colorbar=dict(title=title, thickness=12, len=0.6, **ticks), hoverinfo="skip",
+                      colorbar=dict(title=dict(text=title, side="right"), orientation="h", thickness=12, len=0.6,
+                                    x=0.5, xanchor="center", y=-0.12, yanchor="top", **ticks), hoverinfo="skip",
                       name=METRICS[metric])
 
 
@@ -70,30 +71,42 @@ def quality_figure(qmap: teaching.QualityMap, encodings: np.ndarray, labels: np.
             marker=dict(size=4 if len(labels) <= 3000 else 3, color=CLASS_COLORS[k % 10], opacity=0.75),
             hovertemplate=f"<b>{name}</b> · test image #%{{customdata}}<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>"))
     if show_density:
-        fig.add_trace(go.Contour(x=qmap.x, y=qmap.y, z=qmap.density, showscale=False, name="density of encodings",
+        fig.add_trace(go.Contour(x=qmap.x, y=qmap.y, z=qmap.density, showscale=False, name="density",
                                  contours=dict(coloring="lines", start=float(qmap.density.max()) * 0.05,
                                                end=float(qmap.density.max()), size=float(qmap.density.max()) / 4),
-                                 line=dict(color="rgba(40,40,40,0.55)", width=1), hoverinfo="skip",
-                                 showlegend=True, legendrank=2000))
+                                 colorscale=[[0, "#333"], [1, "#333"]], line=dict(width=1), hoverinfo="skip"))
     fig.add_trace(go.Contour(x=qmap.x, y=qmap.y, z=qmap.nearest_encoding, showscale=False, hoverinfo="skip",
-                             name="far from every encoding (beyond the dashes)", showlegend=True, legendrank=2001,
+                             name="far from every encoding",
                              contours=dict(coloring="none", start=qmap.far_threshold, end=qmap.far_threshold,
                                            size=1.0), line=dict(color="#111", width=2, dash="dash")))
+    class_labels(fig, encodings, labels, class_names)
     fig.update_layout(
         height=height, margin=dict(l=10, r=10, t=10, b=10), plot_bgcolor="white", hovermode="closest",
-        dragmode="zoom", uirevision="gaps",
-        legend=dict(orientation="h", yanchor="top", y=-0.08, x=0, itemsizing="constant", font=dict(size=12)),
-        xaxis=dict(title="z1", range=[qmap.x[0], qmap.x[-1]], zeroline=False, showgrid=False),
-        yaxis=dict(title="z2", range=[qmap.y[0], qmap.y[-1]], zeroline=False, showgrid=False,
+        dragmode="zoom", uirevision="gaps", showlegend=False,
+        xaxis=dict(title="z1", range=[qmap.x[0], qmap.x[-1]], zeroline=False, showgrid=False, constrain="domain"),
+        yaxis=dict(title="z2", range=[qmap.y[0], qmap.y[-1]], zeroline=False, showgrid=False, constrain="domain",
                    scaleanchor="x", scaleratio=1))
     return frozen(fig)
+
+
+def class_labels(fig: go.Figure, encodings: np.ndarray, labels: np.ndarray, class_names) -> go.Figure:
+    """Each class's name written at the median of its encodings (readable from the back of a classroom)."""
+    for k, name in enumerate(class_names):
+        if not np.any(labels == k):
+            continue
+        x, y = teaching.class_centre(encodings, labels, k)
+        fig.add_annotation(x=float(x), y=float(y), text=f"<b>{name}</b>", showarrow=False,
+                           font=dict(size=15, color=CLASS_COLORS[k % 10]), bgcolor="rgba(255,255,255,0.78)",
+                           borderpad=1)
+    return fig
 
 
 def encodings_map(encodings: np.ndarray, labels: np.ndarray, class_names, height: int = 480,
                   ranges: tuple | None = None) -> go.Figure:
     """A plain latent map of the test encodings (the other pages' style), optionally with fixed axis ranges."""
     fig = latent_map(np.asarray(encodings)[:, :2], labels, class_names, marker_size=4, height=height)
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.1, x=0, title=None), uirevision=None)
+    class_labels(fig, np.asarray(encodings), labels, class_names)
+    fig.update_layout(showlegend=False, uirevision=None)
     if ranges is not None:
         fig.update_xaxes(range=list(ranges[0]), autorange=False)
         fig.update_yaxes(range=list(ranges[1]), autorange=False)
@@ -105,8 +118,8 @@ def with_points(fig: go.Figure, z: np.ndarray, ok: np.ndarray, name: str) -> go.
     out = frozen(fig)
     z = np.asarray(z)
     out.add_trace(go.Scatter(x=z[:, 0], y=z[:, 1], mode="markers", name=name, hoverinfo="skip",
-                             marker=dict(size=11, color="rgba(0,0,0,0)", symbol="circle-open",
-                                         line=dict(width=2.5, color=[GOOD if o else BAD for o in ok]))))
+                             marker=dict(size=12, symbol="circle-open", color=[GOOD if o else BAD for o in ok],
+                                         line=dict(width=3))))
     return out
 
 

@@ -21,7 +21,7 @@ Z_KEYS = ("gaps_z1", "gaps_z2")
 DEFAULTS = {"gaps_metric": "confidence", "gaps_density": True, "gaps_z1": 0.0, "gaps_z2": 0.0,
             "prior_seed": 0, "prior_count": 24, "interp_class_a": 1, "interp_pick_a": 0, "interp_class_b": 7,
             "interp_pick_b": 0, "interp_steps": 11, "post_count": 6, "replay_fixed_axes": False}
-PNG_HINT = "📷 The camera button in a chart's toolbar saves that figure as a PNG."
+PNG_HINT = "The camera button in a chart's toolbar saves that figure as a PNG."
 
 
 def init_state(ds: str) -> None:
@@ -50,7 +50,7 @@ def _stack(tables: list[dict]) -> dict[str, np.ndarray]:
 
 
 def download_csv(label: str, data: bytes, file_name: str, key: str) -> None:
-    st.download_button(label, data, file_name=file_name, mime="text/csv", key=key, on_click="ignore", icon="⬇️")
+    st.download_button(label, data, file_name=file_name, mime="text/csv", key=key, on_click="ignore", icon=":material/download:")
 
 
 def _percent(x: float) -> str:
@@ -58,7 +58,7 @@ def _percent(x: float) -> str:
 
 
 def _verdict(d: dict, classes) -> str:
-    ok = "✅ **data-like**" if d["data_like"] else "❌ **not data-like**"
+    ok = ":green[**data-like**]" if d["data_like"] else ":red[**not data-like**]"
     where = "far from every encoding (a gap)" if d["far"] else "near the encodings"
     return (f"{ok}: looks like **{classes[d['predicted']]}** with confidence **{d['confidence']:.2f}**; "
             f"{d['distance_ratio']:.2f}× the typical distance to a real image; {where}.")

@@ -49,6 +49,15 @@ def _umap_store() -> tuple[dict, threading.Lock]:
     return {}, threading.Lock()
 
 
+@st.cache_resource(show_spinner=False)
+def umap_warm_up() -> threading.Thread:
+    """Compile umap-learn's numba code in the background, once per server process (started when someone opens a
+    UMAP map; the start path never imports umap)."""
+    thread = threading.Thread(target=proj.warm_up, name="umap-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 def umap_ready(name: str, n_neighbors: int, min_dist: float) -> bool:
     if is_default(n_neighbors, min_dist):
         try:
@@ -84,6 +93,10 @@ def projection(name: str, method: str, n_neighbors: int = 15, min_dist: float = 
                 bar.progress(min(max(fraction, 0.0), 1.0),
                              text=f"UMAP of {len(source):,} points: {stage} · {time.perf_counter() - started:.0f} s")
 
+            warm_up = umap_warm_up()
+            if warm_up.is_alive():     # a fit while numba compiles would compile the same code twice
+                report("Compiling UMAP's numba code (once per server process, about a minute)", 0.0)
+                warm_up.join()
             store[key] = (proj.umap(source, n_neighbors, min_dist, progress=report), targets)
             bar.empty()
     return store[key]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import explorer
+from explorer.ui import ensure_navigation
 
 DATASET_KEY = "dataset"
 PERSISTENT_KEYS = ("map_model", "grid_model")   # sidebar choices kept while other pages are shown
@@ -23,6 +24,7 @@ def render() -> None:
 
 
 def current_dataset() -> str:
+    ensure_navigation()
     return st.session_state.get(DATASET_KEY, next(iter(explorer.DATASETS)))
 
 

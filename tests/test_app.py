@@ -1,0 +1,294 @@
+"""AppTest over every page of the app with the shipped checkpoints: no exception, and every keyed widget changes
+what is shown. Plot clicks are simulated through the chart's session state (AppTest has no chart API); the real
+clicks are in tests/test_browser.py."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import explorer
+from explorer import projection
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+ENTRY = str(REPO / "streamlit_app.py")
+SHOWN = ("title", "markdown", "caption", "image", "plotly_chart", "dataframe", "json", "alert", "html")
+
+
+def need(*names: str) -> None:
+    missing = [n for n in names if n not in explorer.list_models()]
+    if missing:
+        pytest.skip(f"checkpoints not shipped: {', '.join(missing)}")
+
+
+@pytest.fixture(autouse=True)
+def no_umap_warm_up(monkeypatch):
+    """The background numba compilation is for servers; tests that fit a UMAP do it themselves."""
+    monkeypatch.setattr(projection, "warm_up", lambda: 0.0)
+
+
+def run(page: str | None = None, dataset: str = "mnist", state: dict | None = None) -> AppTest:
+    at = AppTest.from_file(ENTRY, default_timeout=300)
+    at.session_state["dataset"] = dataset
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    if page:
+        at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def shown(at: AppTest) -> str:
+    """A fingerprint of everything the page shows (text, images, charts, tables), not of its widgets."""
+    parts = []
+    for kind in SHOWN:
+        for element in at.get(kind):
+            parts.append(kind + hashlib.md5(element.proto.SerializeToString()).hexdigest())
+    return "|".join(parts)
+
+
+def changes(at: AppTest, act) -> None:
+    """Apply ``act`` (a widget change), rerun, and check that the page shows something else and did not fail."""
+    before = shown(at)
+    act(at)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert shown(at) != before
+
+
+def captions(at: AppTest) -> list[str]:
+    """Captions of every image on the page, in order."""
+    return [img.caption for el in at.get("image") for img in el.proto.imgs]
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info])
+
+
+# --- every page, both datasets ----------------------------------------------------------------------------------
+
+PAGES = [None, "pages/1_Latent_map.py", "pages/2_Latent_grid.py", "pages/3_InfoGAN_codes.py", "pages/4_Models.py"]
+
+
+@pytest.mark.parametrize("dataset", ["mnist", "fashion"])
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs(page, dataset):
+    need(f"{dataset}-vae-2d", f"{dataset}-infogan")
+    at = run(page, dataset)
+    assert not at.error, [e.value for e in at.error]
+    assert at.title, "every page has a title"
+    assert at.sidebar.selectbox(key="dataset").value == dataset
+
+
+def test_dataset_choice_changes_the_page():
+    need("mnist-vae-2d", "fashion-vae-2d")
+    at = run("pages/1_Latent_map.py")
+    changes(at, lambda a: a.sidebar.selectbox(key="dataset").set_value("fashion"))
+    assert "Fashion-MNIST" in texts(at)
+
+
+# --- latent map -------------------------------------------------------------------------------------------------
+
+def _encodings(name: str) -> np.ndarray:
+    from explorer.projection import map_vectors
+
+    images, _ = explorer.load_dataset(name.split("-")[0], "test")
+    return map_vectors(explorer.load_model(name), images)[0]
+
+
+def _click(curve: int, index: int, x: float, y: float) -> dict:
+    return {"selection": {"points": [{"curve_number": curve, "point_number": index, "point_index": index,
+                                      "x": x, "y": y}], "point_indices": [index], "box": [], "lasso": []}}
+
+
+def test_map_model_choice_and_thumbnails():
+    need("mnist-vae-2d", "mnist-ae-2d")
+    at = run("pages/1_Latent_map.py")
+    changes(at, lambda a: a.sidebar.radio(key="map_model").set_value("ae-2d"))
+    assert "autoencoder encoding" in texts(at)
+    changes(at, lambda a: a.toggle(key="map_thumbnails").set_value(True))
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert len(spec["layout"]["images"]) > 100
+
+
+def test_map_click_point_shows_original_and_reconstruction():
+    need("mnist-vae-2d")
+    at = run("pages/1_Latent_map.py")
+    _, labels = explorer.load_dataset("mnist", "test")
+    z = _encodings("mnist-vae-2d")
+    test_index = int(np.flatnonzero(labels == 3)[5])
+    changes(at, lambda a: a.session_state.__setitem__("map_chart", _click(4, 5, *z[test_index])))
+    assert f"**Test image #{test_index}** · class **3**" in texts(at)
+    assert captions(at)[:2] == ["original", "reconstruction"]
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert spec["data"][-1]["x"] == [pytest.approx(float(z[test_index, 0]))], "a marker on the clicked point"
+    changes(at, lambda a: a.button(key="map_clear").click())
+    assert "Click a point" in texts(at)
+
+
+def test_map_click_empty_space_decodes_exactly_on_a_2d_latent():
+    need("mnist-vae-2d")
+    at = run("pages/1_Latent_map.py")
+    changes(at, lambda a: a.session_state.__setitem__("map_chart", _click(0, 7, 0.5, -0.25)))
+    assert "Decoded at (0.50, -0.25)" in texts(at)
+    assert "**Exact:**" in texts(at)
+
+
+def test_map_box_selection_shows_a_gallery():
+    need("mnist-vae-2d")
+    at = run("pages/1_Latent_map.py")
+    _, labels = explorer.load_dataset("mnist", "test")
+    event = {"selection": {"points": [{"curve_number": 1, "point_index": i, "x": 0, "y": 0} for i in range(4)]
+                           + [{"curve_number": 0, "point_index": 3, "x": 0, "y": 0}],
+                           "point_indices": [0, 1, 2, 3], "box": [{"x": [0, 1], "y": [0, 1]}], "lasso": []}}
+    changes(at, lambda a: a.session_state.__setitem__("map_chart", event))
+    assert "**4 images selected**" in texts(at)
+    gallery = at.get("image")[-1].proto.imgs
+    assert len(gallery) == 4 and all(img.caption.startswith("0 #") for img in gallery)
+
+
+def test_map_16d_pca_and_umap_with_custom_parameters(monkeypatch):
+    need("mnist-vae-16d")
+    fitted = []
+
+    def fake_umap(vectors, n_neighbors=15, min_dist=0.1, seed=0, progress=None):
+        """Stands in for umap-learn (its real fit is tested in test_projection.py): a map that depends on the
+        parameters, reported through the same progress callback."""
+        fitted.append((n_neighbors, min_dist))
+        progress("Laying out the map", 0.5)
+        coords = projection.pca(vectors).coords * (1 + n_neighbors / 10 + min_dist)
+        return projection.Projection("umap", coords, params={"n_neighbors": n_neighbors, "min_dist": min_dist})
+
+    monkeypatch.setattr(projection, "umap", fake_umap)
+    at = run("pages/1_Latent_map.py", state={"map_model": "vae-16d"})
+    assert "projected to 2-D" in texts(at)
+    changes(at, lambda a: a.radio(key="map_method").set_value("umap"))
+    at.slider(key="map_n_neighbors").set_value(30)
+    changes(at, lambda a: a.slider(key="map_min_dist").set_value(0.5) and a.button(key="map_umap_apply").click())
+    assert (30, 0.5) in fitted
+    changes(at, lambda a: a.session_state.__setitem__("map_chart", _click(0, 0, 0.0, 0.0)))
+    assert "**Approximate:**" in texts(at) and "nearest test point" in texts(at)
+
+
+def test_map_infogan_point_reads_codes_and_noise_seed_redraws():
+    need("mnist-infogan")
+    at = run("pages/1_Latent_map.py", state={"map_model": "infogan"})
+    changes(at, lambda a: a.session_state.__setitem__("map_chart", _click(1, 0, 0.0, 0.0)))
+    assert "Q reads c1" in texts(at)
+    changes(at, lambda a: a.number_input(key="map_noise_seed").set_value(5))
+
+
+# --- latent grid ------------------------------------------------------------------------------------------------
+
+GRID_WIDGETS = [
+    ("grid_size", lambda a: a.slider(key="grid_size").set_value(9)),
+    ("grid_spacing", lambda a: a.radio(key="grid_spacing").set_value("gaussian")),
+    ("grid_z1_range", lambda a: a.slider(key="grid_z1_range_vae-2d").set_value((-1.0, 1.5))),
+    ("grid_z2_range", lambda a: a.slider(key="grid_z2_range_vae-2d").set_value((-0.5, 2.0))),
+    ("grid_overlay", lambda a: a.toggle(key="grid_overlay").set_value(True)),
+    ("grid_z1", lambda a: a.slider(key="grid_z1_vae-2d").set_value(1.0)),
+    ("grid_z2", lambda a: a.slider(key="grid_z2_vae-2d").set_value(-1.0)),
+    ("grid_model", lambda a: a.sidebar.radio(key="grid_model").set_value("ae-2d")),
+]
+
+
+@pytest.mark.parametrize("widget,act", GRID_WIDGETS, ids=[w for w, _ in GRID_WIDGETS])
+def test_grid_widget_changes_the_view(widget, act):
+    need("mnist-vae-2d", "mnist-ae-2d")
+    at = run("pages/2_Latent_grid.py")
+    changes(at, act)
+
+
+def test_grid_point_caption_follows_the_sliders():
+    need("mnist-vae-2d")
+    at = run("pages/2_Latent_grid.py")
+    at.slider(key="grid_z1_vae-2d").set_value(0.5)
+    at.slider(key="grid_z2_vae-2d").set_value(-1.25)
+    at.run()
+    assert "decoded at z = (+0.50, -1.25)" in captions(at)
+
+
+# --- InfoGAN codes ----------------------------------------------------------------------------------------------
+
+GAN_WIDGETS = [
+    ("gan_seed", lambda a: a.number_input(key="gan_seed").set_value(3)),
+    ("gan_new_noise", lambda a: a.button(key="gan_new_noise").click()),
+    ("gan_c1", lambda a: a.segmented_control(key="gan_c1").set_value((a.segmented_control(key="gan_c1").value + 1) % 10)),
+    ("gan_c2", lambda a: a.slider(key="gan_c2").set_value(1.5)),
+    ("gan_c3", lambda a: a.slider(key="gan_c3").set_value(-0.75)),
+    ("gan_read_index", lambda a: a.number_input(key="gan_read_index").set_value(17)),
+    ("gan_random_image", lambda a: a.button(key="gan_random_image").click()),
+    ("gan_use_codes", lambda a: a.button(key="gan_use_codes").click()),
+]
+
+
+@pytest.mark.parametrize("widget,act", GAN_WIDGETS, ids=[w for w, _ in GAN_WIDGETS])
+def test_infogan_widget_changes_the_view(widget, act):
+    need("mnist-infogan")
+    at = run("pages/3_InfoGAN_codes.py")
+    changes(at, act)
+
+
+def test_infogan_c1_is_labelled_by_matched_class_and_range_is_marked():
+    need("mnist-infogan")
+    at = run("pages/3_InfoGAN_codes.py")
+    control = at.segmented_control(key="gan_c1")
+    assert list(control.options) == [str(d) for d in range(10)], "c1 is labelled by class, in class order"
+    at.slider(key="gan_c2").set_value(1.5)
+    at.run()
+    assert "Outside the trained range" in texts(at)
+    assert "c1=" in " ".join(captions(at))
+
+
+# --- models -----------------------------------------------------------------------------------------------------
+
+def test_models_page_lists_every_checkpoint_and_details_change():
+    at = run("pages/4_Models.py")
+    table = at.get("dataframe")[0]
+    assert table is not None
+    names = explorer.list_models()
+    if len(names) < 2:
+        pytest.skip("needs two checkpoints")
+    changes(at, lambda a: a.selectbox(key="models_pick").set_value(names[-1]))
+    assert f"**{names[-1]}**" in texts(at)
+
+
+def clear_caches() -> None:
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def test_broken_checkpoint_shows_its_error_and_the_rest_works(tmp_path, monkeypatch, request):
+    """A checkpoint folder with truncated weights: the Models page names the problem, the map of another model
+    still works, and the broken model's own page shows st.error, not a traceback."""
+    import shutil
+
+    from explorer import checkpoints
+
+    need("mnist-vae-2d", "mnist-ae-2d")
+    root = tmp_path / "checkpoints"
+    root.mkdir()
+    for name in ("mnist-vae-2d", "mnist-ae-2d"):
+        shutil.copytree(checkpoints.CHECKPOINT_DIR / name, root / name,
+                        ignore=shutil.ignore_patterns("snapshots.npz"))
+    weights = root / "mnist-ae-2d" / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:1000])
+    monkeypatch.setattr(checkpoints, "CHECKPOINT_DIR", root)
+    clear_caches()
+    request.addfinalizer(clear_caches)
+    at = run("pages/4_Models.py")
+    assert any("mnist-ae-2d" in e.value and "safetensors" in e.value for e in at.error)
+    at = run("pages/1_Latent_map.py")
+    assert not at.error
+    at = run("pages/1_Latent_map.py", state={"map_model": "ae-2d"})
+    assert any("cannot be loaded" in e.value for e in at.error)
