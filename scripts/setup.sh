@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Set up the project's virtual environment in .venv: `bash scripts/setup.sh` (app) or `bash scripts/setup.sh --dev`
+# (app + tests: pytest, Playwright and Debian's Chromium for the browser tests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dev=false
+[ "${1:-}" = "--dev" ] && dev=true
+
+if [ ! -x .venv/bin/python ]; then
+  "${PYTHON:-python3}" -m venv .venv
+fi
+pip() { .venv/bin/python -m pip --disable-pip-version-check -q "$@"; }
+
+# torch first, pinned: a loose spec would pull a multi-GB CUDA build where a CPU wheel is what this machine has.
+# On a machine with a GPU, install the torch build you want before running this script; it is kept.
+if ! .venv/bin/python -c "import torch" 2>/dev/null; then
+  pip install "torch==${TORCH_VERSION:-2.13.0}"
+fi
+if $dev; then
+  pip install -r requirements-dev.txt
+else
+  pip install -r requirements.txt
+fi
+pip install --no-deps -e .
+
+if $dev && [ ! -x /usr/bin/chromium ]; then
+  # The browser tests drive Debian's Chromium through Playwright (Playwright's own browser download is not used).
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+fi

@@ -1,0 +1,113 @@
+import json
+
+import pytest
+import torch
+from safetensors import safe_open
+
+import explorer
+from explorer import checkpoints
+from explorer.models import VAE, InfoGAN, InfoGANConfig, VAEConfig
+from tests.test_models import TINY_GAN, images
+
+
+@pytest.fixture
+def saved_vae(tmp_path):
+    torch.manual_seed(0)
+    model = VAE(VAEConfig("mnist", 2, (32,))).eval()
+    folder = checkpoints.save_model(model, tmp_path / "tiny-vae", training={"seed": 0})
+    return model, folder
+
+
+def test_round_trip_exact_files_and_outputs(saved_vae):
+    model, folder = saved_vae
+    assert sorted(p.name for p in folder.iterdir()) == ["config.json", "model.safetensors"]
+    loaded = explorer.load_model(folder, device="cpu")
+    assert (loaded.kind, loaded.dataset, loaded.latent_dim, loaded.training) == ("vae", "mnist", 2, False)
+    x = images()
+    assert torch.equal(loaded.encode(x), model.encode(x))
+    assert torch.equal(loaded.decode(torch.ones(3, 2)), model.decode(torch.ones(3, 2)))
+    with safe_open(str(folder / "model.safetensors"), framework="pt") as f:   # plain safetensors, no pickle
+        assert set(f.keys()) == set(model.state_dict())
+
+
+def test_half_storage_round_trip(tmp_path):
+    torch.manual_seed(0)
+    model = InfoGAN(InfoGANConfig("mnist", **TINY_GAN)).eval()
+    folder = checkpoints.save_model(model, tmp_path / "gan", half=True)
+    with safe_open(str(folder / "model.safetensors"), framework="pt") as f:
+        assert f.get_tensor("generator.fc.0.weight").dtype == torch.float16
+    loaded = explorer.load_model(folder, device="cpu")
+    z = torch.randn(4, 62)
+    a = model.generate(torch.arange(4), torch.zeros(4), torch.zeros(4), z)
+    b = loaded.generate(torch.arange(4), torch.zeros(4), torch.zeros(4), z)
+    assert next(loaded.parameters()).dtype == torch.float32
+    assert (a - b).abs().max() < 1e-2
+
+
+def test_corrupt_weights_name_the_file(saved_vae):
+    _, folder = saved_vae
+    (folder / "model.safetensors").write_bytes(b"\x13\x00\x00\x00\x00\x00\x00\x00not json at all")
+    with pytest.raises(explorer.CheckpointError, match=r"model\.safetensors: corrupt or truncated"):
+        explorer.load_model(folder)
+
+
+def test_truncated_weights(saved_vae):
+    _, folder = saved_vae
+    path = folder / "model.safetensors"
+    path.write_bytes(path.read_bytes()[:-100])
+    with pytest.raises(explorer.CheckpointError, match="corrupt or truncated"):
+        explorer.load_model(folder)
+
+
+def test_mismatched_config(saved_vae):
+    _, folder = saved_vae
+    doc = json.loads((folder / "config.json").read_text())
+    doc["config"]["latent_dim"] = 16
+    (folder / "config.json").write_text(json.dumps(doc))
+    with pytest.raises(explorer.CheckpointError, match=r"decoder.0.weight has shape \[32, 2\], the config builds \[32, 16\]"):
+        explorer.load_model(folder)
+
+
+def test_missing_keys(saved_vae, tmp_path):
+    _, folder = saved_vae
+    doc = json.loads((folder / "config.json").read_text())
+    doc["config"]["hidden"] = [32, 16]
+    (folder / "config.json").write_text(json.dumps(doc))
+    with pytest.raises(explorer.CheckpointError, match="weights do not match the config: missing"):
+        explorer.load_model(folder)
+
+
+@pytest.mark.parametrize("text,message", [
+    ("{not json", "not valid JSON"),
+    ('{"kind": "gan", "config": {}}', "unknown model kind 'gan'"),
+    ('{"kind": "vae", "config": {"dataset": "mnist", "depth": 3}}', r"unknown vae config fields \['depth'\]"),
+    ('[1, 2]', "must be an object"),
+])
+def test_bad_config(saved_vae, text, message):
+    _, folder = saved_vae
+    (folder / "config.json").write_text(text)
+    with pytest.raises(explorer.CheckpointError, match=message):
+        explorer.load_model(folder)
+
+
+def test_missing_files_and_unknown_names(saved_vae, tmp_path):
+    _, folder = saved_vae
+    (folder / "model.safetensors").unlink()
+    with pytest.raises(explorer.CheckpointError, match="missing weights file"):
+        explorer.load_model(folder)
+    with pytest.raises(explorer.CheckpointError, match="no such checkpoint"):
+        explorer.load_model("no-such-model", root=tmp_path)
+
+
+def test_nan_weights_are_refused(saved_vae):
+    model, folder = saved_vae
+    with torch.no_grad():
+        next(model.parameters()).fill_(float("nan"))
+    checkpoints.save_model(model, folder)
+    with pytest.raises(explorer.CheckpointError, match="NaN or infinite"):
+        explorer.load_model(folder)
+
+
+def test_list_models_only_lists_checkpoint_folders(saved_vae, tmp_path):
+    (tmp_path / "not-a-model").mkdir()
+    assert checkpoints.list_models(tmp_path) == ["tiny-vae"]

