@@ -1,0 +1,62 @@
+"""Shipped checkpoints are tested as shipped: lean, pickle-free, recorded provenance, and every recorded number
+reproduced by the evaluation code on the shipped test-split samples."""
+
+import json
+
+import pytest
+
+import explorer
+from explorer import checkpoints
+from explorer.evaluate import BARS, bar_results, evaluate_model
+from explorer.recipes import get_recipe
+
+NAMES = explorer.list_models()
+
+
+def test_checkpoints_stay_lean_and_pickle_free():
+    files = [p for p in checkpoints.CHECKPOINT_DIR.rglob("*") if p.is_file()]
+    assert sum(p.stat().st_size for p in files) < 100 * 2**20
+    assert not [p for p in files if p.suffix in (".pt", ".pth", ".pkl", ".pickle", ".ckpt")]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_provenance_is_recorded(name):
+    folder = checkpoints.CHECKPOINT_DIR / name
+    required = {"config.json", "model.safetensors", "metrics.json", "curves.json"}
+    if name.split("-")[1] in ("ae", "vae"):
+        required.add("snapshots.npz")
+    assert required <= {p.name for p in folder.iterdir()}
+    training = json.loads((folder / "config.json").read_text())["training"]
+    recipe = get_recipe(name)
+    assert training["command"] == f"python -m explorer.train {name}"
+    assert training["seed"] == recipe.seed and training["epochs_done"] == recipe.epochs
+    assert training["wall_time_s"] > 0
+    curves = json.loads((folder / "curves.json").read_text())
+    assert curves["epoch"] == list(range(1, recipe.epochs + 1))
+
+
+def _close(recorded, measured, path=""):
+    if isinstance(recorded, dict):
+        for key, value in recorded.items():
+            if key != "data_source":
+                _close(value, measured[key], f"{path}.{key}")
+    elif isinstance(recorded, list):
+        assert len(recorded) == len(measured), path
+        for i, (a, b) in enumerate(zip(recorded, measured)):
+            _close(a, b, f"{path}[{i}]")
+    elif isinstance(recorded, float):
+        assert measured == pytest.approx(recorded, rel=2e-3, abs=2e-3), path
+    else:
+        assert measured == recorded, path
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_recorded_metrics_are_reproduced(name):
+    recorded = explorer.read_metrics(name)["eval"]
+    _close(recorded, evaluate_model(name, source="sample"))
+
+
+@pytest.mark.parametrize("name", sorted(BARS))
+def test_quality_bars_hold(name):
+    failing = [row for row in bar_results(name, explorer.read_metrics(name)["eval"]) if not row[-1]]
+    assert not failing, failing
