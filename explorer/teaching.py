@@ -115,7 +115,8 @@ def quality_map(model, scorer, encodings: np.ndarray, n: int = GRID) -> QualityM
 
 def value_at(qmap: QualityMap, field: np.ndarray, z) -> float:
     """A map's value at the grid point nearest to z (NaN outside the plane)."""
-    if not (qmap.x[0] <= z[0] <= qmap.x[-1] and qmap.y[0] <= z[1] <= qmap.y[-1]):
+    half_x, half_y = (qmap.x[1] - qmap.x[0]) / 2, (qmap.y[1] - qmap.y[0]) / 2
+    if not (qmap.x[0] - half_x <= z[0] <= qmap.x[-1] + half_x and qmap.y[0] - half_y <= z[1] <= qmap.y[-1] + half_y):
         return float("nan")
     return float(field[np.abs(qmap.y - z[1]).argmin(), np.abs(qmap.x - z[0]).argmin()])
 
@@ -127,7 +128,9 @@ def class_centre(encodings: np.ndarray, labels: np.ndarray, cls: int) -> np.ndar
 
 def gap_between(qmap: QualityMap, encodings: np.ndarray, labels: np.ndarray, a: int, b: int) -> np.ndarray:
     """The emptiest grid point between classes a and b: within the middle 80% of the segment joining their
-    centres and at most 40% of its length from it, the one furthest from every encoding."""
+    centres and at most 40% of its length from it, preferring points far from every encoding (see
+    :attr:`QualityMap.far`), the one furthest from the encodings less half its distance from the segment (so
+    that the middle wins over the rim)."""
     ca, cb = class_centre(encodings, labels, a), class_centre(encodings, labels, b)
     points = plane_points(qmap.x, qmap.y).astype(np.float64)
     seg = cb - ca
@@ -137,7 +140,8 @@ def gap_between(qmap: QualityMap, encodings: np.ndarray, labels: np.ndarray, a: 
     inside = (t > 0.1) & (t < 0.9) & (off < 0.4 * length)
     if not inside.any():
         return ((ca + cb) / 2).astype(np.float32)
-    empty = np.where(inside, qmap.nearest_encoding.ravel(), -np.inf)
+    far = inside & qmap.far.ravel()
+    empty = np.where(far if far.any() else inside, qmap.nearest_encoding.ravel() - 0.5 * off, -np.inf)
     return points[int(np.argmax(empty))].astype(np.float32)
 
 

@@ -60,7 +60,8 @@ def decode_point(name: str, z1: float, z2: float) -> dict:
     images, quality = teaching.decode_and_score(model, cache.quality_scorer(model.dataset), np.array([[z1, z2]]))
     nearest = float(teaching.nearest_encoding(np.array([[z1, z2]]), cache.encodings(name))[0])
     return {"image": images[0], **{k: v[0].item() for k, v in _scored(quality).items()},
-            "nearest_encoding": nearest, "far": nearest > quality_map(name).far_threshold}
+            "nearest_encoding": nearest, "far": nearest > quality_map(name).far_threshold,
+            "outside": bool(np.isnan(teaching.value_at(quality_map(name), quality_map(name).confidence, (z1, z2))))}
 
 
 @st.cache_data(show_spinner="Sampling from the prior…", max_entries=64)

@@ -60,6 +60,8 @@ def _percent(x: float) -> str:
 def _verdict(d: dict, classes) -> str:
     ok = ":green[**data-like**]" if d["data_like"] else ":red[**not data-like**]"
     where = "far from every encoding (a gap)" if d["far"] else "near the encodings"
+    if d["outside"]:
+        where = "outside this model's map, far from every encoding"
     return (f"{ok}: looks like **{classes[d['predicted']]}** with confidence **{d['confidence']:.2f}**; "
             f"{d['distance_ratio']:.2f}× the typical distance to a real image; {where}.")
 

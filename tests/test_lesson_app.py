@@ -1,0 +1,236 @@
+"""AppTest over the lesson pages (gaps, sampling and paths, VAE posterior, training replay, lesson mode) with the
+shipped checkpoints: every page runs on both datasets, every keyed widget changes what is shown, map clicks move
+the decoded position, and each lesson button sets the widgets it says. Real clicks: tests/test_lesson_browser.py."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import pytest
+
+import explorer
+from explorer import teaching
+from explorer.ui import cache, lesson_steps
+
+from .test_app import changes, need, run, texts
+
+PAGES = ["pages/5_Gaps.py", "pages/6_Sampling_and_paths.py", "pages/7_VAE_posterior.py",
+         "pages/8_Training_replay.py", "pages/9_Lesson.py"]
+DATASETS = ["mnist", "fashion"]
+
+
+def need_lesson(ds: str) -> None:
+    need(f"{ds}-ae-2d", f"{ds}-vae-2d", f"{ds}-classifier")
+
+
+def charts(at) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def values(array) -> np.ndarray:
+    """A trace's data array from a figure spec (Plotly sends numpy arrays as base64 typed arrays)."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
+    return np.asarray(array)
+
+
+def captions(at) -> list[str]:
+    return [i.caption for element in at.get("image") for i in element.proto.imgs]
+
+
+def widget(at, key: str):
+    """The widget with this key, whatever its type."""
+    for kind in ("number_input", "selectbox", "toggle", "slider", "multiselect", "select_slider"):
+        try:
+            return getattr(at, kind)(key=key)
+        except KeyError:
+            continue
+    raise KeyError(key)
+
+
+@pytest.mark.parametrize("ds", DATASETS)
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_on_both_datasets(page, ds):
+    need_lesson(ds)
+    at = run(page, ds)
+    assert not at.error, [e.value for e in at.error]
+    assert at.title
+    if page != "pages/9_Lesson.py":
+        assert at.get("plotly_chart"), "every view draws a figure"
+        assert at.get("download_button"), "every view exports its data as CSV"
+
+
+# --- gaps ----------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("ds", DATASETS)
+def test_gaps_headline_numbers_are_the_maps(ds):
+    need_lesson(ds)
+    at = run("pages/5_Gaps.py", ds)
+    metrics = [m.value for m in at.metric]
+    assert len(metrics) == 6
+    for kind, shown in zip(("ae", "vae"), (metrics[:3], metrics[3:])):
+        model = explorer.load_model(f"{ds}-{kind}-2d")
+        images, _ = explorer.load_dataset(ds, "test")
+        qmap = teaching.quality_map(model, cache.quality_scorer(ds), cache.encodings(f"{ds}-{kind}-2d"))
+        head = qmap.headline()
+        assert shown[0] == f"{head['fraction_data_like']:.0%}"
+        assert shown[1] == f"{head['fraction_far']:.0%}"
+    heatmaps = [t for spec in charts(at) for t in spec["data"] if t["type"] == "heatmap"]
+    assert len(heatmaps) == 2
+
+
+def test_gaps_widgets_change_the_view():
+    need_lesson("mnist")
+    at = run("pages/5_Gaps.py")
+    changes(at, lambda a: a.selectbox(key="gaps_metric").set_value("distance"))
+    assert "distance ratio" in json.dumps(charts(at)[0]["data"][0]["colorbar"])
+    changes(at, lambda a: a.selectbox(key="gaps_metric").set_value("data_like"))
+    changes(at, lambda a: a.toggle(key="gaps_density").set_value(False))
+    assert not any(t.get("name") == "density" for t in charts(at)[0]["data"])
+    changes(at, lambda a: a.number_input(key="gaps_z1").set_value(1.5))
+    assert "AE at (1.50, 0.00)" in captions(at)
+    changes(at, lambda a: a.number_input(key="gaps_z2").set_value(-2.0))
+    assert charts(at)[0]["data"][-1]["y"] == [-2.0], "the marker moved"
+
+
+def _click(x: float, y: float) -> dict:
+    return {"selection": {"points": [{"curve_number": 1, "point_number": 0, "point_index": 0, "x": x, "y": y}],
+                          "point_indices": [0], "box": [], "lasso": []}}
+
+
+def test_clicking_either_map_decodes_that_position_with_both_models():
+    need_lesson("mnist")
+    at = run("pages/5_Gaps.py")
+    changes(at, lambda a: a.session_state.__setitem__("gaps_map_vae", _click(1.234, -0.5)))
+    assert at.number_input(key="gaps_z1").value == pytest.approx(1.23)
+    assert at.number_input(key="gaps_z2").value == pytest.approx(-0.5)
+    assert {"AE at (1.23, -0.50)", "VAE at (1.23, -0.50)"} <= set(captions(at))
+    # the verdict beside each decode is the score of that decode
+    _, d = teaching.decode_and_score(explorer.load_model("mnist-vae-2d"), cache.quality_scorer("mnist"),
+                                     np.array([[1.23, -0.5]]))
+    assert f"confidence **{d.confidence[0]:.2f}**" in texts(at)
+    # an event already seen does not move the position again; a new click on the other map does
+    at.number_input(key="gaps_z1").set_value(0.0)
+    at.run()
+    assert at.number_input(key="gaps_z1").value == 0.0
+    changes(at, lambda a: a.session_state.__setitem__("gaps_map_ae", _click(3.0, 2.0)))
+    assert at.number_input(key="gaps_z1").value == pytest.approx(3.0)
+
+
+# --- sampling, paths, posterior, replay ----------------------------------------------------------------------------
+
+def test_prior_widgets_change_the_samples():
+    need_lesson("mnist")
+    at = run("pages/6_Sampling_and_paths.py")
+    assert "Data-like among 1,000 prior samples" in [m.label for m in at.metric]
+    changes(at, lambda a: a.number_input(key="prior_seed").set_value(7))
+    changes(at, lambda a: a.slider(key="prior_count").set_value(16))
+    rings = [t for spec in charts(at) for t in spec["data"] if t.get("name") == "prior samples"]
+    assert [len(values(t["x"])) for t in rings] == [16, 16]
+
+
+def test_interpolation_widgets_change_the_paths():
+    need_lesson("mnist")
+    at = run("pages/6_Sampling_and_paths.py")
+    _, labels = explorer.load_dataset("mnist", "test")
+    changes(at, lambda a: a.selectbox(key="interp_class_a").set_value(3))
+    assert f"A: test image #{int(np.flatnonzero(labels == 3)[0])}" in captions(at)
+    changes(at, lambda a: a.number_input(key="interp_pick_a").set_value(2))
+    changes(at, lambda a: a.selectbox(key="interp_class_b").set_value(0))
+    changes(at, lambda a: a.number_input(key="interp_pick_b").set_value(1))
+    changes(at, lambda a: a.slider(key="interp_steps").set_value(7))
+    scores = next(spec for spec in charts(at) if any(t.get("name") == "VAE · spherical" for t in spec["data"]))
+    assert {len(values(t["x"])) for t in scores["data"]} == {7}
+    assert {t["name"] for t in scores["data"]} == {"AE · linear", "VAE · linear", "VAE · spherical"}
+
+
+def test_posterior_widgets_change_the_ellipses():
+    need_lesson("mnist")
+    at = run("pages/7_VAE_posterior.py")
+    changes(at, lambda a: a.multiselect(key="post_classes").set_value([0, 1, 7]))
+    names = {t.get("name") for t in charts(at)[0]["data"]}
+    assert {"0: 1σ", "1: 2σ", "7: μ"} <= names
+    changes(at, lambda a: a.slider(key="post_count").set_value(3))
+    mus = [t for t in charts(at)[0]["data"] if t.get("name", "").endswith(": μ")]
+    assert [len(values(t["x"])) for t in mus] == [3, 3, 3]
+    changes(at, lambda a: a.multiselect(key="post_classes").set_value([]))
+    assert "Choose one or more classes" in "".join(i.value for i in at.info)
+
+
+def test_replay_widgets_change_the_maps():
+    need_lesson("mnist")
+    at = run("pages/8_Training_replay.py")
+    epochs = teaching.common_epochs(teaching.load_replay("mnist-ae-2d"), teaching.load_replay("mnist-vae-2d"))
+    assert at.select_slider(key="replay_epoch").value == epochs[-1]
+    changes(at, lambda a: a.select_slider(key="replay_epoch").set_value(int(epochs[0])))
+    assert f"Epoch {epochs[0]}:" in texts(at)
+    changes(at, lambda a: a.toggle(key="replay_fixed_axes").set_value(True))
+    assert charts(at)[0]["layout"]["xaxis"]["autorange"] is False
+
+
+# --- lesson mode ---------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("ds", DATASETS)
+def test_each_lesson_button_sets_the_widgets_it_names(ds):
+    need_lesson(ds)
+    for index, step in enumerate(lesson_steps.STEPS):
+        at = run("pages/9_Lesson.py", ds, state={"lesson_step": index})
+        assert f"Step {index + 1} of {len(lesson_steps.STEPS)}" in [h.value for h in at.header][0]
+        assert not at.get("plotly_chart"), "the view appears only when its button is pressed"
+        at.button(key=f"lesson_apply_{step.key}").click()
+        at.run()
+        assert not at.exception and not at.error, [e.value for e in at.error]
+        for key, value in step.settings(ds).items():
+            assert widget(at, key).value == value, (step.key, key)
+        assert at.get("plotly_chart"), f"step {step.key} shows its view"
+
+
+def test_lesson_gap_step_decodes_a_far_point_on_the_autoencoder():
+    need_lesson("mnist")
+    at = run("pages/9_Lesson.py", state={"lesson_step": 1})
+    at.button(key="lesson_apply_ae-gap").click()
+    at.run()
+    verdicts = [m.value for m in at.markdown if "typical distance" in m.value]
+    assert len(verdicts) == 2 and "far from every encoding" in verdicts[0]
+
+
+def test_lesson_next_and_previous_move_between_steps():
+    need_lesson("mnist")
+    at = run("pages/9_Lesson.py")
+    assert at.button(key="lesson_previous").disabled
+    at.button(key="lesson_next").click()
+    at.run()
+    assert at.selectbox(key="lesson_step").value == 1 and "Step 2 of" in at.header[0].value
+    at.button(key="lesson_previous").click()
+    at.run()
+    assert at.selectbox(key="lesson_step").value == 0
+
+
+# --- bad input -----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("page", PAGES[:4])
+def test_missing_checkpoints_show_an_error_not_a_crash(page, tmp_path, monkeypatch):
+    monkeypatch.setattr(explorer.checkpoints, "CHECKPOINT_DIR", tmp_path)
+    cache.model.clear()
+    try:
+        at = run(page, "mnist")
+        assert at.error and "cannot be loaded" in at.error[0].value
+    finally:
+        cache.model.clear()
+
+
+def test_missing_test_split_shows_an_error(monkeypatch):
+    need_lesson("mnist")
+
+    def missing(name, split):
+        raise explorer.DatasetNotFoundError(f"no {name} {split} split here")
+
+    monkeypatch.setattr(explorer, "load_dataset", missing)
+    cache.dataset.clear()
+    try:
+        at = run("pages/7_VAE_posterior.py", "mnist")
+        assert at.error and "test split is not available" in at.error[0].value
+    finally:
+        cache.dataset.clear()
