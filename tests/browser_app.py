@@ -101,14 +101,14 @@ def select_option(page, label: str, option: str) -> None:
         group.get_by_text(option, exact=True).click()
     else:
         page.get_by_label(label).click()
-        page.get_by_role("option", name=option).click()
+        page.get_by_role("option", name=option, exact=True).click()
     wait_idle(page)
 
 
 def set_dataset(page, title: str) -> None:
     box = page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first
     box.click()
-    page.get_by_role("option", name=title).click()
+    page.get_by_role("option", name=title, exact=True).click()
     wait_idle(page)
 
 
@@ -189,3 +189,17 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def isolated_point(traces: list[dict], curve: int) -> int:
+    """The index of the point of trace ``curve`` farthest from every other data point (so that a click on it
+    cannot land on a neighbour); distances are measured in axis spans."""
+    import numpy as np
+
+    data = [np.c_[t["x"], t["y"]] for t in traces[1:] if t["name"] not in ("empty space", "you are here")]
+    everything = np.concatenate(data)
+    span = np.ptp(everything, axis=0) + 1e-12
+    own = np.c_[traces[curve]["x"], traces[curve]["y"]]
+    d = np.linalg.norm((own[:, None] - everything[None]) / span, axis=2)
+    d[d == 0] = np.inf
+    return int(d.min(1).argmax())

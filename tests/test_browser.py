@@ -1,0 +1,121 @@
+"""The app in a real browser (headless Debian Chromium through Playwright, against its own ``streamlit run``):
+plot clicks and slider moves that AppTest cannot do, and a screenshot of every page in artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import explorer
+
+from . import browser_app as b
+
+pytestmark = pytest.mark.browser
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def server():
+    pytest.importorskip("playwright")
+    if not Path(b.CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.skip(f"no Chromium at {b.CHROMIUM}")
+    missing = [n for n in ("mnist-vae-2d", "mnist-infogan") if n not in explorer.list_models()]
+    if missing:
+        pytest.skip(f"checkpoints not shipped: {missing}")
+    with b.streamlit_server() as (url, _):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    with b.chromium() as p:
+        yield p
+
+
+def right_panel_images(page) -> list[str]:
+    return page.eval_on_selector_all("[data-testid=stImage] img", "els => els.map(e => e.src)")
+
+
+def test_click_a_point_shows_original_and_reconstruction(server, page):
+    b.open_page(page, server, "map")
+    traces = b.trace_points(page)
+    assert traces[0]["name"] == "empty space" and len(traces) == 11
+    threes = traces[4]                                   # trace 0 is the click grid; class k is trace k + 1
+    i = b.isolated_point(traces, 4)
+    hovered = b.hover_then_click(page, threes["x"][i], threes["y"][i], expect_curve=4)
+    assert hovered == {"curve": 4, "index": i}
+    page.get_by_text("Test image #").first.wait_for()
+    b.wait_idle(page)
+    assert "class 3" in page.locator("[data-testid=stMarkdown]", has_text="Test image #").first.inner_text()
+    captions = page.locator("[data-testid=stImageCaption]").all_inner_texts()
+    assert captions[:2] == ["original", "reconstruction"]
+    assert len(right_panel_images(page)) >= 2
+    b.screenshot(page, "map-point-click")
+
+
+def test_click_empty_space_decodes_there(server, page):
+    b.open_page(page, server, "map")
+    grid = b.trace_points(page)[0]
+    i = len(grid["x"]) // 3
+    page.wait_for_timeout(500)
+    hovered = b.hover_then_click(page, grid["x"][i], grid["y"][i], expect_curve=0)
+    assert hovered and hovered["curve"] == 0
+    page.get_by_text("Decoded at").first.wait_for()
+    b.wait_idle(page)
+    assert page.get_by_text("Exact:").count() == 1
+    assert page.locator("[data-testid=stImageCaption]").all_inner_texts()[0] == "decoded from the clicked position"
+    marker = b.trace_points(page)[-1]
+    assert marker["name"] == "you are here"
+    assert marker["x"][0] == pytest.approx(grid["x"][hovered["index"]], rel=1e-3)
+    assert marker["y"][0] == pytest.approx(grid["y"][hovered["index"]], rel=1e-3)
+    b.screenshot(page, "map-empty-click")
+
+
+def test_click_empty_space_on_a_umap_map_is_approximate(server, page):
+    if "mnist-vae-16d" not in explorer.list_models():
+        pytest.skip("mnist-vae-16d not shipped")
+    folder = explorer.checkpoints.resolve("mnist-vae-16d")
+    if not (folder / "projection-umap.npz").is_file():
+        pytest.skip("no precomputed UMAP map (python -m explorer.projection)")
+    b.open_page(page, server, "map")
+    b.select_option(page, "Model", "VAE · 16-D latent")
+    b.select_option(page, "Projection", "UMAP")
+    grid = b.trace_points(page)[0]
+    i = len(grid["x"]) // 2
+    b.hover_then_click(page, grid["x"][i], grid["y"][i], expect_curve=0)
+    page.get_by_text("Approximate:").first.wait_for()
+    assert "nearest test point" in page.locator("[data-testid=stMarkdown]", has_text="Approximate:").first.inner_text()
+    b.screenshot(page, "map-umap-empty-click")
+
+
+def test_infogan_slider_changes_the_image(server, page):
+    b.open_page(page, server, "gan")
+    before = right_panel_images(page)[0]
+    slider = page.get_by_role("slider").first
+    slider.focus()
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(150)
+    page.wait_for_function("(src) => document.querySelector('[data-testid=stImage] img').src !== src", arg=before)
+    b.wait_idle(page)
+    assert right_panel_images(page)[0] != before
+    assert "c2=+0.20" in page.locator("[data-testid=stImageCaption]").first.inner_text()
+    b.screenshot(page, "infogan-slider-moved")
+
+
+@pytest.mark.parametrize("dataset", ["MNIST", "Fashion-MNIST"])
+def test_screenshot_every_page(server, page, dataset):
+    """Every page of the menu (the teaching pages included) opens without an exception; saved for a look."""
+    b.open_page(page, server, "home")
+    b.set_dataset(page, dataset)
+    links = page.locator("[data-testid=stSidebarNav] a")
+    names = [links.nth(i).inner_text().strip() for i in range(links.count())]
+    assert len(names) >= 5
+    for i, name in enumerate(names):
+        page.locator("[data-testid=stSidebarNav] a").nth(i).click()
+        b.wait_idle(page, 180_000)
+        assert page.locator("[data-testid=stException]").count() == 0, f"{name} shows an exception"
+        label = name.replace("home", "").strip().lower().replace(" ", "-") or "home"
+        b.screenshot(page, f"{dataset.lower()}-{i}-{label}")
