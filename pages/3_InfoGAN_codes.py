@@ -29,11 +29,11 @@ seed = int(st.session_state["gan_seed"])
 @st.fragment
 def steer() -> None:
     """c1, c2, c3 -> one large image; reruns alone when a control moves."""
+    c1 = st.segmented_control("c1 (category, labelled by its matched class)", gan.categories_by_class(name),
+                              default=gan.categories_by_class(name)[0], key="gan_c1", required=True,
+                              format_func=lambda c: gan.category_label(name, c))
     left, right = st.columns([3, 2], gap="large")
     with left:
-        c1 = st.segmented_control("c1 (category, labelled by its matched class)", gan.categories_by_class(name),
-                                  default=gan.categories_by_class(name)[0], key="gan_c1", required=True,
-                                  format_func=lambda c: gan.category_label(name, c))
         c2 = st.slider(labels_c["c2"], *gan.SLIDER, 0.0, 0.05, key="gan_c2", format="%.2f")
         views.trained_range_bar()
         c3 = st.slider(labels_c["c3"], *gan.SLIDER, 0.0, 0.05, key="gan_c3", format="%.2f")

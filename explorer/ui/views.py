@@ -171,8 +171,13 @@ def traversal_figure(name: str, code: str, seed: int, values: np.ndarray):
                                y_ticks=([i * step + 14 for i in range(len(rows))],
                                         [gan.category_label(name, c) for c in rows]),
                                height=460, x_title=code)
+    inside = [i for i, v in enumerate(values) if abs(v) <= gan.TRAINED[1] + 1e-9]
     for i, v in enumerate(values):
-        if abs(v) > gan.TRAINED[1] + 1e-9:
+        if i not in inside:
             fig.add_shape(type="rect", x0=i * step - 0.5, x1=i * step + 28.5, y0=0, y1=pixels.shape[0],
                           fillcolor="rgba(255,255,255,0.28)", line_width=0, layer="above")
+    if inside:
+        fig.add_shape(type="rect", x0=inside[0] * step - 0.5, x1=inside[-1] * step + 28.5, y0=-0.5,
+                      y1=pixels.shape[0] + 0.5, line=dict(color="#1f77b4", width=2, dash="dot"), layer="above",
+                      label=dict(text="trained range", textposition="top center", font=dict(size=11)))
     return figures.frozen(fig)

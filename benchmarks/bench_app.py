@@ -1,0 +1,204 @@
+"""Speed of the app, measured and printed as a table (no pass/fail): ``python benchmarks/bench_app.py``.
+
+1. Slider -> new image on screen: median in headless Chromium of a key press on a slider (InfoGAN c2, grid z1)
+   to the ``load`` event of the new image, over --presses presses each.
+2. Click-anywhere decode on a UMAP map, server side: map position -> vector (Delaunay barycentric / kNN) ->
+   decoded image, median over 200 positions; and its ratio against umap-learn's ``inverse_transform``.
+3. First page interactive after the server is up: a fresh browser opens Home and the Latent map.
+4. A UMAP with custom parameters on all Fashion-MNIST test points (10,000), warm (after the background warm-up
+   the app starts when a UMAP map is opened) and cold (first fit in a process, numba compiling).
+
+Writes docs/benchmarks.md. Uses the shipped checkpoints (``$EXPLORER_CHECKPOINTS`` to point elsewhere).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))
+
+import explorer  # noqa: E402
+from explorer import projection  # noqa: E402
+from explorer.latent import decode  # noqa: E402
+
+TARGETS = {"slider": "≤ 100 ms median", "click": "≤ 5 ms", "first": "≤ 3 s", "umap": "≤ 15 s"}
+
+
+def hardware() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown CPU")
+    mem = next((int(line.split()[1]) // 1024 // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), 0)
+    import torch
+
+    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU (models on the CPU)"
+    load = os.getloadavg()[0]
+    return (f"{cpu}, {os.cpu_count()} cores, {mem} GB RAM, {gpu}; Python {platform.python_version()}, "
+            f"torch {torch.__version__}; load average {load:.1f} when measured")
+
+
+# --- 2 and 4: server-side numbers ---------------------------------------------------------------------------------
+
+def click_decode(name: str, n: int = 200) -> dict:
+    """Map position -> decoded image on the model's UMAP map (precomputed when shipped)."""
+    model = explorer.load_model(name)
+    folder = explorer.checkpoints.resolve(name)
+    path = projection.projection_path(folder, "umap")
+    if path.is_file():
+        proj, vectors = projection.load(path)
+    else:
+        images, _ = explorer.load_dataset(model.dataset, "test")
+        source, vectors = projection.map_vectors(model, images)
+        proj = projection.umap(source)
+    inverse = projection.InverseMap(proj, vectors)
+    lo, hi = proj.coords.min(0), proj.coords.max(0)
+    points = np.random.default_rng(0).uniform(lo, hi, (n, 2))
+    inverse(points[0]), decode(model, inverse(points[0]).vector[None])          # warm
+    inv_times, total_times = [], []
+    for p in points:
+        t0 = time.perf_counter()
+        vector = inverse(p).vector
+        t1 = time.perf_counter()
+        decode(model, vector[None])
+        t2 = time.perf_counter()
+        inv_times.append(t1 - t0)
+        total_times.append(t2 - t0)
+    return {"points": len(proj.coords), "inverse_ms": 1e3 * statistics.median(inv_times),
+            "total_ms": 1e3 * statistics.median(total_times)}
+
+
+def umap_inverse_transform(name: str, repeats: int = 3) -> float:
+    """Seconds per call of umap-learn's inverse_transform (one position) on the same data."""
+    import umap
+
+    model = explorer.load_model(name)
+    images, _ = explorer.load_dataset(model.dataset, "test")
+    source, _ = projection.map_vectors(model, images)
+    reducer = umap.UMAP(n_neighbors=15, min_dist=0.1, random_state=0, n_jobs=1).fit(source)
+    point = np.median(reducer.embedding_, axis=0, keepdims=True)
+    reducer.inverse_transform(point)                                              # compile
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        reducer.inverse_transform(point)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def custom_umap(name: str) -> dict:
+    model = explorer.load_model(name)
+    images, _ = explorer.load_dataset(model.dataset, "test")
+    source, _ = projection.map_vectors(model, images)
+    t0 = time.perf_counter()
+    projection.umap(source, n_neighbors=30, min_dist=0.25)
+    cold = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    projection.umap(source, n_neighbors=10, min_dist=0.05)
+    warm = time.perf_counter() - t0
+    return {"points": len(source), "cold_s": cold, "warm_s": warm}
+
+
+def warm_up_seconds() -> float:
+    """The background warm-up, in a fresh process (as on a fresh server)."""
+    code = "from explorer import projection; print(projection.warm_up())"
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+# --- 1 and 3: in the browser --------------------------------------------------------------------------------------
+
+def browser_figures(presses: int) -> dict:
+    import browser_app as b
+
+    out = {}
+    with b.streamlit_server() as (url, up):
+        out["server_up_s"] = up
+        with b.chromium() as page:
+            out["home_s"] = b.open_page(page, url, "home")
+        with b.chromium() as page:                    # a fresh profile again: nothing cached in the browser
+            out["map_s"] = b.open_page(page, url, "map")
+            page.wait_for_selector(b.PLOT + " .scatterlayer, " + b.PLOT + " canvas")
+            out["map_chart_s"] = out["map_s"]
+            for which, index in (("gan", 0), ("grid", 4)):
+                b.open_page(page, url, which)
+                sliders = page.get_by_role("slider")
+                slider = sliders.nth(index if which == "gan" else sliders.count() - 2)
+                times = []
+                for i in range(presses):
+                    b.install_latency_probe(page)
+                    times.append(b.latency_after_key(page, slider, "ArrowRight" if i % 2 == 0 else "ArrowLeft"))
+                    page.wait_for_timeout(250)
+                out[f"slider_{which}_ms"] = statistics.median(times)
+                out[f"slider_{which}_all"] = sorted(times)
+    return out
+
+
+def table(r: dict) -> str:
+    rows = [
+        ("Slider → new image on screen (median, headless Chromium)", TARGETS["slider"],
+         f"InfoGAN c2: **{r['slider_gan_ms']:.0f} ms**; grid z1: **{r['slider_grid_ms']:.0f} ms** "
+         f"({r['presses']} presses each)"),
+        ("Click-anywhere decode on a UMAP map (server side, median of 200)", TARGETS["click"],
+         f"**{r['click']['total_ms']:.2f} ms** (position → vector {r['click']['inverse_ms']:.3f} ms + decode) on "
+         f"{r['click']['points']:,} points; umap-learn `inverse_transform` {r['inverse_transform_s']:.2f} s per "
+         f"call: **{r['inverse_transform_s'] * 1e3 / r['click']['inverse_ms']:,.0f}× slower** than the position → "
+         f"vector step"),
+        ("First page interactive after the server is up (fresh browser)", TARGETS["first"],
+         f"Home **{r['home_s']:.1f} s**; Latent map **{r['map_s']:.1f} s** (server up in {r['server_up_s']:.1f} s)"),
+        ("UMAP with custom parameters on all test points", TARGETS["umap"],
+         f"**{r['umap']['warm_s']:.1f} s** on {r['umap']['points']:,} points after the background warm-up "
+         f"({r['warm_up_s']:.0f} s, started when a UMAP map is opened); {r['umap']['cold_s']:.0f} s as the first "
+         f"fit in a process"),
+    ]
+    lines = ["| Figure | Target | Measured |", "|---|---|---|"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--presses", type=int, default=20)
+    parser.add_argument("--map-model", default="fashion-vae-16d", help="model whose UMAP map is clicked")
+    parser.add_argument("--umap-model", default="fashion-vae-16d", help="model for the custom UMAP fit")
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "benchmarks.md")
+    args = parser.parse_args(argv)
+
+    r = {"presses": args.presses, "hardware": hardware()}
+    print("browser: first page, sliders …", flush=True)
+    r.update(browser_figures(args.presses))
+    print("custom UMAP (cold, then warm) …", flush=True)
+    r["umap"] = custom_umap(args.umap_model)
+    print("click-anywhere decode …", flush=True)
+    r["click"] = click_decode(args.map_model)
+    print("umap-learn inverse_transform …", flush=True)
+    r["inverse_transform_s"] = umap_inverse_transform(args.map_model)
+    print("background warm-up in a fresh process …", flush=True)
+    r["warm_up_s"] = warm_up_seconds()
+
+    text = table(r)
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    print()
+    print(text)
+    print(f"\nHardware: {r['hardware']}")
+    doc = (f"# App benchmarks\n\nMeasured {stamp} by `python benchmarks/bench_app.py` (see its docstring for what "
+           f"each figure is).\n\n{text}\n\n**Hardware:** {r['hardware']}.\n\n"
+           f"Slider latencies, all presses (ms): InfoGAN {', '.join(f'{t:.0f}' for t in r['slider_gan_all'])}; "
+           f"grid {', '.join(f'{t:.0f}' for t in r['slider_grid_all'])}.\n")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(doc)
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
