@@ -6,7 +6,7 @@ import numpy as np
 
 import explorer
 
-from .images import enlarge, mosaic
+from .images import enlarge
 from .sidebar import MODEL_LABELS
 
 PAGES = (
@@ -25,9 +25,9 @@ PAGES = (
 
 def class_strip(images: np.ndarray, labels: np.ndarray, per_class: int = 2) -> np.ndarray:
     """A strip of the first ``per_class`` test images of each class, classes left to right."""
-    picks = [i for k in range(10) for i in np.flatnonzero(labels == k)[:per_class]]
-    order = np.array(picks).reshape(10, per_class).T.ravel()
-    strip = mosaic(images[order], cols=10)
+    picks = np.array([np.flatnonzero(labels == k)[:per_class] for k in range(10)])     # [class, example]
+    rows = [np.hstack([np.pad(images[i], ((1, 1), (1, 1)), constant_values=96) for i in row]) for row in picks.T]
+    strip = np.vstack(rows)
     return enlarge(strip, strip.shape[0] * 3)
 
 
