@@ -1,0 +1,141 @@
+"""Speed and headline numbers of the AE-versus-VAE lesson, printed as tables (no pass/fail):
+``python benchmarks/bench_teaching.py [--runs 15] [--write]``.
+
+1. A 50 x 50 decode-quality heatmap: decode the 2,500 grid points and score them (classifier confidence + pixel
+   distance to the nearest of 2,000 real test images), median of --runs runs after a warm-up, per dataset and
+   model; with its parts, and the same scoring done the straightforward way (``predict_proba`` on the whole batch
+   + :func:`explorer.metrics.nearest_distances`) for comparison.
+2. The headline numbers the Gaps view shows for each 2-D model: the fraction of its plane decoding to something
+   data-like, the fraction far from every test encoding, and the fraction of 1,000 N(0, I) samples that decode
+   to something data-like (seed 0).
+
+``--write`` puts both tables into docs/teaching.md between its ``<!-- bench -->`` markers. Uses the shipped
+checkpoints (``$EXPLORER_CHECKPOINTS`` to point elsewhere).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import torch
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+import explorer  # noqa: E402
+from bench_app import hardware  # noqa: E402
+from explorer import teaching  # noqa: E402
+from explorer.latent import QualityScorer, decode, encode  # noqa: E402
+from explorer.metrics import nearest_distances  # noqa: E402
+
+DOC = REPO / "docs" / "teaching.md"
+TARGET_MS = 200
+
+
+def median_ms(fn, runs: int) -> float:
+    fn()                                                     # warm-up
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(times)
+
+
+def heatmap_timing(ds: str, kind: str, runs: int) -> dict:
+    images, _ = explorer.load_dataset(ds, "test")
+    classifier = explorer.load_model(f"{ds}-classifier")
+    model = explorer.load_model(f"{ds}-{kind}-2d")
+    scorer = QualityScorer(classifier, images)
+    encodings = encode(model, images)
+    z = teaching.plane_points(*teaching.plane_axes(encodings))
+    decoded = decode(model, z)
+
+    def plain_score():
+        probs = classifier.predict_proba(torch.from_numpy(decoded[:, None])).numpy()
+        return probs.max(1), nearest_distances(decoded, scorer.reference) / scorer.typical_distance
+
+    return {
+        "dataset": explorer.DATASETS[ds].title, "model": f"{ds}-{kind}-2d", "points": len(z),
+        "decode + score": median_ms(lambda: scorer.score(decode(model, z)), runs),
+        "decode": median_ms(lambda: decode(model, z), runs),
+        "confidence": median_ms(lambda: scorer._proba(decoded), runs),
+        "nearest image": median_ms(lambda: scorer._nearest.distances(decoded), runs),
+        "plain scoring": median_ms(plain_score, max(3, runs // 3)),
+        "whole map": median_ms(lambda: teaching.quality_map(model, scorer, encodings), max(3, runs // 3)),
+    }
+
+
+def headline(ds: str) -> dict:
+    images, _ = explorer.load_dataset(ds, "test")
+    scorer = QualityScorer(explorer.load_model(f"{ds}-classifier"), images)
+    row = {"dataset": explorer.DATASETS[ds].title}
+    for kind in ("ae", "vae"):
+        model = explorer.load_model(f"{ds}-{kind}-2d")
+        head = teaching.quality_map(model, scorer, encode(model, images)).headline()
+        _, prior = teaching.decode_and_score(model, scorer, teaching.prior_samples(2, 1000, seed=0))
+        row[kind] = {**head, "prior_data_like": float(teaching.data_like(prior).mean())}
+    return row
+
+
+def timing_table(rows: list[dict]) -> str:
+    cols = ["decode + score", "decode", "confidence", "nearest image", "plain scoring", "whole map"]
+    out = ["| dataset | model | grid points | " + " | ".join(f"{c} (ms)" for c in cols) + " |",
+           "|---|---|---:|" + "---:|" * len(cols)]
+    for r in rows:
+        out.append(f"| {r['dataset']} | `{r['model']}` | {r['points']:,} | "
+                   + " | ".join(f"**{r[c]:.0f}**" if c == "decode + score" else f"{r[c]:.0f}" for c in cols) + " |")
+    return "\n".join(out)
+
+
+def headline_table(rows: list[dict]) -> str:
+    out = ["| dataset | model | plane decoding data-like | plane far from every encoding | data-like where far "
+           "| N(0, I) samples data-like |", "|---|---|---:|---:|---:|---:|"]
+    for r in rows:
+        for kind, title in (("ae", "autoencoder"), ("vae", "VAE")):
+            h = r[kind]
+            out.append(f"| {r['dataset']} | {title} | {h['fraction_data_like']:.0%} | {h['fraction_far']:.0%} | "
+                       f"{h['data_like_where_far']:.0%} | {h['prior_data_like']:.0%} |")
+    return "\n".join(out)
+
+
+def write_doc(text: str) -> None:
+    doc = DOC.read_text()
+    start, end = doc.index("<!-- bench -->") + len("<!-- bench -->"), doc.index("<!-- /bench -->")
+    DOC.write_text(doc[:start] + "\n" + text + "\n" + doc[end:])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=15, help="timed runs per measurement (median reported)")
+    parser.add_argument("--datasets", nargs="+", default=list(explorer.DATASETS))
+    parser.add_argument("--write", action="store_true", help="update docs/teaching.md")
+    args = parser.parse_args(argv)
+
+    timings = [heatmap_timing(ds, kind, args.runs) for ds in args.datasets for kind in ("ae", "vae")]
+    heads = [headline(ds) for ds in args.datasets]
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    worst = max(r["decode + score"] for r in timings)
+    text = "\n\n".join([
+        f"Measured {when} on {hardware()}; torch threads: {torch.get_num_threads()}.",
+        f"**A 50 × 50 decode-quality heatmap (decode + score): {worst:.0f} ms at worst** (target ≤ {TARGET_MS} ms; "
+        f"median of {args.runs} runs).",
+        timing_table(timings),
+        "Headline numbers (50 × 50 grid over each model's plane; 1,000 prior samples, seed 0):",
+        headline_table(heads),
+    ])
+    print(text)
+    if args.write:
+        write_doc(text)
+        print(f"\nwrote {DOC.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()
