@@ -187,18 +187,22 @@ class NearestReference:
 
 
 def _fold_batchnorm(network: torch.nn.Sequential) -> torch.nn.Sequential:
-    """A copy of an eval-mode Sequential with each Conv2d + BatchNorm2d pair folded into one Conv2d and dropout
-    left out (both are identities at inference): the same function, fewer passes over memory."""
+    """A copy of an eval-mode Sequential computing the same function with fewer passes over memory: each
+    Conv2d + BatchNorm2d pair folded into one Conv2d, dropout left out (both are identities at inference), and
+    ReLU moved after a following MaxPool2d (max-pooling commutes with any increasing function; ReLU then touches
+    a quarter of the values, in place)."""
     from torch.nn.utils.fusion import fuse_conv_bn_eval
 
     layers, out, i = list(network), [], 0
     while i < len(layers):
-        layer = layers[i]
+        layer, following = layers[i], layers[i + 1] if i + 1 < len(layers) else None
         if isinstance(layer, torch.nn.Sequential):
             out.append(_fold_batchnorm(layer))
-        elif (isinstance(layer, torch.nn.Conv2d) and i + 1 < len(layers)
-              and isinstance(layers[i + 1], torch.nn.BatchNorm2d)):
-            out.append(fuse_conv_bn_eval(layer, layers[i + 1]))
+        elif isinstance(layer, torch.nn.Conv2d) and isinstance(following, torch.nn.BatchNorm2d):
+            out.append(fuse_conv_bn_eval(layer, following))
+            i += 1
+        elif isinstance(layer, torch.nn.ReLU) and isinstance(following, torch.nn.MaxPool2d):
+            out += [following, torch.nn.ReLU(inplace=True)]
             i += 1
         elif not isinstance(layer, torch.nn.Dropout):
             out.append(layer)
