@@ -30,7 +30,7 @@ figure = maps.base_figure(*params, thumbnails=thumbnails)
 if pick is not None and pick.xy is not None:
     figure = maps.figures.with_marker(figure, pick.xy)
 
-left, right = st.columns([3, 2], gap="medium")
+left, right = st.columns([5, 3], gap="medium")
 with left:
     st.plotly_chart(figure, key="map_chart", on_select="rerun", selection_mode=("points", "box", "lasso"),
                     config={"displaylogo": False, "scrollZoom": True})

@@ -19,7 +19,7 @@ spacing = controls[1].radio("Spacing", ("even", "gaussian"), key="grid_spacing",
                             format_func={"even": "even", "gaussian": "inverse Gaussian CDF"}.get)
 x_range = controls[2].slider("z1 range", -bound, bound, x_default, 0.1, key=f"grid_z1_range_{suffix}")
 y_range = controls[3].slider("z2 range", -bound, bound, y_default, 0.1, key=f"grid_z2_range_{suffix}")
-overlay = controls[4].toggle("Overlay test encodings", key="grid_overlay")
+overlay = controls[4].toggle("Encodings", key="grid_overlay", help="Overlay test encodings on the grid.")
 if x_range[0] >= x_range[1] or y_range[0] >= y_range[1]:
     st.error("Each range needs a lower end below its upper end.")
     st.stop()

@@ -10,7 +10,7 @@ from .images import png_data_uri, tinted_sprite
 
 CLASS_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                 "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
-MARKER_STYLE = dict(symbol="x-thin", size=22, line=dict(width=4, color="#111"))
+MARKER_STYLE = dict(symbol="circle-open", size=20, line=dict(width=3.5), color="#ff2b2b")
 GRID_TRACE = 0          # the invisible click-catching trace comes first; classes follow as traces 1..10
 
 
@@ -63,16 +63,17 @@ def latent_map(coords: np.ndarray, labels: np.ndarray, class_names, axis_titles=
         idx = np.flatnonzero(labels == k)
         fig.add_trace(go.Scattergl(
             x=coords[idx, 0], y=coords[idx, 1], mode="markers", name=f"{k} {name}" if name != str(k) else name,
-            customdata=idx, marker=dict(size=marker_size, color=CLASS_COLORS[k % 10], opacity=0.75),
+            customdata=idx, marker=dict(size=marker_size, color=CLASS_COLORS[k % 10],
+                                        opacity=0.3 if thumbnails is not None else 0.75),
             hovertemplate=f"<b>{name}</b><br>test image #%{{customdata}}<extra></extra>"))
     if thumbnails is not None:
         idx, images = thumbnails
         lo, hi = _bounds(coords, pad=0.0)
-        size = float(np.max(hi - lo)) / (np.sqrt(len(idx)) * 1.3) * 0.95
+        size = float(np.max(hi - lo)) / (np.sqrt(len(idx)) * 1.3) * 1.9     # about two cells: sprites may touch
         fig.update_layout(images=[dict(
             source=png_data_uri(tinted_sprite(img, CLASS_COLORS[int(labels[i]) % 10])), xref="x", yref="y",
             x=float(coords[i, 0]), y=float(coords[i, 1]), sizex=size, sizey=size, xanchor="center",
-            yanchor="middle", layer="above") for i, img in zip(idx, images)])
+            yanchor="middle", layer="below") for i, img in zip(idx, images)])
     fig.update_layout(
         height=height, margin=dict(l=10, r=10, t=40 if title else 10, b=10), title=title,
         legend=dict(title="class", itemsizing="constant"), dragmode="zoom", hovermode="closest",
@@ -90,11 +91,12 @@ def frozen(fig: go.Figure) -> go.Figure:
 
 
 def with_marker(fig: go.Figure, xy, label: str = "you are here") -> go.Figure:
-    """A copy of ``fig`` with a marker (an SVG trace drawn over the WebGL points, not clickable) at ``xy``."""
-    out = frozen(fig)
-    out.add_trace(go.Scatter(x=[float(xy[0])], y=[float(xy[1])], mode="markers", name=label, showlegend=False,
-                             marker=MARKER_STYLE, hoverinfo="skip"))
-    return out
+    """A copy of ``fig`` with a marker (an SVG trace drawn over the WebGL points, not clickable) at ``xy``; built
+    as a dict, without validation (~3 ms however many points ``fig`` holds)."""
+    spec = fig.to_dict()
+    spec["data"] = spec["data"] + [dict(type="scatter", x=[float(xy[0])], y=[float(xy[1])], mode="markers",
+                                        name=label, showlegend=False, marker=MARKER_STYLE, hoverinfo="skip")]
+    return go.Figure(spec, _validate=False)
 
 
 def with_box(fig: go.Figure, lo, hi, label: str = "grid range") -> go.Figure:

@@ -96,9 +96,9 @@ def show_pick(pick: maps.MapPick | None, params: tuple, images: np.ndarray, labe
         st.markdown(f"**Test image #{pick.index}** · class **{classes[labels[pick.index]]}**")
         a, b = st.columns(2)
         with a:
-            image_panel(images[pick.index], "original")
+            image_panel(images[pick.index], "original", 168)
         with b:
-            image_panel(maps.reconstruction(name, pick.index, noise_seed), "reconstruction")
+            image_panel(maps.reconstruction(name, pick.index, noise_seed), "reconstruction", 168)
         if name.endswith("infogan"):
             st.caption(gan.read_back_caption(name, cache.test_vectors(name)[1][pick.index]))
     elif pick.kind == "empty":
