@@ -141,11 +141,14 @@ class InverseMap:
     """Map position -> vector, fast: barycentric interpolation inside the Delaunay triangle around the position,
     inverse-distance weighting of the ``k`` nearest points outside the data's convex hull."""
 
-    def __init__(self, projection: Projection, vectors: np.ndarray, k: int = 8):
+    def __init__(self, projection: Projection, vectors: np.ndarray | None = None, k: int = 8):
+        """``vectors`` [N, D]: what each map point goes back to (needed for UMAP; raw and PCA go back exactly)."""
         self.projection = projection
         self.coords = np.asarray(projection.coords, np.float64)
-        self.vectors = np.asarray(vectors, np.float32)
-        if len(self.coords) != len(self.vectors):
+        if projection.method == "umap" and vectors is None:
+            raise ValueError("a UMAP map needs the vectors of its points to go back")
+        self.vectors = None if vectors is None else np.asarray(vectors, np.float32)
+        if self.vectors is not None and len(self.coords) != len(self.vectors):
             raise ValueError(f"{len(self.coords)} map points but {len(self.vectors)} vectors")
         self.k = k
         self.tree = cKDTree(self.coords)
@@ -198,10 +201,13 @@ def projection_path(folder: Path, method: str) -> Path:
     return Path(folder) / f"projection-{method}.npz"
 
 
-def save(projection: Projection, vectors: np.ndarray, path: Path) -> None:
-    """Write a map and the vectors its way back interpolates (npz, no pickle)."""
-    arrays = {"coords": projection.coords, "vectors": np.asarray(vectors, np.float32),
+def save(projection: Projection, vectors: np.ndarray | None, path: Path) -> None:
+    """Write a map (npz, no pickle) and, for UMAP, the vectors its way back interpolates (float16: ample for
+    interpolation, half the size in the repository). Raw and PCA maps need no vectors to go back."""
+    arrays = {"coords": projection.coords,
               "meta": np.array(json.dumps({"method": projection.method, "params": projection.params}))}
+    if vectors is not None:
+        arrays["vectors"] = np.asarray(vectors, np.float16)
     if projection.mean is not None:
         arrays.update(mean=projection.mean, components=projection.components)
     tmp = Path(path).with_name(Path(path).name + ".tmp")
@@ -210,13 +216,13 @@ def save(projection: Projection, vectors: np.ndarray, path: Path) -> None:
     tmp.replace(path)
 
 
-def load(path: Path) -> tuple[Projection, np.ndarray]:
-    """(projection, vectors) from a file written by :func:`save`."""
+def load(path: Path) -> tuple[Projection, np.ndarray | None]:
+    """(projection, vectors or None) from a file written by :func:`save`."""
     with np.load(path, allow_pickle=False) as f:
         meta = json.loads(str(f["meta"]))
         proj = Projection(meta["method"], f["coords"], f["mean"] if "mean" in f else None,
                           f["components"] if "components" in f else None, meta.get("params", {}))
-        return proj, f["vectors"]
+        return proj, f["vectors"].astype(np.float32) if "vectors" in f else None
 
 
 def is_final(name: str, root: Path | None = None) -> bool:
@@ -243,7 +249,7 @@ def precompute(name: str, root: Path | None = None, log=print) -> list[Path]:
         proj = pca(source) if method == "pca" else umap(
             source, **UMAP_DEFAULTS, progress=lambda stage, f: log(f"  {name}: {stage}") if f in (0.0, 1.0) else None)
         path = projection_path(folder, method)
-        save(proj, targets, path)
+        save(proj, targets if method == "umap" else None, path)
         written.append(path)
         log(f"{name}: wrote {path}")
     return written

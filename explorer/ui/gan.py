@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 
 import explorer
-from explorer.latent import infogan_generate, infogan_noise
+from explorer.latent import infogan_generate, infogan_noise, infogan_read_codes
 from explorer.metrics import confusion, match_categories
 
 from . import cache
@@ -85,7 +85,7 @@ def traversal(name: str, code: str, seed: int, n: int = 9) -> np.ndarray:
 def read_back(name: str, index: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(real test image, Q's codes [12]: c1 logits then c2 and c3, the image G draws from those codes)."""
     images, _ = cache.dataset(name.split("-")[0], "test")
-    codes = cache.test_vectors(name)[1][index]
+    codes = infogan_read_codes(cache.model(name), images[index:index + 1])[0]
     c1 = int(codes[:10].argmax())
     return images[index], codes, generate(name, c1, float(codes[10]), float(codes[11]), seed)
 

@@ -39,8 +39,8 @@ def _precomputed_or_fast(name: str, method: str) -> tuple[proj.Projection, np.nd
         return proj.load(shipped)
     if method == "umap":
         raise LookupError(f"no precomputed UMAP map for {name}")
-    source, targets = cache.test_vectors(name)
-    return (proj.raw(source) if method == "raw" else proj.pca(source)), targets
+    source, _ = cache.test_vectors(name)
+    return (proj.raw(source) if method == "raw" else proj.pca(source)), None
 
 
 @st.cache_resource(show_spinner=False)
@@ -69,8 +69,8 @@ def umap_ready(name: str, n_neighbors: int, min_dist: float) -> bool:
 
 
 def projection(name: str, method: str, n_neighbors: int = 15, min_dist: float = 0.1
-               ) -> tuple[proj.Projection, np.ndarray]:
-    """(map, vectors its way back interpolates). A UMAP that is neither shipped nor cached is fitted here, with a
+               ) -> tuple[proj.Projection, np.ndarray | None]:
+    """(map, vectors its way back interpolates: UMAP only). A UMAP that is neither shipped nor cached is fitted here, with a
     progress bar, and kept for every later session."""
     if method != "umap":
         return _precomputed_or_fast(name, method)
@@ -187,9 +187,15 @@ def decode_position(name: str, method: str, xy, n_neighbors: int = 15, min_dist:
     return decode_vectors(name, vector, noise_seed)[0], inversion
 
 
+def test_image_vector(name: str, index: int) -> np.ndarray:
+    """What the decoder side takes for one test image: its encoding (AE/VAE) or Q's codes (InfoGAN) [D]."""
+    images, _ = cache.dataset(name.split("-")[0], "test")
+    return proj.map_vectors(cache.model(name), images[index:index + 1])[1][0]
+
+
 def reconstruction(name: str, index: int, noise_seed: int = 0) -> np.ndarray:
     """A test image's reconstruction (InfoGAN: the image G draws from the codes Q reads off it)."""
-    return decode_vectors(name, cache.test_vectors(name)[1][index:index + 1], noise_seed)[0]
+    return decode_vectors(name, test_image_vector(name, index)[None], noise_seed)[0]
 
 
 def exactness_note(inversion: proj.Inversion, kind: str) -> str:

@@ -100,7 +100,7 @@ def show_pick(pick: maps.MapPick | None, params: tuple, images: np.ndarray, labe
         with b:
             image_panel(maps.reconstruction(name, pick.index, noise_seed), "reconstruction", 168)
         if name.endswith("infogan"):
-            st.caption(gan.read_back_caption(name, cache.test_vectors(name)[1][pick.index]))
+            st.caption(gan.read_back_caption(name, maps.test_image_vector(name, pick.index)))
     elif pick.kind == "empty":
         image, inversion = maps.decode_position(name, method, pick.xy, n_neighbors, min_dist, noise_seed)
         st.markdown(f"**Decoded at ({pick.xy[0]:.2f}, {pick.xy[1]:.2f})**")
