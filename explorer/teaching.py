@@ -24,7 +24,8 @@ GRID = 50                  # decode-quality maps are GRID x GRID
 CONFIDENT = 0.9            # "data-like": the classifier is at least this sure ...
 CLOSE = 1.5                # ... and the image is at most this many typical real-to-real distances from a real one
 FAR = 0.04                 # a grid point is "far from any encoding" beyond this fraction of the plane's width
-PLANE_MARGIN = 0.15        # the plane: the 0.5-99.5 percentile box of the test encodings, widened by this per side
+PLANE_MARGIN = 0.0         # the plane: the 1-99 percentile box of the test encodings (as explorer.evaluate's gap
+                           # numbers), widened by this fraction of its size per side
 SNAPSHOT_FILE = "snapshots.npz"
 
 
@@ -34,9 +35,9 @@ def data_like(quality: DecodeQuality) -> np.ndarray:
 
 
 def plane_axes(encodings: np.ndarray, n: int = GRID, margin: float = PLANE_MARGIN) -> tuple[np.ndarray, np.ndarray]:
-    """The x and y axes (ascending, ``n`` values each) of the plane a map covers: the 0.5-99.5 percentile box of
-    a 2-D model's test encodings, widened by ``margin`` of its size on every side (so gaps at the rim show)."""
-    lo, hi = percentile_box(np.asarray(encodings)[:, :2], 0.5, 99.5)
+    """The x and y axes (ascending, ``n`` values each) of the plane a map covers: the 1-99 percentile box of a
+    2-D model's test encodings (where 98% of them lie on each axis), widened by ``margin`` of its size per side."""
+    lo, hi = percentile_box(np.asarray(encodings)[:, :2], 1.0, 99.0)
     pad = margin * np.maximum(hi - lo, 1e-6)
     return grid_axis(lo[0] - pad[0], hi[0] + pad[0], n), grid_axis(lo[1] - pad[1], hi[1] + pad[1], n)
 
@@ -150,6 +151,15 @@ def gap_between(qmap: QualityMap, encodings: np.ndarray, labels: np.ndarray, a: 
 def prior_samples(latent_dim: int, n: int, seed: int) -> np.ndarray:
     """z ~ N(0, I): [n, latent_dim], reproducible from ``seed`` (the same z for every model)."""
     return np.random.default_rng(seed).standard_normal((n, latent_dim)).astype(np.float32)
+
+
+def class_mix(predicted: np.ndarray, labels: np.ndarray, n_classes: int = 10) -> tuple[np.ndarray, np.ndarray, float]:
+    """How the classes of decoded samples (the classifier's prediction) compare with the test set's classes:
+    (sample class fractions, data class fractions, total variation distance between them: 0 = the same mix,
+    1 = no class in common)."""
+    samples = np.bincount(np.asarray(predicted), minlength=n_classes) / max(len(predicted), 1)
+    data = np.bincount(np.asarray(labels), minlength=n_classes) / max(len(labels), 1)
+    return samples, data, float(0.5 * np.abs(samples - data).sum())
 
 
 def lerp(a: np.ndarray, b: np.ndarray, steps: int) -> np.ndarray:

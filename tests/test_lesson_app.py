@@ -196,6 +196,16 @@ def test_lesson_gap_step_decodes_a_far_point_on_the_autoencoder():
     assert len(verdicts) == 2 and "far from every encoding" in verdicts[0]
 
 
+def test_lesson_narration_quotes_the_measured_numbers():
+    need_lesson("mnist")
+    index = [s.key for s in lesson_steps.STEPS].index("measure")
+    at = run("pages/9_Lesson.py", state={"lesson_step": index})
+    images, _ = explorer.load_dataset("mnist", "test")
+    model = explorer.load_model("mnist-vae-2d")
+    head = teaching.quality_map(model, cache.quality_scorer("mnist"), cache.encodings("mnist-vae-2d")).headline()
+    assert f"**{head['fraction_data_like']:.0%}** of the VAE's" in texts(at)
+
+
 def test_lesson_next_and_previous_move_between_steps():
     need_lesson("mnist")
     at = run("pages/9_Lesson.py")

@@ -65,11 +65,13 @@ def test_real_images_score_as_close_to_real_data(tiny):
 
 # --- planes and maps -----------------------------------------------------------------------------------------------
 
-def test_plane_covers_the_encodings_with_a_margin_and_rows_run_up_in_y():
+def test_plane_is_the_1_to_99_percentile_box_and_rows_run_up_in_y():
     enc, _ = two_clusters()
     x, y = teaching.plane_axes(enc, n=20)
     assert len(x) == len(y) == 20 and np.all(np.diff(x) > 0) and np.all(np.diff(y) > 0)
-    assert x[0] < np.percentile(enc[:, 0], 0.5) and x[-1] > np.percentile(enc[:, 0], 99.5)
+    assert x[0] == pytest.approx(np.percentile(enc[:, 0], 1)) and y[-1] == pytest.approx(np.percentile(enc[:, 1], 99))
+    wide, _ = teaching.plane_axes(enc, n=20, margin=0.1)
+    assert wide[-1] - wide[0] == pytest.approx(1.2 * (x[-1] - x[0]))
     points = teaching.plane_points(x, y)
     assert points.shape == (400, 2)
     np.testing.assert_allclose(points[:20, 1], y[0])            # the first row is the lowest y
@@ -81,7 +83,10 @@ def test_density_peaks_on_the_clusters_and_sums_to_one():
     x, y = teaching.plane_axes(enc, n=40)
     d = teaching.density(enc, x, y)
     assert d.shape == (40, 40)
-    assert d.sum() == pytest.approx(1.0, abs=0.02)
+    step_x, step_y = x[1] - x[0], y[1] - y[0]
+    inside = ((enc[:, 0] >= x[0] - step_x / 2) & (enc[:, 0] <= x[-1] + step_x / 2)
+              & (enc[:, 1] >= y[0] - step_y / 2) & (enc[:, 1] <= y[-1] + step_y / 2))
+    assert d.sum() == pytest.approx(inside.mean(), abs=0.01)      # the share of encodings on the plane
     row, col = np.unravel_index(d.argmax(), d.shape)
     assert abs(abs(x[col]) - 5) < 1.0 and abs(y[row]) < 1.0
     assert d[np.abs(y).argmin(), np.abs(x).argmin()] < d.max() / 20    # the gap at the origin is empty
@@ -146,6 +151,14 @@ def test_prior_samples_are_reproducible_standard_normal():
     np.testing.assert_array_equal(a, b)
     assert not np.array_equal(a, teaching.prior_samples(2, 4000, seed=4))
     assert np.abs(a.mean(0)).max() < 0.06 and np.abs(a.std(0) - 1).max() < 0.06
+
+
+def test_class_mix_compares_sample_classes_with_the_data():
+    samples, data, tv = teaching.class_mix(np.array([0, 0, 1, 1]), np.array([0, 1, 2, 3]), n_classes=4)
+    np.testing.assert_allclose(samples, [0.5, 0.5, 0, 0])
+    np.testing.assert_allclose(data, [0.25] * 4)
+    assert tv == pytest.approx(0.5)
+    assert teaching.class_mix(np.arange(10), np.arange(10))[2] == 0.0
 
 
 def test_lerp_and_slerp_paths():

@@ -159,6 +159,17 @@ def path_scores(scores: dict[str, tuple[np.ndarray, np.ndarray]], height: int = 
     return fig
 
 
+def class_mix_figure(mixes: dict[str, np.ndarray], class_names, height: int = 300) -> go.Figure:
+    """Grouped bars: the share of each class in the test set and among each model's decoded prior samples."""
+    colors = {"test set": "#999", "AE": "#e66101", "VAE": "#5e3c99"}
+    fig = go.Figure([go.Bar(x=list(class_names), y=fractions, name=name, marker_color=colors.get(name, "#444"),
+                            hovertemplate=f"{name}: %{{y:.0%}}<extra></extra>") for name, fractions in mixes.items()])
+    fig.update_layout(barmode="group", height=height, margin=dict(l=10, r=10, t=10, b=10), plot_bgcolor="white",
+                      yaxis=dict(tickformat=".0%", title="share", gridcolor="#eee"),
+                      legend=dict(orientation="h", y=1.1, x=0))
+    return fig
+
+
 def posterior_figure(encodings: np.ndarray, labels: np.ndarray, class_names, mu: np.ndarray, sigma: np.ndarray,
                      chosen_labels: np.ndarray, height: int = 620) -> go.Figure:
     """The VAE's posterior: every test mean faint, the N(0, I) contours (r = 1, 2, 3), and for each chosen image

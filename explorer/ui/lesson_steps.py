@@ -3,12 +3,14 @@ that set it up; its button puts them in place (a callback, before the widgets re
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 import streamlit as st
 
+import explorer
 from explorer import teaching
 
 from . import cache, lesson_data, lesson_views
@@ -52,47 +54,72 @@ def _gaps(ds: str, metric: str, kind: str, where: str) -> dict:
 STEPS = (
     Step("maps", "Two maps of the same images", "gaps",
          "Both models squeeze each {dataset} test image into **just two numbers**, so every image is a dot on a "
-         "plane. Left: a plain autoencoder. Right: a variational autoencoder (VAE). The colours are the classes.\n\n"
-         "The background tells what the decoder draws **at every position**: white where it draws something a "
-         "classifier recognises and that looks like real data, red where it does not.",
+         "plane. Left: a plain autoencoder. Right: a variational autoencoder (VAE). Colours and labels are the "
+         "classes.\n\n"
+         "The background colours **every position** by what the decoder draws there: white where the dataset's "
+         "classifier is sure of it and it is as close to a real image as real images are to each other, red "
+         "where not. Beyond the dashed line no test image was encoded nearby.",
          "Show both maps, decoding the middle of the {a}s", lambda ds: _gaps(ds, "confidence", "ae", "centre")),
     Step("ae-gap", "A gap in the autoencoder", "gaps",
          "Now **click in the empty region between the {a}s and the {b}s** on the left map (the button does it "
-         "for you). No test image was encoded there, and nothing forced the decoder to draw anything sensible "
-         "there: look at the decoded image under the map and its score.",
+         "for you). No test image was encoded there, and nothing in the autoencoder's training asked its decoder "
+         "to draw anything in particular there. Look at the decoded image under the map and its score: a {a}, "
+         "a {b}, something in between, or nonsense?",
          "Decode the gap between the {a}s and the {b}s (autoencoder)", lambda ds: _gaps(ds, "confidence", "ae", "gap")),
-    Step("vae-gap", "The same place in the VAE", "gaps",
+    Step("vae-gap", "Between the classes in the VAE", "gaps",
          "Do the same on the right map: **between the VAE's {a}s and {b}s**. The VAE's decoder was trained on "
-         "*noisy* positions around every encoding, so the space between classes decodes to an in-between image "
-         "rather than to noise.",
+         "*noisy* positions around every encoding, so the space between classes is space it learned to decode. "
+         "Compare the two decodes and their scores.",
          "Decode between the {a}s and the {b}s (VAE)", lambda ds: _gaps(ds, "confidence", "vae", "gap")),
     Step("measure", "Measure it", "gaps",
-         "Switch the colouring to **data-like (both tests)** and read the numbers above each map: how much of the "
-         "plane decodes to something data-like, and how much of it is far from every encoding. Ask the class: "
-         "which map would you rather pick a random point from?",
-         "Colour the plane by the data-like test", lambda ds: {"gaps_metric": "data_like", "gaps_density": False}),
+         "Colour the planes by **data-like (both tests)** and read the numbers above each map. Measured here: "
+         "**{ae_data_like}** of the autoencoder's plane and **{vae_data_like}** of the VAE's decode to something "
+         "data-like; **{ae_far}** and **{vae_far}** of them are far from every encoding.\n\n"
+         "Ask the class what the numbers say. In two dimensions a plain autoencoder's decoder is smooth enough "
+         "to draw plausible images in much of its empty space: its gaps are gaps *in the encodings*. The trouble "
+         "starts when you must choose a position without an image to encode, which is the next step.",
+         "Colour the planes by the data-like test", lambda ds: {"gaps_metric": "data_like", "gaps_density": False}),
     Step("prior", "Sampling from the prior", "prior",
-         "To **generate** new images we need a rule for picking positions. The VAE comes with one: draw z from a "
-         "standard normal N(0, I). Decode the same random z with both models and count the green frames.",
+         "To **generate** new images we need a rule for picking positions. The VAE comes with one: draw z from "
+         "the standard normal N(0, I) it was trained to match. Decode the same random z with both models. "
+         "Measured on 1,000 samples: **{ae_prior}** (autoencoder) and **{vae_prior}** (VAE) decode to something "
+         "data-like, and their classes are **{ae_mix}** and **{vae_mix}** away from the test set's class mix "
+         "(0 = the same mix, 1 = nothing in common): look at the bar chart under the samples.",
          "Draw 32 samples from N(0, I)", lambda ds: {"prior_seed": 0, "prior_count": 32}),
     Step("paths", "Walking from a {a} to a {b}", "interpolation",
-         "Encode one {a} and one {b} and walk between them. The autoencoder's straight path crosses empty space; "
-         "the VAE's path keeps decoding plausible images (the spherical path even keeps to the prior's typical "
-         "radius). The plot shows the scores along each path.",
+         "Encode one {a} and one {b} and walk between them: straight lines for both models, and for the VAE "
+         "also the arc that keeps to the prior's typical radius. The plot shows both scores along each path: "
+         "where does each path leave the data-like zone (above the dashed confidence line, below the dashed "
+         "distance line)?",
          "Interpolate from a {a} to a {b}",
          lambda ds: {"interp_class_a": PAIRS[ds][0], "interp_pick_a": 0, "interp_class_b": PAIRS[ds][1],
                      "interp_pick_b": 0, "interp_steps": 11}),
     Step("posterior", "Why: the VAE's encoder is unsure on purpose", "posterior",
-         "The VAE's encoder returns a **cloud** (mean and σ) for each image, not a point, and is penalised for "
-         "straying from N(0, I). The clouds of neighbouring images overlap and fill the plane: that is why it "
-         "has no gaps.",
+         "The VAE's encoder returns a **cloud** (a mean and a σ per dimension) for each image, not a point, and "
+         "is penalised for straying from N(0, I). Its decoder learns to draw every point of every cloud, and the "
+         "clouds of neighbouring images overlap: that is what fills the VAE's plane and ties it to the prior.",
          "Show the posterior clouds of {a}s and {b}s", lambda ds: {"post_classes": list(PAIRS[ds]), "post_count": 8}),
     Step("replay", "Watch the maps form", "replay",
-         "Finally, replay training. Both maps start as a tiny blob (epoch 0). Drag the slider: the autoencoder "
-         "spreads its classes out wherever it likes, with empty space between them; the VAE stays packed around "
-         "the origin.",
+         "Finally, replay training. Both maps start as a small blob (before training). Drag the slider: the "
+         "autoencoder spreads its classes out to whatever scale suits it (the span is printed above each map), "
+         "while the VAE's stays near the scale of N(0, I).",
          "Replay training from the start", lambda ds: {"replay_epoch": 0, "replay_fixed_axes": False}),
 )
+
+
+def facts(ds: str) -> dict[str, str]:
+    """The measured numbers the narration quotes (the same numbers the views show)."""
+    _, labels = cache.dataset(ds, "test")
+    out = {}
+    for kind in lesson_data.KINDS:
+        name = lesson_data.model_name(ds, kind)
+        head = lesson_data.quality_map(name).headline()
+        samples = lesson_data.prior_samples(name, lesson_data.PRIOR_HEADLINE_SAMPLES, 0)
+        out[f"{kind}_data_like"] = f"{head['fraction_data_like']:.0%}"
+        out[f"{kind}_far"] = f"{head['fraction_far']:.0%}"
+        out[f"{kind}_prior"] = f"{samples['data_like'].mean():.0%}"
+        out[f"{kind}_mix"] = f"{teaching.class_mix(samples['predicted'], labels)[2]:.2f}"
+    return out
 
 
 def step_by_key(key: str) -> Step:
@@ -100,11 +127,12 @@ def step_by_key(key: str) -> Step:
 
 
 def fill(text: str, ds: str) -> str:
+    """A step's text with the lesson's class names, the dataset and (when quoted) the measured numbers."""
     classes = lesson_data.class_names(ds)
     a, b = PAIRS[ds]
-    from explorer import DATASETS
-
-    return text.format(a=classes[a], b=classes[b], dataset=DATASETS[ds].title)
+    fields = {field for _, field, _, _ in string.Formatter().parse(text) if field}
+    numbers = facts(ds) if fields - {"a", "b", "dataset"} else {}
+    return text.format(a=classes[a], b=classes[b], dataset=explorer.DATASETS[ds].title, **numbers)
 
 
 def apply(ds: str, key: str) -> None:

@@ -163,9 +163,21 @@ def _prior_samples(ds: str, seed: int) -> None:
         rows.append({"model": np.array([name] * count), "z1": shown["z"][:, 0], "z2": shown["z"][:, 1],
                      "confidence": shown["confidence"], "predicted_class": shown["predicted"],
                      "distance_ratio": shown["distance_ratio"], "data_like": shown["data_like"].astype(int)})
-    st.info("The VAE's training pulls its encodings onto N(0, I), so wherever the prior puts a sample there is "
-            "something the decoder learned to draw. The autoencoder was never asked to: its encodings sit "
-            "wherever training left them, and prior samples land in places no image was encoded.")
+    _, labels = cache.dataset(ds, "test")
+    mixes, distances = {}, {}
+    for kind in lesson_data.KINDS:
+        samples = lesson_data.prior_samples(lesson_data.model_name(ds, kind), lesson_data.PRIOR_HEADLINE_SAMPLES, seed)
+        mixes[kind.upper()], mixes["test set"], distances[kind] = teaching.class_mix(samples["predicted"], labels)
+    st.markdown(f"**Which classes do {lesson_data.PRIOR_HEADLINE_SAMPLES:,} prior samples decode to?** "
+                f"Distance from the test set's class mix (total variation, 0 = the same mix, 1 = nothing in "
+                f"common): autoencoder **{distances['ae']:.2f}**, VAE **{distances['vae']:.2f}**.")
+    st.plotly_chart(lesson_figures.class_mix_figure({k: mixes[k] for k in ("test set", "AE", "VAE")},
+                                                    lesson_data.class_names(ds)),
+                    key="prior_mix", config=lesson_figures.plot_config(f"{ds}-prior-class-mix"))
+    st.info("The VAE's training pulls its encodings onto N(0, I), so the prior's samples fall where its images "
+            "are, in about the data's proportions. The autoencoder was never asked to: its encodings sit "
+            "wherever training left them, often far wider than N(0, I), so prior samples only reach the few "
+            "classes encoded near its origin.")
     st.caption(PNG_HINT)
     download_csv("Download the samples as CSV", teaching.to_csv(_stack(rows)), f"{ds}-prior-{seed}.csv", "prior_csv")
 
