@@ -126,11 +126,9 @@ def browser_figures(presses: int) -> dict:
     with b.streamlit_server() as (url, up):
         out["server_up_s"] = up
         with b.chromium() as page:
-            out["home_s"] = b.open_page(page, url, "home")
+            out["home_s"] = b.time_first_page(page, url, "home", "text=Pick the dataset in the sidebar")
         with b.chromium() as page:                    # a fresh profile again: nothing cached in the browser
-            out["map_s"] = b.open_page(page, url, "map")
-            page.wait_for_selector(b.PLOT + " .scatterlayer, " + b.PLOT + " canvas")
-            out["map_chart_s"] = out["map_s"]
+            out["map_s"] = b.time_first_page(page, url, "map", b.PLOT + " .gl-container canvas")
             for which, index in (("gan", 0), ("grid", 4)):
                 b.open_page(page, url, which)
                 sliders = page.get_by_role("slider")

@@ -24,7 +24,7 @@ for i, (page, title, text) in enumerate(home.PAGES):
 st.subheader(f"Shipped {explorer.DATASETS[ds].title} models")
 rows = home.model_rows(ds)
 if rows:
-    st.dataframe(rows, hide_index=True, key="home_models")
+    st.markdown(home.markdown_table(rows))    # a markdown table: st.dataframe would import pandas (~0.7 s)
 else:
     st.warning("No checkpoints are shipped for this dataset yet: `python -m explorer.train all`.")
 st.caption("Pick the dataset in the sidebar; every page follows it.")

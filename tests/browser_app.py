@@ -86,6 +86,16 @@ def open_page(page, url: str, which: str, query: str = "") -> float:
     return time.perf_counter() - started
 
 
+def time_first_page(page, url: str, which: str, ready: str) -> float:
+    """Seconds from navigating a fresh page to the moment ``ready`` (a selector for the page's final content) is
+    shown and the script has finished: what a user waits for before the page is interactive."""
+    started = time.perf_counter()
+    page.goto(f"{url}/{PAGES[which]}")
+    page.wait_for_selector(ready, timeout=120_000)
+    page.wait_for_selector(APP_READY, timeout=120_000)
+    return time.perf_counter() - started
+
+
 def wait_idle(page, timeout: float = 60_000) -> None:
     """Wait until the script has finished running (and stays finished for a moment: a rerun is reported late)."""
     for _ in range(3):

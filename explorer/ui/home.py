@@ -43,3 +43,10 @@ def model_rows(dataset: str) -> list[dict]:
         rows.append({"model": name, "what": MODEL_LABELS.get(name.split("-", 1)[1], c.kind),
                      "status": c.status, "headline metric": c.headline})
     return rows
+
+
+def markdown_table(rows: list[dict]) -> str:
+    head = list(rows[0])
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(str(r[h]).replace("|", "\\|") for h in head) + " |" for r in rows]
+    return "\n".join(lines)
