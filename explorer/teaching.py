@@ -53,7 +53,7 @@ def nearest_encoding(points: np.ndarray, encodings: np.ndarray) -> np.ndarray:
     return cKDTree(np.asarray(encodings, np.float64)[:, :2]).query(np.asarray(points, np.float64))[0]
 
 
-def density(encodings: np.ndarray, x: np.ndarray, y: np.ndarray, smooth: float = 1.2) -> np.ndarray:
+def density(encodings: np.ndarray, x: np.ndarray, y: np.ndarray, smooth: float = 2.0) -> np.ndarray:
     """Fraction of the encodings per grid cell [len(y), len(x)], Gaussian-smoothed by ``smooth`` cells."""
     def edges(axis):
         mid = (axis[1:] + axis[:-1]) / 2

@@ -165,7 +165,7 @@ def class_mix_figure(mixes: dict[str, np.ndarray], class_names, height: int = 30
     fig = go.Figure([go.Bar(x=list(class_names), y=fractions, name=name, marker_color=colors.get(name, "#444"),
                             hovertemplate=f"{name}: %{{y:.0%}}<extra></extra>") for name, fractions in mixes.items()])
     fig.update_layout(barmode="group", height=height, margin=dict(l=10, r=10, t=10, b=10), plot_bgcolor="white",
-                      yaxis=dict(tickformat=".0%", title="share", gridcolor="#eee"),
+                      xaxis=dict(type="category"), yaxis=dict(tickformat=".0%", title="share", gridcolor="#eee"),
                       legend=dict(orientation="h", y=1.1, x=0))
     return fig
 

@@ -112,12 +112,12 @@ def gaps_view(ds: str) -> None:
         with col:
             st.subheader(lesson_data.TITLES[kind])
             m1, m2, m3 = st.columns(3)
-            m1.metric("Plane decoding data-like", _percent(head["fraction_data_like"]),
-                      help="Share of the 50 × 50 grid whose decoded image is data-like.")
-            m2.metric("Plane far from encodings", _percent(head["fraction_far"]),
-                      help="Share of the grid beyond the dashed line: no test image is encoded near it.")
+            m1.metric("Data-like", _percent(head["fraction_data_like"]),
+                      help="Share of the plane (the 50 × 50 grid) whose decoded image is data-like.")
+            m2.metric("Far from encodings", _percent(head["fraction_far"]),
+                      help="Share of the plane beyond the dashed line: no test image is encoded near it.")
             m3.metric("Data-like where far", _percent(head["data_like_where_far"]),
-                      help="Of the far part, the share that still decodes to something data-like.")
+                      help="Of the far part of the plane, the share that still decodes to something data-like.")
             fig = with_marker(lesson_data.quality_figure(name, metric, show_density), (z1, z2), "decoded here")
             st.plotly_chart(fig, key=GAPS_CHARTS[kind], on_select="rerun", selection_mode="points",
                             config=lesson_figures.plot_config(f"{name}-gaps-{metric}"))
