@@ -14,6 +14,7 @@ import io
 from dataclasses import dataclass
 
 import numpy as np
+import torch
 from scipy.ndimage import gaussian_filter
 from scipy.spatial import cKDTree
 
@@ -192,8 +193,6 @@ def interpolation(model, scorer, image_a: np.ndarray, image_b: np.ndarray, steps
 
 def posterior(model, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A VAE's posterior mean and standard deviation of each image: (mu [N, d], sigma [N, d])."""
-    import torch
-
     x = np.asarray(images)
     x = (x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x.astype(np.float32)).reshape(len(x), 1, 28, 28)
     mu, logvar = model.posterior(torch.from_numpy(x))

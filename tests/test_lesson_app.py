@@ -218,6 +218,41 @@ def test_lesson_next_and_previous_move_between_steps():
     assert at.selectbox(key="lesson_step").value == 0
 
 
+# --- figure builders (no Streamlit run needed) ---------------------------------------------------------------------
+
+def test_framed_strip_frames_good_green_and_bad_red():
+    from explorer.ui import lesson_figures
+    from explorer.ui.images import hex_to_rgb
+
+    images = np.zeros((3, 28, 28), np.float32)
+    strip = lesson_figures.framed_strip(images, np.array([True, False, True]), cols=2, size=28, frame=3)
+    cell, gap = 28 + 6, 6
+    assert strip.shape == (2 * cell + gap, 2 * cell + gap, 3)
+    assert tuple(strip[0, 0]) == hex_to_rgb(lesson_figures.GOOD)
+    assert tuple(strip[0, cell + gap]) == hex_to_rgb(lesson_figures.BAD)
+    assert tuple(strip[-1, -1]) == (255, 255, 255)                  # the empty fourth cell
+
+
+def test_quality_figure_has_the_click_grid_before_the_encodings():
+    from explorer.ui import lesson_figures
+
+    rng = np.random.default_rng(0)
+    enc = rng.normal(0, 1, (200, 2)).astype(np.float32)
+    labels = np.arange(200) % 10
+    x, y = teaching.plane_axes(enc, 20)
+    near = teaching.nearest_encoding(teaching.plane_points(x, y), enc).reshape(20, 20)
+    qmap = teaching.QualityMap(x, y, np.full((20, 20), 0.95), np.zeros((20, 20), int), near, near,
+                               teaching.density(enc, x, y))
+    fig = lesson_figures.quality_figure(qmap, enc, labels, [str(k) for k in range(10)], "confidence")
+    kinds = [(t.type, t.name) for t in fig.data]
+    assert kinds[0] == ("heatmap", "Classifier confidence") and kinds[1] == ("scattergl", "plane")
+    assert [n for t, n in kinds[2:12]] == [str(k) for k in range(10)]
+    assert len(values(fig.data[1].x)) == 400
+    assert {a.text for a in fig.layout.annotations} == {f"<b>{k}</b>" for k in range(10)}
+    config = lesson_figures.plot_config("name")
+    assert config["toImageButtonOptions"] == {"format": "png", "filename": "name", "scale": 2}
+
+
 # --- bad input -----------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("page", PAGES[:4])
