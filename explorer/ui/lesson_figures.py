@@ -198,7 +198,7 @@ def posterior_figure(encodings: np.ndarray, labels: np.ndarray, class_names, mu:
             hovertemplate=f"<b>{class_names[k]}</b><br>μ = (%{{x:.2f}}, %{{y:.2f}})<br>"
                           "σ = (%{customdata[0]:.2f}, %{customdata[1]:.2f})<extra></extra>"))
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), plot_bgcolor="white",
-                      legend=dict(orientation="h", y=-0.08, x=0), hovermode="closest",
+                      legend=dict(orientation="h", y=-0.12, x=0), hovermode="closest",
                       xaxis=dict(title="z1", range=[-3.6, 3.6], zeroline=True, zerolinecolor="#ddd", showgrid=False),
                       yaxis=dict(title="z2", range=[-3.6, 3.6], zeroline=True, zerolinecolor="#ddd", showgrid=False,
                                  scaleanchor="x", scaleratio=1))

@@ -96,8 +96,9 @@ STEPS = (
                      "interp_pick_b": 0, "interp_steps": 11}),
     Step("posterior", "Why: the VAE's encoder is unsure on purpose", "posterior",
          "The VAE's encoder returns a **cloud** (a mean and a σ per dimension) for each image, not a point, and "
-         "is penalised for straying from N(0, I). Its decoder learns to draw every point of every cloud, and the "
-         "clouds of neighbouring images overlap: that is what fills the VAE's plane and ties it to the prior.",
+         "is penalised for straying from N(0, I). Its decoder is trained on random points of every cloud, so it "
+         "learns the space around the encodings, and the prior describes where the encodings are: that is what "
+         "lets you sample from it. How big are the clouds (the σ table) next to the distances between classes?",
          "Show the posterior clouds of {a}s and {b}s", lambda ds: {"post_classes": list(PAIRS[ds]), "post_count": 8}),
     Step("replay", "Watch the maps form", "replay",
          "Finally, replay training. Both maps start as a small blob (before training). Drag the slider: the "

@@ -174,10 +174,10 @@ def _prior_samples(ds: str, seed: int) -> None:
     st.plotly_chart(lesson_figures.class_mix_figure({k: mixes[k] for k in ("test set", "AE", "VAE")},
                                                     lesson_data.class_names(ds)),
                     key="prior_mix", config=lesson_figures.plot_config(f"{ds}-prior-class-mix"))
-    st.info("The VAE's training pulls its encodings onto N(0, I), so the prior's samples fall where its images "
-            "are, in about the data's proportions. The autoencoder was never asked to: its encodings sit "
-            "wherever training left them, often far wider than N(0, I), so prior samples only reach the few "
-            "classes encoded near its origin.")
+    st.info("The VAE's training pulls its encodings towards N(0, I), so the prior's samples should fall where "
+            "its images are, in roughly the data's proportions. The autoencoder was never asked to: its encodings "
+            "sit wherever training left them, often spread far wider than N(0, I), so its prior samples reach "
+            "mostly the classes encoded near its origin. Compare the bars and the two distances above.")
     st.caption(PNG_HINT)
     download_csv("Download the samples as CSV", teaching.to_csv(_stack(rows)), f"{ds}-prior-{seed}.csv", "prior_csv")
 
@@ -271,10 +271,11 @@ def _posterior(ds: str, chosen: tuple[int, ...]) -> None:
         st.plotly_chart(fig, key="post_map", config=lesson_figures.plot_config(f"{name}-posterior"))
     with right:
         st.markdown("The VAE's encoder does not return a point but a **cloud**: a mean μ and a spread σ per "
-                    "latent dimension. Solid ellipses are 1σ, dotted 2σ. Training decodes random points from "
-                    "each cloud and keeps the clouds close to the prior **N(0, I)** (blue circles; the "
-                    "percentages are the prior's mass inside each). Overlapping clouds cover the plane, so "
-                    "there is no gap for nonsense to hide in.")
+                    "latent dimension (solid ellipses 1σ, dotted 2σ). Training decodes random points from each "
+                    "cloud, so the decoder learns the space around every encoding, not just the encodings; and "
+                    "the KL term pulls the clouds towards the prior **N(0, I)** (blue circles, with the prior's "
+                    "mass inside each) and stops σ from shrinking to zero. Compare the σ below with the distances "
+                    "between classes on the map.")
         summary = [{"class": classes[c], "images": int((labels[indices] == c).sum()),
                     "mean σ1": float(sigma[labels[indices] == c, 0].mean()),
                     "mean σ2": float(sigma[labels[indices] == c, 1].mean())} for c in chosen]
