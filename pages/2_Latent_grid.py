@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from explorer.ui import figures, grid, sidebar, views
+from explorer.ui import grid, html_plot, sidebar, views
 
 st.title("2-D latent grid")
 name = sidebar.pick_model(("vae-2d", "ae-2d"), key="grid_model")
@@ -35,14 +35,11 @@ def point() -> None:
     left, right = st.columns([3, 2], gap="medium")
     with right:
         views.image_panel(grid.decode_one(name, z1, z2), f"decoded at z = ({z1:+.2f}, {z2:+.2f})", 280)
-        st.plotly_chart(figures.with_marker(grid.map_figure(name, x_range, y_range), (z1, z2)), key="grid_map",
-                        config={"displayModeBar": False})
+        st.html(html_plot.render(grid.map_axes(name, x_range, y_range), grid.map_position(name, x_range, y_range,
+                                 (z1, z2)), box=grid.map_position(name, x_range, y_range)))
     with left:
-        figure = grid.grid_figure(name, n, spacing, x_range, y_range, overlay)
-        where = grid.marker_on_grid(z1, z2, n, spacing, x_range, y_range)
-        if where is not None:
-            figure = figures.with_marker(figure, where)
-        st.plotly_chart(figure, key="grid_figure", config={"displayModeBar": False})
+        where = grid.grid_marker(z1, z2, n, spacing, x_range, y_range)
+        st.html(html_plot.render(grid.grid_axes(name, n, spacing, x_range, y_range, overlay), where))
         if where is None:
             st.caption("The point (z1, z2) lies outside the grid's range: no marker on the grid.")
 

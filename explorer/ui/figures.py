@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from scipy.spatial import cKDTree
 
-from .images import png_data_uri, tinted_sprite
+from .images import hex_to_rgb, png_data_uri, tinted_sprite
 
 CLASS_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                 "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
@@ -99,12 +99,6 @@ def with_marker(fig: go.Figure, xy, label: str = "you are here") -> go.Figure:
     return go.Figure(spec, _validate=False)
 
 
-def with_box(fig: go.Figure, lo, hi, label: str = "grid range") -> go.Figure:
-    fig.add_shape(type="rect", x0=lo[0], y0=lo[1], x1=hi[0], y1=hi[1], line=dict(color="#444", dash="dot"),
-                  label=dict(text=label, textposition="top left", font=dict(size=11)))
-    return fig
-
-
 def image_figure(pixels: np.ndarray, x_ticks: tuple[list, list] | None = None,
                  y_ticks: tuple[list, list] | None = None, height: int = 560, x_title: str = "",
                  y_title: str = "") -> go.Figure:
@@ -121,6 +115,21 @@ def image_figure(pixels: np.ndarray, x_ticks: tuple[list, list] | None = None,
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), plot_bgcolor="white",
                       showlegend=False, dragmode=False)
     return fig
+
+
+def draw_dots(pixels: np.ndarray, xy: np.ndarray, labels: np.ndarray, radius: int = 2) -> np.ndarray:
+    """An RGB copy of ``pixels`` (grey [H, W] or RGB) with a class-coloured dot at each pixel position ``xy``."""
+    out = np.repeat(pixels[..., None], 3, 2) if pixels.ndim == 2 else pixels.copy()
+    h, w = out.shape[:2]
+    colors = np.array([hex_to_rgb(c) for c in CLASS_COLORS], np.uint8)
+    offsets = [(dy, dx) for dy in range(-radius, radius + 1) for dx in range(-radius, radius + 1)
+               if dy * dy + dx * dx <= radius * radius + 1]
+    px = np.round(xy).astype(int)
+    for dy, dx in offsets:
+        x, y = px[:, 0] + dx, px[:, 1] + dy
+        ok = (x >= 0) & (x < w) & (y >= 0) & (y < h)
+        out[y[ok], x[ok]] = colors[labels[ok] % 10]
+    return out
 
 
 def confusion(counts: np.ndarray, mapping: np.ndarray, class_names, height: int = 480) -> go.Figure:

@@ -9,8 +9,8 @@ import streamlit as st
 import explorer
 from explorer.latent import decode, grid_axis, grid_points, percentile_box
 
-from . import cache, figures
-from .images import mosaic
+from . import cache, figures, html_plot
+from .images import mosaic, png_data_uri
 
 STEP = 29                 # a mosaic cell: 28 pixels and a 1-pixel separator
 OVERLAY_POINTS = 2000
@@ -56,50 +56,81 @@ def _overlay_subset(name: str) -> np.ndarray:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def grid_figure(name: str, n: int, spacing: str, x_range: tuple, y_range: tuple, overlay: bool):
-    """The mosaic with z tick labels and, optionally, test encodings overlaid (coloured by class)."""
+def grid_axes(name: str, n: int, spacing: str, x_range: tuple, y_range: tuple, overlay: bool,
+              width: int = 540) -> html_plot.Axes:
+    """The mosaic with z tick labels and, optionally, test encodings drawn over it as class-coloured dots."""
     xs, ys = axes(n, spacing, x_range, y_range)
     pixels = decoded_mosaic(name, n, spacing, x_range, y_range)
-    every = max(1, n // 8)
-    ticks = [i for i in range(n) if i % every == 0 or i == n - 1]
-    fig = figures.image_figure(pixels, x_ticks=([i * STEP + 13.5 for i in ticks], [f"{xs[i]:.2f}" for i in ticks]),
-                               y_ticks=([(n - 1 - i) * STEP + 13.5 for i in ticks], [f"{ys[i]:.2f}" for i in ticks]),
-                               height=600, x_title="z1", y_title="z2")
+    ds = name.split("-")[0]
     if overlay:
         idx = _overlay_subset(name)
         z = cache.encodings(name)[idx]
         keep = _inside(z, x_range, y_range)
-        _, labels = cache.dataset(name.split("-")[0], "test")
-        p = to_pixels(z[keep], xs, ys)
-        lab = labels[idx][keep]
-        for k, cls in enumerate(explorer.DATASETS[name.split("-")[0]].classes):
-            m = lab == k
-            fig.add_trace(figures.go.Scattergl(x=p[m, 0], y=p[m, 1], mode="markers", name=cls, showlegend=True,
-                                               marker=dict(size=5, color=figures.CLASS_COLORS[k], opacity=0.8),
-                                               hovertemplate=f"{cls}<extra></extra>"))
-        fig.update_layout(showlegend=True, legend=dict(title="class"))
-    return figures.frozen(fig)
+        _, labels = cache.dataset(ds, "test")
+        pixels = figures.draw_dots(pixels, to_pixels(z[keep], xs, ys), labels[idx][keep], radius=1)
+    side = pixels.shape[0]
+    every = max(1, n // 8)
+    ticks = [i for i in range(n) if i % every == 0 or i == n - 1]
+    legend = _legend(ds) if overlay else ()
+    return html_plot.Axes(png_data_uri(pixels), width, width,
+                          x_ticks=tuple(((i * STEP + 13.5) / side, f"{xs[i]:.2f}") for i in ticks),
+                          y_ticks=tuple((((n - 1 - i) * STEP + 13.5) / side, f"{ys[i]:.2f}") for i in ticks),
+                          x_title="z1", y_title="z2", legend=legend)
+
+
+def grid_marker(z1: float, z2: float, n: int, spacing: str, x_range: tuple, y_range: tuple):
+    """Where (z1, z2) falls on the mosaic as fractions of its width and height, or None outside its range."""
+    if not _inside(np.array([[z1, z2]]), x_range, y_range)[0]:
+        return None
+    xs, ys = axes(n, spacing, x_range, y_range)
+    return tuple(to_pixels(np.array([[z1, z2]]), xs, ys)[0] / (n * STEP - 1))
+
+
+def _legend(ds: str) -> tuple:
+    return tuple(zip(figures.CLASS_COLORS, explorer.DATASETS[ds].classes))
+
+
+def _map_bounds(name: str, x_range: tuple, y_range: tuple) -> tuple[np.ndarray, np.ndarray]:
+    z = cache.encodings(name)[_overlay_subset(name)]
+    lo = np.minimum(z.min(0), [x_range[0], y_range[0]])
+    hi = np.maximum(z.max(0), [x_range[1], y_range[1]])
+    pad = 0.05 * (hi - lo)
+    return lo - pad, hi + pad
+
+
+def _nice_ticks(lo: float, hi: float, count: int = 5) -> np.ndarray:
+    step = 10 ** np.floor(np.log10((hi - lo) / count))
+    step *= min((m for m in (1, 2, 5, 10) if (hi - lo) / (step * m) <= count), default=10)
+    return np.arange(np.ceil(lo / step) * step, hi + 1e-9, step)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def map_figure(name: str, x_range: tuple, y_range: tuple):
-    """The test encodings (a 2,000-point sample) with the grid's range drawn as a box."""
+def map_axes(name: str, x_range: tuple, y_range: tuple, size: int = 320) -> html_plot.Axes:
+    """The test encodings (a 2,000-point sample) drawn as one image, with ticks and a legend."""
+    ds = name.split("-")[0]
     idx = _overlay_subset(name)
-    _, labels = cache.dataset(name.split("-")[0], "test")
-    fig = figures.latent_map(cache.encodings(name)[idx], labels[idx], explorer.DATASETS[name.split("-")[0]].classes,
-                             height=420)
-    figures.with_box(fig, (x_range[0], y_range[0]), (x_range[1], y_range[1]))
-    fig.update_layout(legend=dict(orientation="h", y=-0.15, title=None))
-    return figures.frozen(fig)
+    _, labels = cache.dataset(ds, "test")
+    z = cache.encodings(name)[idx]
+    lo, hi = _map_bounds(name, x_range, y_range)
+    xy = (z - lo) / (hi - lo) * [size - 1, -(size - 1)] + [0, size - 1]
+    pixels = figures.draw_dots(np.full((size, size, 3), 255, np.uint8), xy, labels[idx])
+    fx = lambda v: (v - lo[0]) / (hi[0] - lo[0])  # noqa: E731
+    fy = lambda v: (hi[1] - v) / (hi[1] - lo[1])  # noqa: E731
+    return html_plot.Axes(png_data_uri(pixels), size, size, pixelated=False,
+                          x_ticks=tuple((fx(v), f"{v:g}") for v in _nice_ticks(lo[0], hi[0])),
+                          y_ticks=tuple((fy(v), f"{v:g}") for v in _nice_ticks(lo[1], hi[1])),
+                          x_title="z1", y_title="z2", legend=_legend(ds))
+
+
+def map_position(name: str, x_range: tuple, y_range: tuple, z=None):
+    """Fractions (from the left and top) of the map of a latent point, or of the grid's range box (4 values)."""
+    lo, hi = _map_bounds(name, x_range, y_range)
+    f = lambda x, y: ((x - lo[0]) / (hi[0] - lo[0]), (hi[1] - y) / (hi[1] - lo[1]))  # noqa: E731
+    if z is not None:
+        return f(*z)
+    return (*f(x_range[0], y_range[1]), *f(x_range[1], y_range[0]))
 
 
 def decode_one(name: str, z1: float, z2: float) -> np.ndarray:
     return decode(cache.model(name), np.array([[z1, z2]], np.float32))[0]
 
-
-def marker_on_grid(z1: float, z2: float, n: int, spacing: str, x_range: tuple, y_range: tuple):
-    """Where (z1, z2) falls on the mosaic in pixels, or None outside the grid's range."""
-    if not _inside(np.array([[z1, z2]]), x_range, y_range)[0]:
-        return None
-    xs, ys = axes(n, spacing, x_range, y_range)
-    return to_pixels(np.array([[z1, z2]]), xs, ys)[0]
