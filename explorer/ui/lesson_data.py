@@ -18,9 +18,12 @@ TITLES = {"ae": "Autoencoder (AE)", "vae": "Variational autoencoder (VAE)"}
 PRIOR_HEADLINE_SAMPLES = 1000
 
 
-def model_name(ds: str, kind: str) -> str:
-    """The 2-D model of a kind the lesson uses: ``<ds>-ae-2d`` or ``<ds>-vae-2d``."""
-    return f"{ds}-{kind}-2d"
+LATENT_SIZES = (2, 16)
+
+
+def model_name(ds: str, kind: str, dim: int = 2) -> str:
+    """The model of a kind the lesson uses: ``<ds>-ae-2d``, ``<ds>-vae-2d`` (the maps), or the 16-D ones."""
+    return f"{ds}-{kind}-{dim}d"
 
 
 def class_names(ds: str) -> tuple[str, ...]:

@@ -19,8 +19,9 @@ from .images import enlarge
 GAPS_CHARTS = {"ae": "gaps_map_ae", "vae": "gaps_map_vae"}
 Z_KEYS = ("gaps_z1", "gaps_z2")
 DEFAULTS = {"gaps_metric": "confidence", "gaps_density": True, "gaps_z1": 0.0, "gaps_z2": 0.0,
-            "prior_seed": 0, "prior_count": 24, "interp_class_a": 1, "interp_pick_a": 0, "interp_class_b": 7,
-            "interp_pick_b": 0, "interp_steps": 11, "post_count": 6, "replay_fixed_axes": False}
+            "prior_dim": 2, "prior_seed": 0, "prior_count": 24,
+            "interp_class_a": 1, "interp_pick_a": 0, "interp_class_b": 7, "interp_pick_b": 0, "interp_steps": 11,
+            "post_count": 6, "replay_fixed_axes": False}
 PNG_HINT = "The camera button in a chart's toolbar saves that figure as a PNG."
 
 
@@ -31,10 +32,10 @@ def init_state(ds: str) -> None:
     st.session_state.setdefault("post_classes", [1, 7])
 
 
-def require(ds: str, kinds=lesson_data.KINDS, classifier: bool = True) -> None:
+def require(ds: str, kinds=lesson_data.KINDS, classifier: bool = True, dim: int = 2) -> None:
     """Stop this view with a clear ``st.error`` when a model, the classifier or the test split is missing."""
     for kind in kinds:
-        views.model_or_stop(lesson_data.model_name(ds, kind))
+        views.model_or_stop(lesson_data.model_name(ds, kind, dim))
     if classifier:
         views.model_or_stop(f"{ds}-classifier")
     try:
@@ -135,51 +136,58 @@ def gaps_view(ds: str) -> None:
 
 def prior_view(ds: str) -> None:
     init_state(ds)
-    require(ds)
-    seed = st.number_input("Random seed", min_value=0, max_value=9999, step=1, key="prior_seed",
-                           help="The same seed draws the same z for both models.")
+    left, right = st.columns([2, 3])
+    dim = left.radio("Latent size", lesson_data.LATENT_SIZES, key="prior_dim", horizontal=True,
+                     format_func=lambda d: f"{d}-D" + (" (the maps' models)" if d == 2 else ""),
+                     help="The 2-D models are the ones on the maps; the 16-D ones reconstruct better.")
+    seed = right.number_input("Random seed", min_value=0, max_value=9999, step=1, key="prior_seed",
+                              help="The same seed draws the same z for both models.")
+    require(ds, dim=dim)
     st.markdown("Draw **z ~ N(0, I)**, the prior the VAE was trained to match, and decode the same z with both "
                 "models. Green frame: data-like; red: not.")
-    _prior_samples(ds, int(seed))
+    _prior_samples(ds, int(dim), int(seed))
 
 
 @st.fragment
-def _prior_samples(ds: str, seed: int) -> None:
+def _prior_samples(ds: str, dim: int, seed: int) -> None:
     count = st.slider("Samples shown", 8, 64, step=8, key="prior_count")
     columns = st.columns(2, gap="large")
     rows = []
     for kind, col in zip(lesson_data.KINDS, columns):
-        name = lesson_data.model_name(ds, kind)
+        name = lesson_data.model_name(ds, kind, dim)
         shown = lesson_data.prior_samples(name, count, seed)
         with col:
-            st.subheader(lesson_data.TITLES[kind])
+            st.subheader(f"{lesson_data.TITLES[kind]} · {dim}-D")
             st.metric(f"Data-like among {lesson_data.PRIOR_HEADLINE_SAMPLES:,} prior samples",
                       _percent(lesson_data.prior_fraction(name, seed)))
             st.image(lesson_figures.framed_strip(shown["images"], shown["data_like"], cols=8, size=56),
                      width="stretch")
-            fig = lesson_figures.with_points(lesson_data.encodings_figure(name, 420), shown["z"],
-                                             shown["data_like"], "prior samples")
-            st.plotly_chart(fig, key=f"prior_map_{kind}", config=lesson_figures.plot_config(f"{name}-prior"))
-        rows.append({"model": np.array([name] * count), "z1": shown["z"][:, 0], "z2": shown["z"][:, 1],
+            if dim == 2:
+                fig = lesson_figures.with_points(lesson_data.encodings_figure(name, 420), shown["z"],
+                                                 shown["data_like"], "prior samples")
+                st.plotly_chart(fig, key=f"prior_map_{kind}", config=lesson_figures.plot_config(f"{name}-prior"))
+        rows.append({"model": np.array([name] * count), **{f"z{i + 1}": shown["z"][:, i] for i in range(dim)},
                      "confidence": shown["confidence"], "predicted_class": shown["predicted"],
                      "distance_ratio": shown["distance_ratio"], "data_like": shown["data_like"].astype(int)})
     _, labels = cache.dataset(ds, "test")
     mixes, distances = {}, {}
     for kind in lesson_data.KINDS:
-        samples = lesson_data.prior_samples(lesson_data.model_name(ds, kind), lesson_data.PRIOR_HEADLINE_SAMPLES, seed)
+        samples = lesson_data.prior_samples(lesson_data.model_name(ds, kind, dim), lesson_data.PRIOR_HEADLINE_SAMPLES,
+                                            seed)
         mixes[kind.upper()], mixes["test set"], distances[kind] = teaching.class_mix(samples["predicted"], labels)
     st.markdown(f"**Which classes do {lesson_data.PRIOR_HEADLINE_SAMPLES:,} prior samples decode to?** "
                 f"Distance from the test set's class mix (total variation, 0 = the same mix, 1 = nothing in "
                 f"common): autoencoder **{distances['ae']:.2f}**, VAE **{distances['vae']:.2f}**.")
     st.plotly_chart(lesson_figures.class_mix_figure({k: mixes[k] for k in ("test set", "AE", "VAE")},
                                                     lesson_data.class_names(ds)),
-                    key="prior_mix", config=lesson_figures.plot_config(f"{ds}-prior-class-mix"))
+                    key="prior_mix", config=lesson_figures.plot_config(f"{ds}-{dim}d-prior-class-mix"))
     st.info("The VAE's training pulls its encodings towards N(0, I), so the prior's samples should fall where "
             "its images are, in roughly the data's proportions. The autoencoder was never asked to: its encodings "
             "sit wherever training left them, often spread far wider than N(0, I), so its prior samples reach "
-            "mostly the classes encoded near its origin. Compare the bars and the two distances above.")
+            "only part of its space (in 16-D, almost none of it). Compare the frames, the bars and the distances.")
     st.caption(PNG_HINT)
-    download_csv("Download the samples as CSV", teaching.to_csv(_stack(rows)), f"{ds}-prior-{seed}.csv", "prior_csv")
+    download_csv("Download the samples as CSV", teaching.to_csv(_stack(rows)), f"{ds}-{dim}d-prior-{seed}.csv",
+                 "prior_csv")
 
 
 # --- 3. interpolation ----------------------------------------------------------------------------------------------
