@@ -69,7 +69,7 @@ def latent_map(coords: np.ndarray, labels: np.ndarray, class_names, axis_titles=
     if thumbnails is not None:
         idx, images = thumbnails
         lo, hi = _bounds(coords, pad=0.0)
-        size = float(np.max(hi - lo)) / (np.sqrt(len(idx)) * 1.3) * 1.9     # about two cells: sprites may touch
+        size = float(np.max(hi - lo)) / (np.sqrt(len(idx)) * 1.3) * 1.4     # a little over a cell: sprites touch
         fig.update_layout(images=[dict(
             source=png_data_uri(tinted_sprite(img, CLASS_COLORS[int(labels[i]) % 10])), xref="x", yref="y",
             x=float(coords[i, 0]), y=float(coords[i, 1]), sizex=size, sizey=size, xanchor="center",
@@ -80,8 +80,8 @@ def latent_map(coords: np.ndarray, labels: np.ndarray, class_names, axis_titles=
         xaxis=dict(title=axis_titles[0], zeroline=False), plot_bgcolor="white",
         yaxis=dict(title=axis_titles[1], zeroline=False),
         uirevision="map")
-    fig.update_xaxes(showgrid=True, gridcolor="#eee")
-    fig.update_yaxes(showgrid=True, gridcolor="#eee")
+    fig.update_xaxes(showgrid=thumbnails is None, gridcolor="#eee")     # grid lines would cut through sprites
+    fig.update_yaxes(showgrid=thumbnails is None, gridcolor="#eee")
     return fig
 
 
