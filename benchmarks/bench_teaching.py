@@ -7,7 +7,8 @@
    + :func:`explorer.metrics.nearest_distances`) for comparison.
 2. The headline numbers the Gaps view shows for each 2-D model: the fraction of its plane decoding to something
    data-like, the fraction far from every test encoding, and the fraction of 1,000 N(0, I) samples that decode
-   to something data-like (seed 0).
+   to something data-like (seed 0), the distance of their classes from the test set's class mix, and the same
+   data-like fraction for the 16-D models.
 
 ``--write`` puts both tables into docs/teaching.md between its ``<!-- bench -->`` markers. Uses the shipped
 checkpoints (``$EXPLORER_CHECKPOINTS`` to point elsewhere).
@@ -74,14 +75,19 @@ def heatmap_timing(ds: str, kind: str, runs: int) -> dict:
 
 
 def headline(ds: str) -> dict:
-    images, _ = explorer.load_dataset(ds, "test")
+    images, labels = explorer.load_dataset(ds, "test")
     scorer = QualityScorer(explorer.load_model(f"{ds}-classifier"), images)
     row = {"dataset": explorer.DATASETS[ds].title}
     for kind in ("ae", "vae"):
         model = explorer.load_model(f"{ds}-{kind}-2d")
         head = teaching.quality_map(model, scorer, encode(model, images)).headline()
         _, prior = teaching.decode_and_score(model, scorer, teaching.prior_samples(2, 1000, seed=0))
-        row[kind] = {**head, "prior_data_like": float(teaching.data_like(prior).mean())}
+        row[kind] = {**head, "prior_data_like": float(teaching.data_like(prior).mean()),
+                     "prior_class_mix": teaching.class_mix(prior.predicted, labels)[2], "prior16_data_like": None}
+        if f"{ds}-{kind}-16d" in explorer.list_models():
+            _, prior16 = teaching.decode_and_score(explorer.load_model(f"{ds}-{kind}-16d"), scorer,
+                                                   teaching.prior_samples(16, 1000, seed=0))
+            row[kind]["prior16_data_like"] = float(teaching.data_like(prior16).mean())
     return row
 
 
@@ -97,12 +103,15 @@ def timing_table(rows: list[dict]) -> str:
 
 def headline_table(rows: list[dict]) -> str:
     out = ["| dataset | model | plane decoding data-like | plane far from every encoding | data-like where far "
-           "| N(0, I) samples data-like |", "|---|---|---:|---:|---:|---:|"]
+           "| 2-D prior samples data-like | their class-mix distance | 16-D prior samples data-like |",
+           "|---|---|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         for kind, title in (("ae", "autoencoder"), ("vae", "VAE")):
             h = r[kind]
+            big = "not shipped" if h["prior16_data_like"] is None else f"{h['prior16_data_like']:.0%}"
             out.append(f"| {r['dataset']} | {title} | {h['fraction_data_like']:.0%} | {h['fraction_far']:.0%} | "
-                       f"{h['data_like_where_far']:.0%} | {h['prior_data_like']:.0%} |")
+                       f"{h['data_like_where_far']:.0%} | {h['prior_data_like']:.0%} | {h['prior_class_mix']:.2f} "
+                       f"| {big} |")
     return "\n".join(out)
 
 
