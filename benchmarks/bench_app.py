@@ -167,10 +167,17 @@ def table(r: dict) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--presses", type=int, default=20)
-    parser.add_argument("--map-model", default="fashion-vae-16d", help="model whose UMAP map is clicked")
-    parser.add_argument("--umap-model", default="fashion-vae-16d", help="model for the custom UMAP fit")
+    parser.add_argument("--map-model", help="model whose UMAP map is clicked (default: fashion-vae-16d, "
+                                            "else mnist-vae-16d)")
+    parser.add_argument("--umap-model", help="model for the custom UMAP fit (default as --map-model)")
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "benchmarks.md")
     args = parser.parse_args(argv)
+    shipped = explorer.list_models()
+    fallback = next((n for n in ("fashion-vae-16d", "mnist-vae-16d") if n in shipped), None)
+    args.map_model = args.map_model or fallback
+    args.umap_model = args.umap_model or args.map_model
+    if args.map_model is None or "mnist-infogan" not in shipped or "mnist-vae-2d" not in shipped:
+        raise SystemExit(f"needs mnist-vae-2d, mnist-infogan and a 16-D VAE checkpoint; shipped: {shipped}")
 
     r = {"presses": args.presses, "hardware": hardware()}
     print("browser: first page, sliders …", flush=True)

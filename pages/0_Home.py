@@ -3,7 +3,7 @@
 import streamlit as st
 
 import explorer
-from explorer.ui import cache, home, sidebar
+from explorer.ui import guards, home, sidebar
 
 st.title("Latent Space Explorer")
 st.markdown("Look inside neural networks that learned to draw **handwritten digits** (MNIST) and **clothes** "
@@ -12,7 +12,7 @@ st.markdown("Look inside neural networks that learned to draw **handwritten digi
             "let you see where images land in that code space, and what the networks draw everywhere in between.")
 
 ds = sidebar.current_dataset()
-images, labels = cache.dataset(ds, "test")
+images, labels = guards.test_set_or_stop(ds)
 st.image(home.class_strip(images, labels), caption=" · ".join(explorer.DATASETS[ds].classes), width="stretch")
 
 cols = st.columns(2)

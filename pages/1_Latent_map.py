@@ -3,13 +3,13 @@
 import streamlit as st
 
 import explorer
-from explorer.ui import cache, maps, sidebar, views
+from explorer.ui import guards, maps, sidebar, views
 
 st.title("Latent map")
 name = sidebar.pick_model(("vae-2d", "ae-2d", "vae-16d", "ae-16d", "infogan"), key="map_model")
-model = views.model_or_stop(name)
+model = guards.model_or_stop(name)
 ds = model.dataset
-images, labels = cache.dataset(ds, "test")
+images, labels = guards.test_set_or_stop(ds)
 st.caption(views.map_caption(model, len(labels)))
 
 methods = maps.methods_for(name)

@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from explorer.ui import grid, html_plot, sidebar, views
+from explorer.ui import grid, guards, html_plot, sidebar, views
 
 st.title("2-D latent grid")
 name = sidebar.pick_model(("vae-2d", "ae-2d"), key="grid_model")
-model = views.model_or_stop(name)
+model = guards.model_or_stop(name)
+guards.test_set_or_stop(model.dataset)
 st.caption("Every cell is the decoder's image of one latent point (z1 left → right, z2 bottom → top). "
            "*Gaussian* spacing puts equal prior probability between neighbouring cells, as in Kingma & Welling "
            "(2014), Fig. 4; for the VAE that shows the part of the latent space the prior covers.")

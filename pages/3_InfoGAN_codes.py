@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 import explorer
-from explorer.ui import cache, figures, gan, sidebar, views
+from explorer.ui import figures, gan, guards, sidebar, views
 
 st.title("InfoGAN codes")
 ds = sidebar.current_dataset()
@@ -13,7 +13,8 @@ if name not in explorer.list_models():
     st.warning(f"No InfoGAN checkpoint is shipped for {explorer.DATASETS[ds].title} yet "
                f"(`python -m explorer.train {name}`).")
     st.stop()
-model = views.model_or_stop(name)
+model = guards.model_or_stop(name)
+images, labels = guards.test_set_or_stop(ds)
 classes = explorer.DATASETS[ds].classes
 labels_c = gan.code_names(name)
 st.caption("InfoGAN (Chen et al. 2016) feeds G noise z plus codes: c1, one of 10 categories, and c2, c3, trained on "
@@ -22,7 +23,8 @@ st.caption("InfoGAN (Chen et al. 2016) feeds G noise z plus codes: c1, one of 10
 
 seed_col, button_col, _ = st.columns([2, 1, 4], vertical_alignment="bottom")
 seed_col.number_input("Noise seed", 0, 99_999, 0, key="gan_seed", help="The noise vector z every image here uses.")
-button_col.button("New noise", icon=":material/casino:", key="gan_new_noise", on_click=views.bump, args=("gan_seed",))
+button_col.button("New noise", icon=":material/casino:", key="gan_new_noise", on_click=views.bump,
+                  args=("gan_seed",))
 seed = int(st.session_state["gan_seed"])
 
 
@@ -58,10 +60,10 @@ for code, column in zip(("c2", "c3"), st.columns(2)):
 
 st.subheader("Read-back")
 st.caption("Q reads the codes off a real test image; G draws them again with the noise above.")
-images, labels = cache.dataset(ds, "test")
 pick_col, _ = st.columns([2, 5])
 index = pick_col.number_input("Test image #", 0, len(labels) - 1, 0, key="gan_read_index")
-st.button("Random test image", icon=":material/shuffle:", key="gan_random_image", on_click=views.randomise, args=("gan_read_index", len(labels)))
+st.button("Random test image", icon=":material/shuffle:", key="gan_random_image", on_click=views.randomise,
+          args=("gan_read_index", len(labels)))
 real, codes, regenerated = gan.read_back(name, int(index), seed)
 a, b, c = st.columns([1, 1, 2])
 with a:

@@ -13,7 +13,8 @@ if not names:
 ds = sidebar.current_dataset()
 names = sorted(names, key=lambda n: (not n.startswith(ds + "-"), n))      # the chosen dataset's models first
 cards = [model_card.card(n) for n in names]
-st.dataframe([model_card.summary_row(c) for c in cards], hide_index=True, key="models_table", height=36 * (len(cards) + 1) + 3,
+st.dataframe([model_card.summary_row(c) for c in cards], hide_index=True, key="models_table",
+             height=36 * (len(cards) + 1) + 3,
              column_config={"parameters": st.column_config.NumberColumn(format="localized")})
 for c in cards:
     if c.error:

@@ -36,7 +36,8 @@ def streamlit_server(env: dict | None = None, timeout: float = 60):
     port = free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
-    log = open(REPO / "artifacts" / f"streamlit-{port}.log", "w") if (REPO / "artifacts").is_dir() else subprocess.DEVNULL
+    logs = REPO / "artifacts"
+    log = open(logs / f"streamlit-{port}.log", "w") if logs.is_dir() else subprocess.DEVNULL
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=REPO, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

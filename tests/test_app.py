@@ -221,7 +221,8 @@ def test_grid_point_caption_follows_the_sliders():
 GAN_WIDGETS = [
     ("gan_seed", lambda a: a.number_input(key="gan_seed").set_value(3)),
     ("gan_new_noise", lambda a: a.button(key="gan_new_noise").click()),
-    ("gan_c1", lambda a: a.segmented_control(key="gan_c1").set_value((a.segmented_control(key="gan_c1").value + 1) % 10)),
+    ("gan_c1", lambda a: a.segmented_control(key="gan_c1").set_value(
+        (a.segmented_control(key="gan_c1").value + 1) % 10)),
     ("gan_c2", lambda a: a.slider(key="gan_c2").set_value(1.5)),
     ("gan_c3", lambda a: a.slider(key="gan_c3").set_value(-0.75)),
     ("gan_read_index", lambda a: a.number_input(key="gan_read_index").set_value(17)),
@@ -292,3 +293,19 @@ def test_broken_checkpoint_shows_its_error_and_the_rest_works(tmp_path, monkeypa
     assert not at.error
     at = run("pages/1_Latent_map.py", state={"map_model": "ae-2d"})
     assert any("cannot be loaded" in e.value for e in at.error)
+
+
+def test_missing_dataset_shows_an_error_and_the_models_page_works(monkeypatch, request):
+    need("mnist-vae-2d")
+
+    def missing(name, split="test", source="auto"):
+        raise explorer.DatasetNotFoundError(f"no {name} {split} split found (test)")
+
+    monkeypatch.setattr(explorer, "load_dataset", missing)
+    clear_caches()
+    request.addfinalizer(clear_caches)
+    for page in (None, "pages/1_Latent_map.py", "pages/2_Latent_grid.py"):
+        at = run(page)
+        assert any("test images are missing" in e.value for e in at.error), page
+    at = run("pages/4_Models.py")
+    assert not at.error and at.get("dataframe")

@@ -70,8 +70,8 @@ def umap_ready(name: str, n_neighbors: int, min_dist: float) -> bool:
 
 def projection(name: str, method: str, n_neighbors: int = 15, min_dist: float = 0.1
                ) -> tuple[proj.Projection, np.ndarray | None]:
-    """(map, vectors its way back interpolates: UMAP only). A UMAP that is neither shipped nor cached is fitted here, with a
-    progress bar, and kept for every later session."""
+    """(map, vectors its way back interpolates: UMAP only). A UMAP that is neither shipped nor cached is fitted
+    here, with a progress bar, and kept for every later session."""
     if method != "umap":
         return _precomputed_or_fast(name, method)
     store, lock = _umap_store()

@@ -17,18 +17,6 @@ PICK_KEY = "map_pick"
 SEEN_KEY = "map_event_seen"
 
 
-def model_or_stop(name: str | None):
-    """The loaded model, or an ``st.error`` naming the broken checkpoint and a stop of this page only."""
-    if name is None:
-        st.stop()
-    try:
-        return cache.model(name)
-    except explorer.CheckpointError as e:
-        st.error(f"**The `{name}` checkpoint cannot be loaded.** {e.problem}  \n`{e.path}`  \n"
-                 "The other models and pages still work; the Models page lists every checkpoint's state.")
-        st.stop()
-
-
 def map_caption(model, n: int) -> str:
     ds = explorer.DATASETS[model.dataset].title
     if model.kind == "infogan":
