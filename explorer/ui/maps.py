@@ -94,9 +94,9 @@ def projection(name: str, method: str, n_neighbors: int = 15, min_dist: float = 
                              text=f"UMAP of {len(source):,} points: {stage} · {time.perf_counter() - started:.0f} s")
 
             warm_up = umap_warm_up()
-            if warm_up.is_alive():     # a fit while numba compiles would compile the same code twice
+            while warm_up.is_alive():  # a fit while numba compiles would compile the same code twice
                 report("Compiling UMAP's numba code (once per server process, about a minute)", 0.0)
-                warm_up.join()
+                warm_up.join(1.0)
             store[key] = (proj.umap(source, n_neighbors, min_dist, progress=report), targets)
             bar.empty()
     return store[key]
