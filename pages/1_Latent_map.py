@@ -25,6 +25,8 @@ noise_seed = controls[2].number_input("InfoGAN noise seed", 0, 9999, 0, key="map
 
 params = (name, method, n_neighbors, min_dist)
 maps.projection(*params)                       # fits a custom UMAP here, with a progress bar, once
+if method == "umap":
+    views.warm_up_note(controls[1])
 pick = views.current_pick(params, labels, chart_key="map_chart")
 figure = maps.base_figure(*params, thumbnails=thumbnails)
 if pick is not None and pick.xy is not None:

@@ -45,10 +45,14 @@ def umap_controls(container) -> tuple[int, float]:
         min_dist = b.slider("min_dist", 0.0, 0.99, 0.1, 0.01, key="map_min_dist",
                             help="How tightly points may pack together.")
         st.form_submit_button("Apply UMAP parameters", key="map_umap_apply")
+    return int(n_neighbors), round(float(min_dist), 2)
+
+
+def warm_up_note(container) -> None:
+    """Say so while UMAP is being compiled in the background (call after the map is ready)."""
     if maps.umap_warm_up().is_alive():
         container.caption("Preparing UMAP in the background (numba compiles once per server) so that a custom "
                           "map takes seconds.")
-    return int(n_neighbors), round(float(min_dist), 2)
 
 
 def current_pick(params: tuple, labels: np.ndarray, chart_key: str) -> maps.MapPick | None:
