@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import io
 import json
 import re
@@ -202,11 +203,19 @@ def projection_path(folder: Path, method: str) -> Path:
     return Path(folder) / f"projection-{method}.npz"
 
 
-def save(projection: Projection, vectors: np.ndarray | None, path: Path) -> None:
+def weights_digest(folder: Path) -> str:
+    """SHA-256 of a checkpoint's weights: a shipped map belongs to exactly these weights."""
+    from .checkpoints import WEIGHTS_FILE
+
+    return hashlib.sha256((Path(folder) / WEIGHTS_FILE).read_bytes()).hexdigest()
+
+
+def save(projection: Projection, vectors: np.ndarray | None, path: Path, weights: str = "") -> None:
     """Write a map (npz, no pickle) and, for UMAP, the vectors its way back interpolates (float16: ample for
-    interpolation, half the size in the repository). Raw and PCA maps need no vectors to go back."""
-    arrays = {"coords": projection.coords,
-              "meta": np.array(json.dumps({"method": projection.method, "params": projection.params}))}
+    interpolation, half the size in the repository). Raw and PCA maps need no vectors to go back. ``weights``:
+    the digest of the checkpoint the map was made from."""
+    meta = {"method": projection.method, "params": projection.params, "weights_sha256": weights}
+    arrays = {"coords": projection.coords, "meta": np.array(json.dumps(meta))}
     if vectors is not None:
         arrays["vectors"] = np.asarray(vectors, np.float16)
     if projection.mean is not None:
@@ -224,6 +233,19 @@ def load(path: Path) -> tuple[Projection, np.ndarray | None]:
         proj = Projection(meta["method"], f["coords"], f["mean"] if "mean" in f else None,
                           f["components"] if "components" in f else None, meta.get("params", {}))
         return proj, f["vectors"].astype(np.float32) if "vectors" in f else None
+
+
+def load_shipped(folder: Path, method: str) -> tuple[Projection, np.ndarray | None] | None:
+    """The precomputed map beside a checkpoint, or None when there is none or it was made from other weights
+    (a retrained checkpoint: rerun ``python -m explorer.projection``)."""
+    path = projection_path(folder, method)
+    if not path.is_file():
+        return None
+    with np.load(path, allow_pickle=False) as f:
+        made_from = json.loads(str(f["meta"])).get("weights_sha256")
+    if made_from != weights_digest(folder):
+        return None
+    return load(path)
 
 
 def is_final(name: str, root: Path | None = None) -> bool:
@@ -250,7 +272,7 @@ def precompute(name: str, root: Path | None = None, log=print) -> list[Path]:
         proj = pca(source) if method == "pca" else umap(
             source, **UMAP_DEFAULTS, progress=lambda stage, f: log(f"  {name}: {stage}") if f in (0.0, 1.0) else None)
         path = projection_path(folder, method)
-        save(proj, targets if method == "umap" else None, path)
+        save(proj, targets if method == "umap" else None, path, weights=weights_digest(folder))
         written.append(path)
         log(f"{name}: wrote {path}")
     return written

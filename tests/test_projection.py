@@ -140,3 +140,15 @@ def test_umap_fit_reports_progress_and_separates_clusters():
     gaps = [np.linalg.norm(means[i] - means[j]) for i in range(3) for j in range(i + 1, 3)]
     assert min(gaps) > 2 * spread
     json.dumps(p.params)   # stored as JSON in the npz
+
+
+def test_a_shipped_map_belongs_to_its_weights(tmp_path):
+    """load_shipped ignores a map made from other weights (a retrained checkpoint)."""
+    (tmp_path / "model.safetensors").write_bytes(b"weights v1")
+    p = projection.pca(plane_data(50))
+    projection.save(p, None, projection.projection_path(tmp_path, "pca"), weights=projection.weights_digest(tmp_path))
+    shipped = projection.load_shipped(tmp_path, "pca")
+    assert shipped is not None and shipped[0].method == "pca"
+    assert projection.load_shipped(tmp_path, "umap") is None
+    (tmp_path / "model.safetensors").write_bytes(b"weights v2")
+    assert projection.load_shipped(tmp_path, "pca") is None

@@ -34,9 +34,9 @@ def is_default(n_neighbors: int, min_dist: float) -> bool:
 @st.cache_data(show_spinner="Computing the map…")
 def _precomputed_or_fast(name: str, method: str) -> tuple[proj.Projection, np.ndarray]:
     """Raw and PCA maps, and the shipped default UMAP map (read from the checkpoint folder when present)."""
-    shipped = proj.projection_path(explorer.checkpoints.resolve(name), method)
-    if method != "raw" and shipped.is_file():
-        return proj.load(shipped)
+    shipped = proj.load_shipped(explorer.checkpoints.resolve(name), method) if method != "raw" else None
+    if shipped is not None:
+        return shipped
     if method == "umap":
         raise LookupError(f"no precomputed UMAP map for {name}")
     source, _ = cache.test_vectors(name)
