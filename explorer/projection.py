@@ -285,18 +285,23 @@ def needs_projection(name: str) -> bool:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from .checkpoints import list_models
+    from .checkpoints import list_models, resolve
 
     parser = argparse.ArgumentParser(prog="python -m explorer.projection",
                                      description="Precompute the latent maps of the shipped models.")
     parser.add_argument("names", nargs="*", help="model names (default: every final 16-D or InfoGAN checkpoint)")
     parser.add_argument("--root", type=Path, help="checkpoint folder root (default: checkpoints/)")
     parser.add_argument("--force", action="store_true", help="also for checkpoints that have not finished training")
+    parser.add_argument("--redo", action="store_true", help="also maps that are up to date")
     args = parser.parse_args(argv)
     names = args.names or [n for n in list_models(args.root) if needs_projection(n)]
     for name in names:
         if not args.force and not is_final(name, args.root):
             print(f"{name}: skipped (training not finished; --force to map it anyway)")
+            continue
+        folder = resolve(name, args.root)
+        if not args.redo and all(load_shipped(folder, m) is not None for m in ("pca", "umap")):
+            print(f"{name}: up to date")
             continue
         precompute(name, args.root)
 
