@@ -90,7 +90,8 @@ def show_pick(pick: maps.MapPick | None, params: tuple, images: np.ndarray, labe
         with a:
             image_panel(images[pick.index], "original", 168)
         with b:
-            image_panel(maps.reconstruction(name, pick.index, noise_seed), "reconstruction", 168)
+            image_panel(maps.reconstruction(name, pick.index, noise_seed),
+                        "drawn from Q's codes" if name.endswith("infogan") else "reconstruction", 168)
         if name.endswith("infogan"):
             st.caption(gan.read_back_caption(name, maps.test_image_vector(name, pick.index)))
     elif pick.kind == "empty":
