@@ -138,7 +138,7 @@ def codes_to_controls(c1: int, c2: float, c3: float) -> None:
 
 def trained_range_bar() -> None:
     """A thin bar under a −2…2 slider marking the trained range −1…1 (the middle half of the track)."""
-    st.html('<div style="position:relative;height:5px;margin:-14px 8px 6px 8px;background:#eee;border-radius:3px">'
+    st.html('<div style="position:relative;height:5px;margin:-6px 8px 6px 8px;background:#eee;border-radius:3px">'
             '<div style="position:absolute;left:25%;width:50%;height:5px;background:#7fb3e6;border-radius:3px">'
             '</div></div><div style="font-size:11px;color:#888;text-align:center;margin:-4px 0 4px">'
             'trained range −1…1</div>')
