@@ -53,13 +53,24 @@ def evaluate_classifier(model, images: np.ndarray, labels: np.ndarray) -> dict:
 
 
 def evaluate_gaps(model, classifier, images: np.ndarray) -> dict:
-    """Decode a 30x30 grid over the 1st-99th percentile box of the test encodings and score it."""
+    """Decode a 30x30 grid over the 1st-99th percentile box of the test encodings and score it; also score 1,000
+    samples from the prior N(0, I) (what a VAE is trained to decode and a plain AE is not)."""
     lo, hi = percentile_box(encode(model, images))
     z = grid_points(grid_axis(lo[0], hi[0], GAP_GRID), grid_axis(lo[1], hi[1], GAP_GRID))
     scorer = QualityScorer(classifier, images, reference_size=None)
-    summary = gap_summary(scorer.score(decode(model, z)))
-    return {**summary, "grid": GAP_GRID, "box": [lo.tolist(), hi.tolist()],
-            "typical_real_distance": scorer.typical_distance}
+    grid_quality = scorer.score(decode(model, z))
+    prior = torch.randn(1000, 2, generator=torch.Generator().manual_seed(0)).numpy()
+    prior_quality = scorer.score(decode(model, prior))
+    return {**gap_summary(grid_quality), "class_balance": class_balance(grid_quality.predicted),
+            **{f"prior_{k}": v for k, v in gap_summary(prior_quality).items()},
+            "grid": GAP_GRID, "box": [lo.tolist(), hi.tolist()], "typical_real_distance": scorer.typical_distance}
+
+
+def class_balance(predicted: np.ndarray, n_classes: int = 10) -> float:
+    """Normalised entropy of the classes a grid decodes to: 1 = every class covers equal area, 0 = one class."""
+    p = np.bincount(predicted, minlength=n_classes) / max(len(predicted), 1)
+    p = p[p > 0]
+    return float(-(p * np.log(p)).sum() / np.log(n_classes))
 
 
 def code_sweeps(model, seed: int = 0) -> dict[str, np.ndarray]:

@@ -45,7 +45,7 @@ def _recipes() -> dict[str, Recipe]:
         table[f"{ds}-classifier"] = Recipe(f"{ds}-classifier", ClassifierConfig(dataset=ds),
                                            epochs=12 if big else 30, extra={"shift_pixels": 2})
         table[f"{ds}-infogan"] = Recipe(
-            f"{ds}-infogan", InfoGANConfig(dataset=ds, **_SLIM_GAN), epochs=15 if big else 100, batch_size=64, lr=2e-4,
+            f"{ds}-infogan", InfoGANConfig(dataset=ds, **_SLIM_GAN), epochs=6 if big else 100, batch_size=64, lr=2e-4,
             extra={"g_lr": 1e-3, "betas": (0.5, 0.999)})
     return table
 
