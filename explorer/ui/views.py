@@ -11,6 +11,7 @@ import streamlit as st
 import explorer
 
 from . import cache, gan, maps
+from .guards import model_or_stop, test_set_or_stop  # noqa: F401  (the lesson views call views.model_or_stop)
 from .images import enlarge
 
 PICK_KEY = "map_pick"
