@@ -51,7 +51,8 @@ def _stack(tables: list[dict]) -> dict[str, np.ndarray]:
 
 
 def download_csv(label: str, data: bytes, file_name: str, key: str) -> None:
-    st.download_button(label, data, file_name=file_name, mime="text/csv", key=key, on_click="ignore", icon=":material/download:")
+    st.download_button(label, data, file_name=file_name, mime="text/csv", key=key, on_click="ignore",
+                       icon=":material/download:")
 
 
 def _percent(x: float) -> str:
