@@ -20,6 +20,10 @@ for i, (page, title, text) in enumerate(home.PAGES):
     with cols[i % 2].container(border=True):
         st.page_link(page, label=f"**{title}**")
         st.caption(text)
+if more := home.more_pages():
+    st.markdown("**Lessons and teaching views**")
+    for page, title, text in more:
+        st.page_link(page, label=f"**{title}**: {text}" if text else f"**{title}**")
 
 st.subheader(f"Shipped {explorer.DATASETS[ds].title} models")
 rows = home.model_rows(ds)

@@ -23,6 +23,25 @@ PAGES = (
 )
 
 
+def more_pages() -> list[tuple[str, str, str]]:
+    """(path, title, first docstring sentence) of every other page in ``pages/`` (teaching pages, …), found the way
+    the menu finds them."""
+    import ast
+    from pathlib import Path
+
+    listed = {p for p, _, _ in PAGES}
+    found = []
+    for path in sorted((Path(__file__).resolve().parents[2] / "pages").glob("[1-9]*.py")):
+        rel = f"pages/{path.name}"
+        if rel in listed:
+            continue
+        doc = ast.get_docstring(ast.parse(path.read_text())) or ""
+        summary = doc.split(". ")[0].split("\n")[0]
+        head, _, rest = summary.partition(": ")
+        found.append((rel, path.stem.split("_", 1)[1].replace("_", " "), rest if rest and len(head) < 25 else summary))
+    return found
+
+
 def class_strip(images: np.ndarray, labels: np.ndarray, per_class: int = 2) -> np.ndarray:
     """A strip of the first ``per_class`` test images of each class, classes left to right."""
     picks = np.array([np.flatnonzero(labels == k)[:per_class] for k in range(10)])     # [class, example]
