@@ -38,7 +38,8 @@ def more_pages() -> list[tuple[str, str, str]]:
         doc = ast.get_docstring(ast.parse(path.read_text())) or ""
         summary = doc.split(". ")[0].split("\n")[0]
         head, _, rest = summary.partition(": ")
-        found.append((rel, path.stem.split("_", 1)[1].replace("_", " "), rest if rest and len(head) < 25 else summary))
+        text = rest[:1].upper() + rest[1:] if rest and len(head) < 25 else summary
+        found.append((rel, path.stem.split("_", 1)[1].replace("_", " "), text))
     return found
 
 
