@@ -142,8 +142,9 @@ def confusion(counts: np.ndarray, mapping: np.ndarray, class_names, height: int 
     for r, c in enumerate(order):
         fig.add_shape(type="rect", x0=mapping[c] - 0.5, x1=mapping[c] + 0.5, y0=r - 0.5, y1=r + 0.5,
                       line=dict(color="#d62728", width=2))
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), xaxis=dict(title="true class", side="top"),
-                      yaxis=dict(title="InfoGAN category (matched class)", autorange="reversed"))
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10),
+                      xaxis=dict(title="true class", side="top", type="category"),
+                      yaxis=dict(title="InfoGAN category (matched class)", autorange="reversed", type="category"))
     return fig
 
 
