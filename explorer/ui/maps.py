@@ -102,13 +102,13 @@ def projection(name: str, method: str, n_neighbors: int = 15, min_dist: float = 
     return store[key]
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def inverse_map(name: str, method: str, n_neighbors: int = 15, min_dist: float = 0.1) -> proj.InverseMap:
     projection_, vectors = projection(name, method, n_neighbors, min_dist)
     return proj.InverseMap(projection_, vectors)
 
 
-@st.cache_resource(show_spinner="Drawing the map…")
+@st.cache_resource(show_spinner="Drawing the map…", max_entries=16)
 def base_figure(name: str, method: str, n_neighbors: int = 15, min_dist: float = 0.1, thumbnails: bool = False):
     """The map figure without a marker (shared; never mutate it: :func:`figures.with_marker` copies)."""
     projection_, _ = projection(name, method, n_neighbors, min_dist)
