@@ -170,14 +170,15 @@ def image_sources(page) -> list[str]:
 
 
 def install_latency_probe(page) -> None:
-    """Record the time of the last input and of every <img> that finishes loading afterwards."""
+    """Record the time of the last input and of every st.image <img> that finishes loading afterwards (not the
+    images inside charts or HTML plots: the figure is the new image a slider asks for)."""
     page.evaluate("""() => {
         window.__probe = {input: 0, loads: []};
         const mark = () => { window.__probe.input = performance.now(); window.__probe.loads = []; };
         document.addEventListener('keydown', mark, true);
         document.addEventListener('pointerdown', mark, true);
-        const watch = img => img.addEventListener('load', () => window.__probe.loads.push(
-            {t: performance.now(), src: img.src}));
+        const watch = img => img.closest('[data-testid=stImage]') && img.addEventListener('load', () =>
+            window.__probe.loads.push({t: performance.now(), src: img.src}));
         document.querySelectorAll('img').forEach(watch);
         new MutationObserver(ms => ms.forEach(m => {
             m.addedNodes.forEach(n => { if (n.tagName === 'IMG') watch(n);
