@@ -58,16 +58,6 @@ def umap_warm_up() -> threading.Thread:
     return thread
 
 
-def umap_ready(name: str, n_neighbors: int, min_dist: float) -> bool:
-    if is_default(n_neighbors, min_dist):
-        try:
-            _precomputed_or_fast(name, "umap")
-            return True
-        except LookupError:
-            pass
-    return (name, n_neighbors, min_dist) in _umap_store()[0]
-
-
 def projection(name: str, method: str, n_neighbors: int = 15, min_dist: float = 0.1
                ) -> tuple[proj.Projection, np.ndarray | None]:
     """(map, vectors its way back interpolates: UMAP only). A UMAP that is neither shipped nor cached is fitted
