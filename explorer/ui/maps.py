@@ -200,7 +200,7 @@ def exactness_note(inversion: proj.Inversion, kind: str) -> str:
         tail = " Q then reads the codes off those features and G draws them." if kind == "infogan" else ""
         return (f"**Exact on the PCA plane:** the {what} is mean + x·PC1 + y·PC2; the directions the map does not "
                 f"show are held at the mean.{tail} " + gap)
-    how = ("barycentric interpolation between the three test points of the Delaunay triangle around the click"
+    how = ("a barycentric interpolation between the three test points of the Delaunay triangle around the click"
            if inversion.how == "delaunay" else
-           "inverse-distance weighting of the 8 nearest test points (the click is outside the data's convex hull)")
-    return (f"**Approximate:** UMAP has no exact inverse; this vector is a {how}. " + gap)
+           "an inverse-distance weighting of the 8 nearest test points (the click is outside the data's convex hull)")
+    return (f"**Approximate:** UMAP has no exact inverse; this vector is {how}. " + gap)
