@@ -54,6 +54,14 @@ def random_shift(x: torch.Tensor, pixels: int) -> torch.Tensor:
     return torch.stack([padded[i, :, dy:dy + 28, dx:dx + 28] for i, (dy, dx) in enumerate(offsets.tolist())])
 
 
+def set_learning_rates(optimizers: dict, recipe: Recipe, epoch: int) -> None:
+    """Each group's base rate, or a tenth of it during the recipe's last ``lr_drop_epochs`` epochs."""
+    factor = 0.1 if epoch > recipe.epochs - recipe.lr_drop_epochs else 1.0
+    for opt in optimizers.values():
+        for group in opt.param_groups:
+            group["lr"] = group.setdefault("base_lr", group["lr"]) * factor
+
+
 class Task:
     """What differs between model families: optimisers, one training step, and the per-epoch test measures."""
 
@@ -220,6 +228,7 @@ def train(recipe: Recipe, out_dir: Path, runs_dir: Path, max_steps: int | None =
         if max_steps is not None and progress["step"] >= max_steps:
             break
         started = time.perf_counter()
+        set_learning_rates(task.optimizers, recipe, epoch)
         sums: dict[str, float] = {}
         index_batches = batches(len(x_train), recipe.batch_size, recipe.seed, epoch)
         bar = tqdm(index_batches, desc=f"{recipe.name} {epoch}/{recipe.epochs}", leave=False, mininterval=2)
