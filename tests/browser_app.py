@@ -31,10 +31,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(env: dict | None = None, timeout: float = 60):
-    """A ``streamlit run streamlit_app.py`` on a free port; yields (base URL, seconds until /_stcore/health)."""
+def streamlit_server(env: dict | None = None, timeout: float = 60, preload: bool = False):
+    """A ``streamlit run streamlit_app.py`` on a free port (``preload``: through ``python -m explorer.ui.serve``,
+    heavy imports done before the server answers); yields (base URL, seconds until /_stcore/health)."""
     port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
+    launcher = ["-m", "explorer.ui.serve"] if preload else ["-m", "streamlit", "run", "streamlit_app.py"]
+    cmd = [sys.executable, *launcher, "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
     logs = REPO / "artifacts"
     log = open(logs / f"streamlit-{port}.log", "w") if logs.is_dir() else subprocess.DEVNULL
