@@ -309,3 +309,19 @@ def test_missing_dataset_shows_an_error_and_the_models_page_works(monkeypatch, r
         assert any("test images are missing" in e.value for e in at.error), page
     at = run("pages/4_Models.py")
     assert not at.error and at.get("dataframe")
+
+
+def test_serve_launches_the_entry_with_the_given_options(monkeypatch):
+    """``python -m explorer.ui.serve`` imports the heavy modules, then runs ``streamlit run streamlit_app.py``."""
+    import sys
+
+    from streamlit.web import cli
+
+    from explorer.ui import serve
+
+    seen = {}
+    monkeypatch.setattr(cli, "main", lambda: seen.setdefault("argv", list(sys.argv)))
+    monkeypatch.setattr(sys, "argv", ["serve"])
+    serve.main(["--server.port", "8600"])
+    assert seen["argv"] == ["streamlit", "run", ENTRY, "--server.port", "8600"]
+    assert all(name in sys.modules for name in serve.PRELOAD)
