@@ -20,7 +20,7 @@ TRAINED = (-1.0, 1.0)           # the range c2 and c3 were sampled from in train
 SLIDER = (-2.0, 2.0)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)      # a resource, not data: read on every slider step, never copied
 def c1_matching(name: str) -> dict:
     """{"mapping": category -> class, "counts": [category][class], "accuracy", "source"} from the shipped
     evaluation when present, else computed here from Q's argmax over the test split."""
