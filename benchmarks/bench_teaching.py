@@ -130,10 +130,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=15, help="timed runs per measurement (median reported)")
     parser.add_argument("--datasets", nargs="+", default=list(explorer.DATASETS))
     parser.add_argument("--write", action="store_true", help="update docs/teaching.md")
+    parser.add_argument("--threads", type=int, help="torch threads (the app uses $EXPLORER_TORCH_THREADS, 1)")
+    parser.add_argument("--no-headline", action="store_true", help="timings only")
     args = parser.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
 
     timings = [heatmap_timing(ds, kind, args.runs) for ds in args.datasets for kind in ("ae", "vae")]
-    heads = [headline(ds) for ds in args.datasets]
+    heads = [] if args.no_headline else [headline(ds) for ds in args.datasets]
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     worst = max(r["decode + score"] for r in timings)
     best = min(r["best"] for r in timings)
@@ -144,9 +148,8 @@ def main(argv: list[str] | None = None) -> None:
         "average says how much else was running: with other work on both cores the medians grow, the best "
         "runs much less).",
         timing_table(timings),
-        "Headline numbers (50 × 50 grid over each model's plane; 1,000 prior samples, seed 0):",
-        headline_table(heads),
-    ])
+    ] + (["Headline numbers (50 × 50 grid over each model's plane; 1,000 prior samples, seed 0):",
+          headline_table(heads)] if heads else []))
     print(text)
     if args.write:
         write_doc(text)
