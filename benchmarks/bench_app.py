@@ -191,6 +191,7 @@ def main(argv: list[str] | None = None) -> None:
                                             "else mnist-vae-16d)")
     parser.add_argument("--umap-model", help="model for the custom UMAP fit (default as --map-model)")
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "benchmarks.md")
+    parser.add_argument("--note", default="", help="a sentence on the conditions, written under the table")
     args = parser.parse_args(argv)
     shipped = explorer.list_models()
     fallback = next((n for n in ("fashion-vae-16d", "mnist-vae-16d") if n in shipped), None)
@@ -218,7 +219,7 @@ def main(argv: list[str] | None = None) -> None:
     print(text)
     print(f"\nHardware: {r['hardware']}")
     doc = (f"# App benchmarks\n\nMeasured {stamp} by `python benchmarks/bench_app.py` (see its docstring for what "
-           f"each figure is).\n\n{text}\n\n**Hardware:** {r['hardware']}.\n\n"
+           f"each figure is).\n\n{text}\n\n**Hardware:** {r['hardware']}.{' ' + args.note if args.note else ''}\n\n"
            f"Slider latencies, all presses (ms): InfoGAN {', '.join(f'{t:.0f}' for t in r.get('slider_gan_all', []))}; "
            f"grid {', '.join(f'{t:.0f}' for t in r['slider_grid_all'])}.\n")
     args.out.parent.mkdir(parents=True, exist_ok=True)
