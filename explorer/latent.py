@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from scipy.stats import norm
 
 from .metrics import nearest_distances
 
@@ -30,6 +29,8 @@ def grid_axis(lo: float, hi: float, n: int, spacing: str = "even") -> np.ndarray
     if spacing == "even":
         return np.linspace(lo, hi, n)
     if spacing == "gaussian":
+        from scipy.stats import norm   # lazily: SciPy's import is ~1 s of the first page
+
         return norm.ppf(np.linspace(norm.cdf(lo), norm.cdf(hi), n))
     raise ValueError(f"unknown spacing {spacing!r}; choose 'even' or 'gaussian'")
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
-from scipy.stats import spearmanr
+
+# SciPy is imported inside the functions that use it: it costs ~1 s of the app's first page otherwise.
 
 
 def confusion(pred: np.ndarray, labels: np.ndarray, n: int = 10) -> np.ndarray:
@@ -16,6 +16,8 @@ def confusion(pred: np.ndarray, labels: np.ndarray, n: int = 10) -> np.ndarray:
 
 def match_categories(pred: np.ndarray, labels: np.ndarray, n: int = 10) -> tuple[np.ndarray, float]:
     """Best one-to-one category -> label mapping (Hungarian) and the accuracy it gives."""
+    from scipy.optimize import linear_sum_assignment
+
     counts = confusion(pred, labels, n)
     rows, cols = linear_sum_assignment(-counts)
     mapping = np.empty(n, dtype=np.int64)
@@ -43,6 +45,8 @@ def image_moments(images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def sweep_correlation(values: np.ndarray, measure: np.ndarray) -> float:
     """Spearman rho between a code's swept values and a measure, each [n_noise, n_values]: the mean over noise
     vectors of the per-vector rank correlation."""
+    from scipy.stats import spearmanr
+
     rhos = []
     for row in measure:
         if np.ptp(row) == 0:
