@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -64,6 +65,24 @@ def streamlit_server(env: dict | None = None, timeout: float = 60, preload: bool
             proc.kill()
         if log is not subprocess.DEVNULL:
             log.close()
+
+
+@contextlib.contextmanager
+def app_with(models: list[str]):
+    """The app's server for a browser test module: skips the module when Playwright, Chromium or one of
+    ``models`` is missing; yields the base URL."""
+    import pytest
+
+    import explorer
+
+    pytest.importorskip("playwright")
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    missing = [n for n in models if n not in explorer.list_models()]
+    if missing:
+        pytest.skip(f"checkpoints not shipped: {missing}")
+    with streamlit_server() as (url, _):
+        yield url
 
 
 @contextlib.contextmanager

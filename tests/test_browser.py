@@ -3,7 +3,6 @@ plot clicks and slider moves that AppTest cannot do, and a screenshot of every p
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,13 +17,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def server():
-    pytest.importorskip("playwright")
-    if not Path(b.CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip(f"no Chromium at {b.CHROMIUM}")
-    missing = [n for n in ("mnist-vae-2d",) if n not in explorer.list_models()]
-    if missing:
-        pytest.skip(f"checkpoints not shipped: {missing}")
-    with b.streamlit_server() as (url, _):
+    with b.app_with(["mnist-vae-2d"]) as url:
         yield url
 
 

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import pytest
 
-import explorer
 from explorer.ui import lesson_steps
 
 from . import browser_app as b
@@ -26,14 +24,7 @@ EXCEPTION = "[data-testid=stException]"
 
 @pytest.fixture(scope="module")
 def server():
-    pytest.importorskip("playwright")
-    if not Path(b.CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip(f"no Chromium at {b.CHROMIUM}")
-    wanted = [f"{ds}-{k}" for ds in TITLES for k in ("ae-2d", "vae-2d", "classifier")]
-    missing = [n for n in wanted if n not in explorer.list_models()]
-    if missing:
-        pytest.skip(f"checkpoints not shipped: {missing}")
-    with b.streamlit_server() as (url, _):
+    with b.app_with([f"{ds}-{k}" for ds in TITLES for k in ("ae-2d", "vae-2d", "classifier")]) as url:
         yield url
 
 

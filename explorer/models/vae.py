@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
-from torch import nn
 
 from .base import Model, bce_per_image, check_images, check_vectors, mlp, public
 

@@ -7,6 +7,7 @@ import numpy as np
 import streamlit as st
 
 import explorer
+from explorer.latent import QualityScorer
 
 
 @st.cache_resource(show_spinner="Loading model…")
@@ -42,7 +43,6 @@ def metrics(name: str) -> dict:
 
 @st.cache_resource(show_spinner="Preparing the decode-quality scorer…")
 def quality_scorer(dataset_name: str) -> QualityScorer:
-    from explorer.latent import QualityScorer   # lazy: scipy.stats costs ~1 s to import, not needed on Home
 
     images, _ = dataset(dataset_name, "test")
     return QualityScorer(model(f"{dataset_name}-classifier"), images)
