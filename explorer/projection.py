@@ -2,8 +2,8 @@
 
 * ``raw``: a 2-D latent is its own map; the way back is exact.
 * ``pca``: the two principal axes (numpy SVD); the way back ``mean + x·PC1 + y·PC2`` is exact on that plane.
-* ``umap``: UMAP (McInnes et al. 2018, https://arxiv.org/abs/1802.03426). umap-learn is imported lazily (its
-  numba compilation costs ~30 s) and only for custom parameters: the shipped models' maps are precomputed by
+* ``umap``: UMAP (McInnes et al. 2018, https://arxiv.org/abs/1802.03426) on the exact k-nearest-neighbour graph.
+  umap-learn is imported lazily (its numba compilation costs ~30 s on a cold cache) and only for custom parameters: the shipped models' maps are precomputed by
   ``python -m explorer.projection`` into ``checkpoints/<name>/projection-{pca,umap}.npz``. The way back is
   approximate: barycentric interpolation over a Delaunay triangulation of the embedded points (k-nearest-neighbour
   weighting outside their convex hull), about a thousand times faster than ``UMAP.inverse_transform``.
@@ -24,6 +24,7 @@ import json
 import re
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -82,60 +83,84 @@ def raw(vectors: np.ndarray) -> Projection:
     return Projection("raw", vectors.copy())
 
 
+def _umap_learn():
+    """umap-learn, imported on first use, with numba's on-disk cache switched on for its own jitted functions
+    (pynndescent caches its own). umap-learn compiles those afresh in every process, which made the first fit in
+    a new server ~35 s here; cached, a new process loads the machine code a previous one compiled (the setup
+    script warms the cache once: ``python -m explorer.projection --warm-up``)."""
+    import umap as umap_learn  # lazy: ~15-30 s of numba compilation on a cold cache
+    from numba.core.dispatcher import Dispatcher
+
+    from umap import layouts, umap_ as umap_core
+
+    for module in (umap_core, layouts):
+        for function in vars(module).values():
+            if isinstance(function, Dispatcher) and type(function._cache).__name__ == "NullCache":
+                with contextlib.suppress(Exception):   # a function numba cannot cache just compiles as before
+                    function.enable_caching()
+    return umap_learn
+
+
+def nearest_neighbours(vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Exact k nearest neighbours of every point among ``vectors`` (itself first): (indices [N, k] int64,
+    distances [N, k] float32). Exact search (scikit-learn) on a few thousand points takes about a second and no
+    compilation, where umap-learn's own approximate search (NN-descent) costs ~30 s of numba compilation per
+    process."""
+    from sklearn.neighbors import NearestNeighbors
+
+    x = np.asarray(vectors, np.float32)
+    distances, indices = NearestNeighbors(n_neighbors=min(int(k), len(x))).fit(x).kneighbors(x)
+    return indices.astype(np.int64), distances.astype(np.float32)
+
+
 def umap(vectors: np.ndarray, n_neighbors: int = 15, min_dist: float = 0.1, seed: int = 0,
          progress: Callable[[str, float], None] | None = None) -> Projection:
-    """A UMAP map of ``vectors``. ``progress(stage, fraction)`` is called as the fit advances (fractions are rough:
-    the neighbour graph takes about the first third of the time, the layout epochs the rest)."""
+    """A UMAP map of ``vectors`` on the exact neighbour graph. ``progress(stage, fraction)`` is called as the fit
+    advances (fractions are rough)."""
     report = progress or (lambda stage, fraction: None)
-    report("Importing UMAP (the first time in a process compiles numba code: about a minute)", 0.0)
-    import umap as umap_learn  # lazy: ~30 s of numba compilation on a cold cache
+    report("Importing UMAP", 0.0)
+    umap_learn = _umap_learn()
+    vectors = np.asarray(vectors, np.float32)
+    report("Finding nearest neighbours (exact)", 0.05)
+    indices, distances = nearest_neighbours(vectors, n_neighbors)
 
     n_epochs = 200
-    stages = {"Construct fuzzy simplicial set": ("Building the neighbour graph", 0.05),
-              "Finding Nearest Neighbors": ("Finding nearest neighbours", 0.1),
-              "Finished Nearest Neighbor Search": ("Weighting the neighbour graph", 0.3),
-              "Construct embedding": ("Laying out the map", 0.35)}
+    stages = {"Construct fuzzy simplicial set": ("Weighting the neighbour graph", 0.15),
+              "Construct embedding": ("Laying out the map", 0.25)}
 
     class _Progress(io.TextIOBase):
-        """umap-learn reports its stages and layout epochs with print (verbose=True): read them off stdout,
-        pass everything on unchanged."""
-
-        def __init__(self, out):
-            self.out = out
+        """Reads umap-learn's verbose chatter (stage lines on stdout, a tqdm bar over the layout epochs) into
+        ``report`` calls; the text itself is dropped."""
 
         def write(self, text: str) -> int:
-            for line in text.splitlines():
-                if m := re.search(r"completed\s+(\d+)\s*/\s*(\d+) epochs", line):
-                    done, total = int(m[1]), int(m[2])
-                    report(f"Laying out the map (epoch {done}/{total})", 0.35 + 0.65 * done / total)
-                for marker, (stage, fraction) in stages.items():
-                    if marker in line:
-                        report(stage, fraction)
-            return self.out.write(text)
+            if m := re.search(r"(\d+)/(\d+)", text):
+                done, total = int(m[1]), int(m[2])
+                report(f"Laying out the map (epoch {done}/{total})", 0.25 + 0.75 * done / max(total, 1))
+            for marker, (stage, fraction) in stages.items():
+                if marker in text:
+                    report(stage, fraction)
+            return len(text)
 
-        def flush(self) -> None:
-            self.out.flush()
-
+    sink = _Progress()
     reducer = umap_learn.UMAP(n_neighbors=int(n_neighbors), min_dist=float(min_dist), n_epochs=n_epochs,
-                              random_state=seed, n_jobs=1, init=UMAP_INIT, verbose=True)
-    with contextlib.redirect_stdout(_Progress(sys.stdout)):
-        coords = reducer.fit_transform(np.asarray(vectors, np.float32))
+                              random_state=seed, n_jobs=1, init=UMAP_INIT, verbose=True,
+                              tqdm_kwds={"file": sink, "mininterval": 0.25, "ascii": True},
+                              precomputed_knn=(indices, distances, None))
+    with contextlib.redirect_stdout(sink), warnings.catch_warnings():
+        # Without a search index a fitted UMAP cannot ``transform`` new points; the app never asks it to.
+        warnings.filterwarnings("ignore", message=r"precomputed_knn\[2\]", category=UserWarning)
+        coords = reducer.fit_transform(vectors)
     report("Done", 1.0)
     return Projection("umap", np.asarray(coords, np.float32),
                       params={"n_neighbors": int(n_neighbors), "min_dist": float(min_dist), "seed": seed})
 
 
 def warm_up() -> float:
-    """Import umap-learn and fit two small random maps so that numba compiles what a real fit needs (both kNN paths:
-    exact below 4,096 points, NN-descent above). Seconds taken. Run it in the background when a user opens the
-    UMAP view, so that their custom fit takes seconds, not a minute."""
+    """Import umap-learn and fit a small random map, so that numba compiles (or loads from its cache) what a real
+    fit needs. Seconds taken. The app runs it in the background when a user opens the UMAP view, so that their
+    custom fit does not wait for compilation; the setup script runs it once to fill numba's on-disk cache."""
     started = time.perf_counter()
-    import umap as umap_learn
-
-    rng = np.random.default_rng(0)
-    for n in (300, 4200):
-        umap_learn.UMAP(n_neighbors=15, n_epochs=5, random_state=0, n_jobs=1, init=UMAP_INIT).fit(
-            rng.standard_normal((n, 8)).astype(np.float32))
+    umap(np.random.default_rng(0).standard_normal((300, 8)).astype(np.float32))
     return time.perf_counter() - started
 
 
@@ -293,7 +318,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--root", type=Path, help="checkpoint folder root (default: checkpoints/)")
     parser.add_argument("--force", action="store_true", help="also for checkpoints that have not finished training")
     parser.add_argument("--redo", action="store_true", help="also maps that are up to date")
+    parser.add_argument("--warm-up", action="store_true",
+                        help="only fill numba's on-disk cache for umap-learn (what the setup script runs)")
     args = parser.parse_args(argv)
+    if args.warm_up:
+        print(f"umap-learn ready in {warm_up():.1f} s (numba cache filled)")
+        return
     names = args.names or [n for n in list_models(args.root) if needs_projection(n)]
     for name in names:
         if not args.force and not is_final(name, args.root):

@@ -24,6 +24,12 @@ else
 fi
 pip install --no-deps -e .
 
+# Fill numba's on-disk cache for umap-learn once (~30 s on a fresh machine), so that the app's first custom UMAP
+# in any later server process loads compiled code instead of compiling it.
+if [ ! -f .venv/.umap-warm ]; then
+  .venv/bin/python -m explorer.projection --warm-up >/dev/null && touch .venv/.umap-warm
+fi
+
 if $dev && [ ! -x /usr/bin/chromium ]; then
   # The browser tests drive Debian's Chromium through Playwright (Playwright's own browser download is not used).
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"

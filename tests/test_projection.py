@@ -124,7 +124,7 @@ def test_precompute_skips_unfinished_checkpoints(tmp_path, capsys):
 
 
 def test_umap_fit_reports_progress_and_separates_clusters():
-    """One real umap-learn fit on three well-separated clusters (exact kNN below 4,096 points)."""
+    """One real umap-learn fit on three well-separated clusters, on the exact neighbour graph."""
     pytest.importorskip("umap")
     rng = np.random.default_rng(0)
     centers = rng.standard_normal((3, 10)) * 20
@@ -140,6 +140,16 @@ def test_umap_fit_reports_progress_and_separates_clusters():
     gaps = [np.linalg.norm(means[i] - means[j]) for i in range(3) for j in range(i + 1, 3)]
     assert min(gaps) > 2 * spread
     json.dumps(p.params)   # stored as JSON in the npz
+
+
+def test_nearest_neighbours_are_exact_and_start_with_the_point_itself():
+    x = np.random.default_rng(3).standard_normal((200, 5)).astype(np.float32)
+    indices, distances = projection.nearest_neighbours(x, 7)
+    assert indices.shape == distances.shape == (200, 7) and distances.dtype == np.float32
+    brute = np.linalg.norm(x[:, None] - x[None], axis=2)
+    assert np.array_equal(indices[:, 0], np.arange(200)) and np.allclose(distances[:, 0], 0, atol=1e-3)
+    assert np.allclose(distances, np.sort(brute, axis=1)[:, :7], atol=1e-4)
+    assert np.allclose(np.take_along_axis(brute, indices, 1), distances, atol=1e-4)
 
 
 def test_a_shipped_map_belongs_to_its_weights(tmp_path):

@@ -13,7 +13,8 @@ from .base import Model, check_images, public
 @dataclass(frozen=True)
 class ClassifierConfig:
     dataset: str
-    channels: tuple[int, int] = (32, 64)
+    # One 3x3 conv + BatchNorm + ReLU + 2x2 max-pool block per entry: 28 -> 14 -> 7 -> 3 pixels.
+    channels: tuple[int, ...] = (16, 32, 64)
     hidden: int = 128
     dropout: float = 0.3
     n_classes: int = 10
@@ -32,10 +33,11 @@ class Classifier(Model):
     def __init__(self, config: ClassifierConfig):
         super().__init__()
         self.config = config
-        c1, c2 = config.channels
+        widths = (1, *config.channels)
+        side = 28 // 2 ** len(config.channels)
         self.net = nn.Sequential(
-            _conv_block(1, c1), _conv_block(c1, c2), nn.Flatten(),
-            nn.Dropout(config.dropout), nn.Linear(c2 * 7 * 7, config.hidden), nn.ReLU(),
+            *(_conv_block(n_in, n_out) for n_in, n_out in zip(widths, widths[1:])), nn.Flatten(),
+            nn.Dropout(config.dropout), nn.Linear(widths[-1] * side * side, config.hidden), nn.ReLU(),
             nn.Dropout(config.dropout), nn.Linear(config.hidden, config.n_classes),
         )
 

@@ -51,8 +51,8 @@ def _umap_store() -> tuple[dict, threading.Lock]:
 
 @st.cache_resource(show_spinner=False)
 def umap_warm_up() -> threading.Thread:
-    """Compile umap-learn's numba code in the background, once per server process (started when someone opens a
-    UMAP map; the start path never imports umap)."""
+    """Import umap-learn and load (or, on a cold numba cache, compile) its jitted code in the background, once per
+    server process (started when someone opens a UMAP map; the start path never imports umap)."""
     thread = threading.Thread(target=proj.warm_up, name="umap-warm-up", daemon=True)
     thread.start()
     return thread
@@ -85,7 +85,7 @@ def projection(name: str, method: str, n_neighbors: int = 15, min_dist: float = 
 
             warm_up = umap_warm_up()
             while warm_up.is_alive():  # a fit while numba compiles would compile the same code twice
-                report("Compiling UMAP's numba code (once per server process, about a minute)", 0.0)
+                report("Preparing umap-learn (numba code, once per server process)", 0.0)
                 warm_up.join(1.0)
             store[key] = (proj.umap(source, n_neighbors, min_dist, progress=report), targets)
             bar.empty()

@@ -52,8 +52,8 @@ def umap_controls(container) -> tuple[int, float]:
 def warm_up_note(container) -> None:
     """Say so while UMAP is being compiled in the background (call after the map is ready)."""
     if maps.umap_warm_up().is_alive():
-        container.caption("Preparing UMAP in the background (numba compiles once per server) so that a custom "
-                          "map takes seconds.")
+        container.caption("Preparing UMAP in the background (once per server) so that a custom map takes "
+                          "seconds.")
 
 
 def current_pick(params: tuple, labels: np.ndarray, chart_key: str) -> maps.MapPick | None:
