@@ -45,6 +45,20 @@ def test_npm_digits_and_the_fixed_split(tmp_path, monkeypatch):
     assert np.array_equal(test_x[:, 0, 0], (order % 7)[order % 5 == 0].astype(np.uint8))
 
 
+def test_parsed_npm_digits_are_cached_and_the_cache_follows_the_json(tmp_path):
+    digits = tmp_path / "digits"
+    write_npm_digits(digits, per_digit=3)
+    images, labels = data.read_npm_digits(digits)
+    cache = digits / data.NPM_CACHE
+    assert cache.is_file()
+    (digits / "0.json").write_text('{"data": [' + ",".join(["0"] * 784 * 2) + "]}")   # now 2 blank zeros
+    images2, labels2 = data.read_npm_digits(digits)
+    assert len(images2) == 29 and (labels2 == 0).sum() == 2 and not images2[:2].any()
+    assert np.array_equal(images2[2:], images[3:]) and np.array_equal(labels2[2:], labels[3:])
+    cache.write_bytes(b"not an npz")                                                   # corrupt: reparsed
+    assert np.array_equal(data.read_npm_digits(digits)[0], images2)
+
+
 def test_missing_dataset_says_how_to_get_it(tmp_path, monkeypatch):
     monkeypatch.setenv("EXPLORER_DATA", str(tmp_path))
     monkeypatch.setattr(data, "REPO_ROOT", tmp_path)
