@@ -25,6 +25,16 @@ def match_categories(pred: np.ndarray, labels: np.ndarray, n: int = 10) -> tuple
     return mapping, float(counts[rows, cols].sum() / max(len(labels), 1))
 
 
+def categorical_information(probs: np.ndarray) -> float:
+    """Mutual information (nats) between images and a categorical code read from them, I = H(mean p) - mean H(p),
+    from per-image probabilities [N, K]: high when the code sorts images into confident, evenly used categories
+    (at most log K). Needs no labels: a way to choose among unsupervised runs."""
+    p = np.clip(np.asarray(probs, np.float64), 1e-12, 1.0)
+    p = p / p.sum(1, keepdims=True)
+    mean = p.mean(0)
+    return float(-(mean * np.log(mean)).sum() + (p * np.log(p)).sum(1).mean())
+
+
 def image_moments(images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Slant (mu11 / mu02, the shear used to deskew MNIST) and width (sqrt(mu20)) of each image's ink.
 

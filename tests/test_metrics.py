@@ -1,6 +1,8 @@
 import numpy as np
+import pytest
 
-from explorer.metrics import image_moments, match_categories, nearest_distances, sweep_correlation
+from explorer.metrics import (categorical_information, image_moments, match_categories, nearest_distances,
+                              sweep_correlation)
 
 
 def test_match_categories_recovers_a_permutation():
@@ -45,3 +47,14 @@ def test_nearest_distances_match_brute_force():
     assert np.allclose(nearest_distances(q, r, chunk=3), brute, atol=1e-3)
     self_excluded = nearest_distances(r, r, exclude_self=True)
     assert (self_excluded > 1).all()
+
+
+def test_categorical_information_rewards_confident_balanced_codes():
+    k = 10
+    confident_even = np.eye(k)[np.arange(200) % k]
+    assert categorical_information(confident_even) == pytest.approx(np.log(k), abs=1e-6)
+    assert categorical_information(np.full((200, k), 1 / k)) == pytest.approx(0, abs=1e-9)
+    one_category = np.eye(k)[np.zeros(200, int)]
+    assert categorical_information(one_category) == pytest.approx(0, abs=1e-6)
+    half_sure = 0.5 * confident_even + 0.5 / k
+    assert 0 < categorical_information(half_sure) < np.log(k)
