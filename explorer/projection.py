@@ -142,11 +142,12 @@ def umap(vectors: np.ndarray, n_neighbors: int = 15, min_dist: float = 0.1, seed
             return len(text)
 
     sink = _Progress()
+    verbose = progress is not None   # stdout is process-wide: only redirected when someone wants the progress
     reducer = umap_learn.UMAP(n_neighbors=int(n_neighbors), min_dist=float(min_dist), n_epochs=n_epochs,
-                              random_state=seed, n_jobs=1, init=UMAP_INIT, verbose=True,
+                              random_state=seed, n_jobs=1, init=UMAP_INIT, verbose=verbose,
                               tqdm_kwds={"file": sink, "mininterval": 0.25, "ascii": True},
                               precomputed_knn=(indices, distances, None))
-    with contextlib.redirect_stdout(sink), warnings.catch_warnings():
+    with contextlib.redirect_stdout(sink) if verbose else contextlib.nullcontext(), warnings.catch_warnings():
         # Without a search index a fitted UMAP cannot ``transform`` new points; the app never asks it to.
         warnings.filterwarnings("ignore", message=r"precomputed_knn\[2\]", category=UserWarning)
         coords = reducer.fit_transform(vectors)
