@@ -130,18 +130,29 @@ def umap(vectors: np.ndarray, n_neighbors: int = 15, min_dist: float = 0.1, seed
 
     class _Progress(io.TextIOBase):
         """Reads umap-learn's verbose chatter (stage lines on stdout, a tqdm bar over the layout epochs) into
-        ``report`` calls; the text itself is dropped."""
+        ``report`` calls; umap-learn's text itself is dropped."""
+
+        reporting = False   # what a ``report`` prints goes to the real stdout, not back into ``report``
+
+        def __init__(self, out):
+            self.out = out
 
         def write(self, text: str) -> int:
-            if m := re.search(r"(\d+)/(\d+)", text):
-                done, total = int(m[1]), int(m[2])
-                report(f"Laying out the map (epoch {done}/{total})", 0.25 + 0.75 * done / max(total, 1))
-            for marker, (stage, fraction) in stages.items():
-                if marker in text:
-                    report(stage, fraction)
+            if self.reporting:
+                return self.out.write(text)
+            self.reporting = True
+            try:
+                if m := re.search(r"(\d+)/(\d+)", text):
+                    done, total = int(m[1]), int(m[2])
+                    report(f"Laying out the map (epoch {done}/{total})", 0.25 + 0.75 * done / max(total, 1))
+                for marker, (stage, fraction) in stages.items():
+                    if marker in text:
+                        report(stage, fraction)
+            finally:
+                self.reporting = False
             return len(text)
 
-    sink = _Progress()
+    sink = _Progress(sys.stdout)
     verbose = progress is not None   # stdout is process-wide: only redirected when someone wants the progress
     reducer = umap_learn.UMAP(n_neighbors=int(n_neighbors), min_dist=float(min_dist), n_epochs=n_epochs,
                               random_state=seed, n_jobs=1, init=UMAP_INIT, verbose=verbose,

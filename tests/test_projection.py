@@ -162,3 +162,13 @@ def test_a_shipped_map_belongs_to_its_weights(tmp_path):
     assert projection.load_shipped(tmp_path, "umap") is None
     (tmp_path / "model.safetensors").write_bytes(b"weights v2")
     assert projection.load_shipped(tmp_path, "pca") is None
+
+
+def test_umap_progress_may_print(capsys):
+    """A progress callback that prints (as the precompute command's log does) neither recurses nor is lost."""
+    pytest.importorskip("umap")
+    x = np.random.default_rng(1).standard_normal((120, 4))
+    projection.umap(x, n_neighbors=5, progress=lambda stage, f: print(f"progress {f:.2f} {stage}"))
+    out = capsys.readouterr().out
+    assert "progress 0.00 Importing UMAP" in out and "progress 1.00 Done" in out
+    assert "epoch 200/200" in out and "UMAP(" not in out
