@@ -3,8 +3,8 @@
 
 1. A 50 x 50 decode-quality heatmap: decode the 2,500 grid points and score them (classifier confidence + pixel
    distance to the nearest of 2,000 real test images), median and best of --runs runs after a warm-up, per
-   dataset and model; with its parts, and the same scoring done the straightforward way (``predict_proba`` on the whole batch
-   + :func:`explorer.metrics.nearest_distances`) for comparison.
+   dataset and model; with its parts, and the same scoring done the straightforward way (``predict_proba`` on the
+   whole batch + :func:`explorer.metrics.nearest_distances`) for comparison.
 2. The headline numbers the Gaps view shows for each 2-D model: the fraction of its plane decoding to something
    data-like, the fraction far from every test encoding, and the fraction of 1,000 N(0, I) samples that decode
    to something data-like (seed 0), the distance of their classes from the test set's class mix, and the same

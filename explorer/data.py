@@ -113,7 +113,7 @@ def read_npm_digits(digits_dir: Path) -> tuple[np.ndarray, np.ndarray]:
     The parsed uint8 digits are kept in ``digits_dir/.parsed-uint8.npz``, stamped with the JSON files' sizes and
     modification times; a stale or unreadable cache is ignored and rewritten (when the folder is writable)."""
     paths = [digits_dir / f"{digit}.json" for digit in range(10)]
-    stamp = np.array([[p.stat().st_size, p.stat().st_mtime_ns] for p in paths], dtype=np.int64)
+    stamp = np.array([(s.st_size, s.st_mtime_ns) for s in map(Path.stat, paths)], dtype=np.int64)
     cache = digits_dir / NPM_CACHE
     try:
         with np.load(cache) as saved:

@@ -3,10 +3,11 @@
 * ``raw``: a 2-D latent is its own map; the way back is exact.
 * ``pca``: the two principal axes (numpy SVD); the way back ``mean + x·PC1 + y·PC2`` is exact on that plane.
 * ``umap``: UMAP (McInnes et al. 2018, https://arxiv.org/abs/1802.03426) on the exact k-nearest-neighbour graph.
-  umap-learn is imported lazily (its numba compilation costs ~30 s on a cold cache) and only for custom parameters: the shipped models' maps are precomputed by
-  ``python -m explorer.projection`` into ``checkpoints/<name>/projection-{pca,umap}.npz``. The way back is
-  approximate: barycentric interpolation over a Delaunay triangulation of the embedded points (k-nearest-neighbour
-  weighting outside their convex hull), about a thousand times faster than ``UMAP.inverse_transform``.
+  umap-learn is imported lazily (its numba compilation costs ~30 s on a cold cache) and only for custom
+  parameters: the shipped models' maps are precomputed by ``python -m explorer.projection`` into
+  ``checkpoints/<name>/projection-{pca,umap}.npz``. The way back is approximate: barycentric interpolation over
+  a Delaunay triangulation of the embedded points (k-nearest-neighbour weighting outside their convex hull),
+  about a thousand times faster than ``UMAP.inverse_transform``.
 
 What a map projects and what the way back returns (``map_vectors``):
 AE/VAE: the encodings (VAE: the posterior mean), and the way back gives a latent vector for the decoder.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import hashlib
 import io
 import json
@@ -83,6 +85,7 @@ def raw(vectors: np.ndarray) -> Projection:
     return Projection("raw", vectors.copy())
 
 
+@functools.cache
 def _umap_learn():
     """umap-learn, imported on first use, with numba's on-disk cache switched on for its own jitted functions
     (pynndescent caches its own). umap-learn compiles those afresh in every process, which made the first fit in
