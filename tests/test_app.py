@@ -325,3 +325,12 @@ def test_serve_launches_the_entry_with_the_given_options(monkeypatch):
     serve.main(["--server.port", "8600"])
     assert seen["argv"] == ["streamlit", "run", ENTRY, "--server.port", "8600"]
     assert all(name in sys.modules for name in serve.PRELOAD)
+
+
+def test_infogan_map_caption_names_the_trunk_width_of_the_shipped_model():
+    from explorer.ui import views
+
+    for name in ("mnist-infogan", "fashion-infogan"):
+        model = explorer.load_model(name)
+        assert f"({model.config.d_hidden:,} numbers)" in views.map_caption(model, 2000)
+    assert "(1,024 numbers)" in views.map_caption(explorer.load_model("mnist-infogan"), 2000)

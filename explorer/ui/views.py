@@ -22,7 +22,8 @@ def map_caption(model, n: int) -> str:
     ds = explorer.DATASETS[model.dataset].title
     if model.kind == "infogan":
         return (f"Each dot is one of the {n:,} {ds} test images, placed by the features the InfoGAN's "
-                "discriminator/Q trunk computes from it (512 numbers), projected to 2-D. InfoGAN has no encoder: "
+                f"discriminator/Q trunk computes from it ({model.config.d_hidden:,} numbers), projected to 2-D. "
+                "InfoGAN has no encoder: "
                 "its *reconstruction* of an image is what G draws from the codes Q reads off it.")
     kind = "VAE" if model.kind == "vae" else "autoencoder"
     where = "posterior mean" if model.kind == "vae" else "encoding"
