@@ -55,7 +55,7 @@ def _recipes() -> dict[str, Recipe]:
         # MNIST: the paper's full width (the half-width model's categories mixed digits and stalled at 0.66 c1
         # accuracy); Fashion (no bar, 7.5x the data per epoch): half width.
         table[f"{ds}-infogan"] = Recipe(
-            f"{ds}-infogan", InfoGANConfig(dataset=ds, **(_SLIM_GAN if big else {})), epochs=6 if big else 100,
+            f"{ds}-infogan", InfoGANConfig(dataset=ds, **(_SLIM_GAN if big else {})), epochs=6 if big else 200,
             batch_size=64, lr=2e-4, extra={"g_lr": 1e-3, "betas": (0.5, 0.999)})
     return table
 
