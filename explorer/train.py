@@ -19,6 +19,7 @@ import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
+from torch.optim.swa_utils import AveragedModel, update_bn
 from tqdm import tqdm
 
 from . import checkpoints, data
@@ -86,6 +87,12 @@ class Task:
     def snapshot(self, x: torch.Tensor) -> np.ndarray | None:
         return None
 
+    def end_epoch(self, epoch: int) -> None:
+        """Called after each epoch, before its state is saved."""
+
+    def finish(self, x_train: torch.Tensor) -> None:
+        """Turn the last training state into the model that is exported."""
+
 
 class AutoencoderTask(Task):
     @torch.no_grad()
@@ -127,7 +134,13 @@ class ClassifierTask(Task):
 
 
 class InfoGANTask(Task):
-    """Alternating D and G+Q updates; the information loss trains Q and the shared trunk on both steps."""
+    """Alternating D and G+Q updates; the information loss trains Q and the shared trunk on both steps.
+
+    Optional finishing steps for the image readers (trunk + Q head), set in the recipe's ``extra``:
+    ``average_epochs`` averages their weights over the ends of the last that many epochs (stochastic weight
+    averaging, Izmailov et al. 2018, https://arxiv.org/abs/1803.05407), and ``recalibrate_bn`` recomputes their
+    BatchNorm statistics on the real training images, which needs no labels. G is always the last iterate.
+    """
 
     def __init__(self, recipe, model, device):
         self.recipe, self.model, self.device = recipe, model, device
@@ -139,6 +152,26 @@ class InfoGANTask(Task):
             "g": torch.optim.Adam([*model.generator.parameters(), *model.q_head.parameters()],
                                   lr=recipe.extra.get("g_lr", recipe.lr), betas=betas),
         }
+        self.average_epochs = recipe.extra.get("average_epochs", 0)
+        if self.average_epochs:
+            self.readers_average = AveragedModel(self.readers())
+            self.modules["readers_average"] = self.readers_average
+
+    def readers(self) -> nn.Sequential:
+        """The modules that read images: the shared trunk, then the Q head."""
+        return nn.Sequential(self.model.trunk, self.model.q_head)
+
+    def end_epoch(self, epoch):
+        if self.average_epochs and epoch > self.recipe.epochs - self.average_epochs:
+            self.readers_average.update_parameters(self.readers())
+
+    def finish(self, x_train):
+        readers = self.readers()
+        if self.average_epochs and self.readers_average.n_averaged > 0:
+            # Parameters averaged; the buffers copied here are stale, so averaging needs recalibrate_bn too.
+            readers.load_state_dict(self.readers_average.module.state_dict())
+        if self.recipe.extra.get("recalibrate_bn"):
+            update_bn(x_train.split(self.recipe.batch_size), readers)
 
     def step(self, real, y):
         model, n = self.model, len(real)
@@ -254,15 +287,18 @@ def train(recipe: Recipe, out_dir: Path, runs_dir: Path, max_steps: int | None =
         if epoch in recipe.snapshot_epochs and (snap := task.snapshot(x_test)) is not None:
             snapshots[epoch] = snap
             _save_snapshots(run_dir / SNAPSHOT_FILE, snapshots, test_y)
+        task.end_epoch(epoch)
         save_state(run_dir, task.modules, task.optimizers, progress)
         print(f"{recipe.name} epoch {epoch}: " + ", ".join(
             f"{k} {v:.4g}" for k, v in row.items() if k not in ("epoch",)), flush=True)
 
-    return export(recipe, model, progress, snapshots, test_y, out_dir, source, device)
+    task.finish(x_train)
+    finished = task.evaluate(x_test, y_test)   # the exported model's monitoring figures
+    return export(recipe, model, progress, snapshots, test_y, out_dir, source, device, finished)
 
 
 def export(recipe: Recipe, model, progress: dict, snapshots: dict, test_labels: np.ndarray, out_dir: Path,
-           source: str, device) -> Path:
+           source: str, device, finished: dict[str, float]) -> Path:
     folder = out_dir / recipe.name
     training = {
         "command": f"python -m explorer.train {recipe.name}",
@@ -279,6 +315,7 @@ def export(recipe: Recipe, model, progress: dict, snapshots: dict, test_labels: 
     half = recipe.kind == "infogan"   # float16 storage; evaluation checks the metrics hold as shipped
     checkpoints.save_model(model.cpu(), folder, training=training, half=half)
     final = {k: v[-1] for k, v in progress["curves"].items()} if progress["curves"] else {}
+    final.update(finished)
     metrics_path = folder / checkpoints.METRICS_FILE
     metrics = json.loads(metrics_path.read_text()) if metrics_path.is_file() else {}
     metrics["training"] = final

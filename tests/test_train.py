@@ -1,3 +1,4 @@
+import dataclasses
 import json
 import os
 import signal
@@ -7,9 +8,11 @@ import sys
 import numpy as np
 import pytest
 import torch
+from safetensors.torch import load_file
 
 import explorer
 from explorer import train
+from explorer.recipes import get_recipe
 from explorer.resume import load_state, save_state
 
 TINY = ["--max-steps", "2", "--epochs", "2"]  # 60 tiny images: one batch per epoch
@@ -92,3 +95,55 @@ def test_state_round_trip_restores_optimiser(tmp_path):
 def test_unknown_model_name_is_refused():
     with pytest.raises(ValueError, match="no recipe named 'mnist-gan'"):
         train.main(["mnist-gan", "--max-steps", "1"])
+
+
+def tiny_gan_recipe(**extra):
+    """mnist-infogan's recipe on a tiny network, finishing with reader averaging and BN recalibration."""
+    recipe = get_recipe("mnist-infogan")
+    config = explorer.models.InfoGANConfig("mnist", g_hidden=32, g_channels=(8, 4), d_channels=(4, 8), d_hidden=16,
+                                           q_hidden=8)
+    return dataclasses.replace(recipe, model=config, epochs=3, extra={**recipe.extra, **extra})
+
+
+def test_infogan_finish_averages_the_readers_and_recalibrates_their_batchnorm():
+    recipe = tiny_gan_recipe(average_epochs=2, recalibrate_bn=True)
+    model = explorer.models.InfoGAN(recipe.model).train()
+    task = train.InfoGANTask(recipe, model, torch.device("cpu"))
+    readers = task.readers()
+    seen = []
+    for epoch in (1, 2, 3):                      # stand-ins for three epochs of training
+        with torch.no_grad():
+            for p in readers.parameters():
+                p.add_(torch.randn_like(p))
+        seen.append([p.detach().clone() for p in readers.parameters()])
+        task.end_epoch(epoch)
+    assert int(task.readers_average.n_averaged) == 2          # epochs 2 and 3 only
+    x = torch.rand(128, 1, 28, 28)
+    task.finish(x)
+    for p, p2, p3 in zip(readers.parameters(), seen[1], seen[2]):
+        assert torch.allclose(p, (p2 + p3) / 2, atol=1e-6)
+    bn = model.trunk.net[3]                       # the trunk's first BatchNorm: statistics of the real images now
+    inputs = []
+    bn.register_forward_hook(lambda module, args, out: inputs.append(args[0]))
+    model.eval()
+    with torch.no_grad():
+        model.features(x)
+    assert torch.allclose(bn.running_mean, inputs[0].mean((0, 2, 3)), atol=1e-5)
+
+
+def test_resumed_infogan_run_exports_the_same_averaged_model(idx_data_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(train, "get_recipe", lambda name: tiny_gan_recipe(average_epochs=2, recalibrate_bn=True))
+    whole, parts = tmp_path / "whole", tmp_path / "parts"
+    train.main(["mnist-infogan", "--out", str(whole / "o"), "--runs", str(whole / "r")])
+    train.main(["mnist-infogan", "--max-steps", "2", "--out", str(parts / "o"), "--runs", str(parts / "r")])
+
+    def weights(root):   # tensors only: the file's metadata records wall time, which differs
+        return load_file(root / "o" / "mnist-infogan" / "model.safetensors")
+
+    stopped = weights(parts)
+    train.main(["mnist-infogan", "--out", str(parts / "o"), "--runs", str(parts / "r")])
+    resumed, uninterrupted = weights(parts), weights(whole)
+    assert resumed.keys() == uninterrupted.keys()
+    assert all(torch.equal(resumed[k], uninterrupted[k]) for k in resumed)
+    # The stop after epoch 2 had averaged one epoch, not two.
+    assert not torch.equal(stopped["trunk.net.0.weight"], resumed["trunk.net.0.weight"])
