@@ -90,8 +90,9 @@ class Task:
     def end_epoch(self, epoch: int) -> None:
         """Called after each epoch, before its state is saved."""
 
-    def finish(self, x_train: torch.Tensor) -> None:
-        """Turn the last training state into the model that is exported."""
+    def finish(self, x_train: torch.Tensor) -> bool:
+        """Turn the last training state into the model that is exported; True if that changed the model."""
+        return False
 
 
 class AutoencoderTask(Task):
@@ -139,7 +140,8 @@ class InfoGANTask(Task):
     Optional finishing steps for the image readers (trunk + Q head), set in the recipe's ``extra``:
     ``average_epochs`` averages their weights over the ends of the last that many epochs (stochastic weight
     averaging, Izmailov et al. 2018, https://arxiv.org/abs/1803.05407), and ``recalibrate_bn`` recomputes their
-    BatchNorm statistics on the real training images, which needs no labels. G is always the last iterate.
+    BatchNorm statistics on the real training images, which needs no labels (averaged weights always get it: their
+    copied statistics are stale). G is always the last iterate.
     """
 
     def __init__(self, recipe, model, device):
@@ -167,11 +169,13 @@ class InfoGANTask(Task):
 
     def finish(self, x_train):
         readers = self.readers()
-        if self.average_epochs and self.readers_average.n_averaged > 0:
-            # Parameters averaged; the buffers copied here are stale, so averaging needs recalibrate_bn too.
+        averaged = bool(self.average_epochs and self.readers_average.n_averaged > 0)
+        if averaged:
             readers.load_state_dict(self.readers_average.module.state_dict())
-        if self.recipe.extra.get("recalibrate_bn"):
+        if averaged or self.recipe.extra.get("recalibrate_bn"):
             update_bn(x_train.split(self.recipe.batch_size), readers)
+            return True
+        return False
 
     def step(self, real, y):
         model, n = self.model, len(real)
@@ -292,8 +296,7 @@ def train(recipe: Recipe, out_dir: Path, runs_dir: Path, max_steps: int | None =
         print(f"{recipe.name} epoch {epoch}: " + ", ".join(
             f"{k} {v:.4g}" for k, v in row.items() if k not in ("epoch",)), flush=True)
 
-    task.finish(x_train)
-    finished = task.evaluate(x_test, y_test)   # the exported model's monitoring figures
+    finished = task.evaluate(x_test, y_test) if task.finish(x_train) else {}   # the exported model's figures
     return export(recipe, model, progress, snapshots, test_y, out_dir, source, device, finished)
 
 
