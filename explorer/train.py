@@ -87,6 +87,9 @@ class Task:
     def snapshot(self, x: torch.Tensor) -> np.ndarray | None:
         return None
 
+    def start_epoch(self, epoch: int) -> None:
+        """Called before each epoch's first step."""
+
     def end_epoch(self, epoch: int) -> None:
         """Called after each epoch, before its state is saved."""
 
@@ -137,6 +140,9 @@ class ClassifierTask(Task):
 class InfoGANTask(Task):
     """Alternating D and G+Q updates; the information loss trains Q and the shared trunk on both steps.
 
+    ``cont_weight_from`` = (epoch, weight) sets the continuous codes' information weight (lambda_cont) from that
+    epoch on; before it, the model config's weight applies.
+
     Optional finishing steps for the image readers (trunk + Q head), set in the recipe's ``extra``:
     ``average_epochs`` averages their weights over the ends of the last that many epochs (stochastic weight
     averaging, Izmailov et al. 2018, https://arxiv.org/abs/1803.05407), and ``recalibrate_bn`` recomputes their
@@ -154,6 +160,7 @@ class InfoGANTask(Task):
             "g": torch.optim.Adam([*model.generator.parameters(), *model.q_head.parameters()],
                                   lr=recipe.extra.get("g_lr", recipe.lr), betas=betas),
         }
+        self.cont_weight = model.config.cont_weight
         self.average_epochs = recipe.extra.get("average_epochs", 0)
         if self.average_epochs:
             self.readers_average = AveragedModel(self.readers())
@@ -162,6 +169,10 @@ class InfoGANTask(Task):
     def readers(self) -> nn.Sequential:
         """The modules that read images: the shared trunk, then the Q head."""
         return nn.Sequential(self.model.trunk, self.model.q_head)
+
+    def start_epoch(self, epoch):
+        first, weight = self.recipe.extra.get("cont_weight_from", (None, None))
+        self.cont_weight = weight if first is not None and epoch >= first else self.model.config.cont_weight
 
     def end_epoch(self, epoch):
         if self.average_epochs and epoch > self.recipe.epochs - self.average_epochs:
@@ -186,14 +197,14 @@ class InfoGANTask(Task):
         h_real, h_fake = model.trunk(real), model.trunk(fake.detach())
         d_loss = (F.binary_cross_entropy_with_logits(self.d_head(h_real), ones)
                   + F.binary_cross_entropy_with_logits(self.d_head(h_fake), zeros))
-        info_d = model.information_loss(h_fake, c1, cont)["info"]
+        info_d = model.information_loss(h_fake, c1, cont, self.cont_weight)["info"]
         self.optimizers["d"].zero_grad(set_to_none=True)
         (d_loss + info_d).backward()
         self.optimizers["d"].step()
 
         h = model.trunk(fake)
         g_loss = F.binary_cross_entropy_with_logits(self.d_head(h), ones)
-        info = model.information_loss(h, c1, cont)
+        info = model.information_loss(h, c1, cont, self.cont_weight)
         self.optimizers["g"].zero_grad(set_to_none=True)
         (g_loss + info["info"]).backward()
         self.optimizers["g"].step()
@@ -266,6 +277,7 @@ def train(recipe: Recipe, out_dir: Path, runs_dir: Path, max_steps: int | None =
             break
         started = time.perf_counter()
         set_learning_rates(task.optimizers, recipe, epoch)
+        task.start_epoch(epoch)
         sums: dict[str, float] = {}
         index_batches = batches(len(x_train), recipe.batch_size, recipe.seed, epoch)
         bar = tqdm(index_batches, desc=f"{recipe.name} {epoch}/{recipe.epochs}", leave=False, mininterval=2)

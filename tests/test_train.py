@@ -131,6 +131,17 @@ def test_infogan_finish_averages_the_readers_and_recalibrates_their_batchnorm():
     assert torch.allclose(bn.running_mean, inputs[0].mean((0, 2, 3)), atol=1e-5)
 
 
+def test_infogan_continuous_information_weight_changes_from_the_recipes_epoch():
+    recipe = tiny_gan_recipe(cont_weight_from=(3, 0.25))
+    model = explorer.models.InfoGAN(recipe.model).train()
+    task = train.InfoGANTask(recipe, model, torch.device("cpu"))
+    x, y = torch.rand(16, 1, 28, 28), torch.zeros(16, dtype=torch.long)
+    for epoch, weight in ((1, recipe.model.cont_weight), (2, recipe.model.cont_weight), (3, 0.25)):
+        task.start_epoch(epoch)
+        terms = task.step(x, y)   # "info" is the weighted sum the G+Q step optimised
+        assert terms["info"] == pytest.approx(terms["info_cat"] + weight * terms["info_cont"], rel=1e-5)
+
+
 def test_resumed_infogan_run_exports_the_same_averaged_model(idx_data_dir, tmp_path, monkeypatch):
     monkeypatch.setattr(train, "get_recipe", lambda name: tiny_gan_recipe(average_epochs=2, recalibrate_bn=True))
     whole, parts = tmp_path / "whole", tmp_path / "parts"
