@@ -158,3 +158,55 @@ def test_resumed_infogan_run_exports_the_same_averaged_model(idx_data_dir, tmp_p
     assert all(torch.equal(resumed[k], uninterrupted[k]) for k in resumed)
     # The stop after epoch 2 had averaged one epoch, not two.
     assert not torch.equal(stopped["trunk.net.0.weight"], resumed["trunk.net.0.weight"])
+
+
+class FixedReader(torch.nn.Module):
+    """A stand-in Q head whose c1 reading is the same for every image, with a BatchNorm to watch."""
+
+    def __init__(self, probs):
+        super().__init__()
+        self.bn = torch.nn.BatchNorm1d(4)
+        self.logits = torch.log(torch.tensor(probs))
+
+    def forward(self, h):
+        self.bn(h)
+        return self.logits.expand(len(h), -1), None, None
+
+
+def test_category_prior_follows_qs_reading_of_real_images_within_its_floor():
+    prior = explorer.models.infogan.CategoryPrior(4, momentum=0.1, floor=0.05)
+    assert torch.allclose(prior.weights(), torch.full((4,), 0.25))
+    reader = FixedReader([0.6, 0.37, 0.02, 0.01]).train()
+    for _ in range(200):
+        prior.observe(reader, torch.randn(8, 4) + 3)
+    assert torch.allclose(prior.probs, torch.tensor([0.6, 0.37, 0.02, 0.01]), atol=1e-4)
+    weights = prior.weights()                     # the two rare categories are held at the floor, then renormalised
+    assert torch.allclose(weights, torch.tensor([0.6, 0.37, 0.05, 0.05]) / 1.07, atol=1e-4)
+    assert reader.training                        # reading real images leaves Q in training mode ...
+    assert torch.equal(reader.bn.running_mean, torch.zeros(4))   # ... and its BatchNorm statistics untouched
+
+
+def test_sample_codes_draws_c1_from_a_given_prior():
+    model = explorer.models.InfoGAN(tiny_gan_recipe().model)
+    gen = torch.Generator().manual_seed(0)
+    c1, _, _ = model.sample_codes(20_000, generator=gen, prior=torch.tensor([0.7, 0.3] + [0.0] * 8))
+    assert set(c1.tolist()) == {0, 1} and (c1 == 0).float().mean().item() == pytest.approx(0.7, abs=0.02)
+    c1, _, _ = model.sample_codes(20_000, generator=gen)
+    assert torch.bincount(c1, minlength=10).min() > 1_800   # uniform (the paper's prior) by default
+
+
+def test_infogan_learned_prior_is_learned_saved_and_resumed(idx_data_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(train, "get_recipe", lambda name: tiny_gan_recipe(learn_prior=True))
+
+    def run(root, *epochs):
+        for n in epochs:
+            train.main(["mnist-infogan", "--epochs", str(n), "--out", str(root / "o"), "--runs", str(root / "r")])
+        return load_file(root / "r" / "mnist-infogan-seed0" / "state.safetensors")["prior/probs"]
+
+    uninterrupted, resumed = run(tmp_path / "whole", 3), run(tmp_path / "parts", 2, 3)
+    assert uninterrupted.sum().item() == pytest.approx(1.0)
+    assert not torch.allclose(uninterrupted, torch.full((10,), 0.1))          # it moved from the uniform start
+    assert torch.equal(resumed, uninterrupted)    # the resumed run went on from the saved prior, not a fresh one
+    curves = json.loads((tmp_path / "whole" / "o" / "mnist-infogan" / "curves.json").read_text())
+    assert len(curves["prior_min"]) == 3
+    assert all(0.05 <= low <= high for low, high in zip(curves["prior_min"], curves["prior_max"]))
