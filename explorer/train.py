@@ -25,7 +25,6 @@ from tqdm import tqdm
 from . import checkpoints, data
 from .metrics import match_categories
 from .models import REGISTRY
-from .models.infogan import CategoryPrior
 from .recipes import RECIPES, Recipe, get_recipe
 from .resume import load_state, save_state
 
@@ -91,10 +90,6 @@ class Task:
     def start_epoch(self, epoch: int) -> None:
         """Called before each epoch's first step."""
 
-    def epoch_figures(self) -> dict[str, float]:
-        """Training-state figures recorded in the curves at the end of each epoch."""
-        return {}
-
     def end_epoch(self, epoch: int) -> None:
         """Called after each epoch, before its state is saved."""
 
@@ -146,8 +141,7 @@ class InfoGANTask(Task):
     """Alternating D and G+Q updates; the information loss trains Q and the shared trunk on both steps.
 
     ``cont_weight_from`` = (epoch, weight) sets the continuous codes' information weight (lambda_cont) from that
-    epoch on; before it, the model config's weight applies. ``learn_prior`` = True draws c1 from a
-    :class:`CategoryPrior` learned from Q's reading of the real training images (no labels) instead of uniformly.
+    epoch on; before it, the model config's weight applies.
 
     Optional finishing steps for the image readers (trunk + Q head), set in the recipe's ``extra``:
     ``average_epochs`` averages their weights over the ends of the last that many epochs (stochastic weight
@@ -167,9 +161,6 @@ class InfoGANTask(Task):
                                   lr=recipe.extra.get("g_lr", recipe.lr), betas=betas),
         }
         self.cont_weight = model.config.cont_weight
-        self.prior = CategoryPrior(model.config.n_categories).to(device) if recipe.extra.get("learn_prior") else None
-        if self.prior is not None:
-            self.modules["prior"] = self.prior
         self.average_epochs = recipe.extra.get("average_epochs", 0)
         if self.average_epochs:
             self.readers_average = AveragedModel(self.readers())
@@ -182,12 +173,6 @@ class InfoGANTask(Task):
     def start_epoch(self, epoch):
         first, weight = self.recipe.extra.get("cont_weight_from", (None, None))
         self.cont_weight = weight if first is not None and epoch >= first else self.model.config.cont_weight
-
-    def epoch_figures(self):
-        if self.prior is None:
-            return {}
-        weights = self.prior.weights()
-        return {"prior_min": float(weights.min()), "prior_max": float(weights.max())}
 
     def end_epoch(self, epoch):
         if self.average_epochs and epoch > self.recipe.epochs - self.average_epochs:
@@ -205,13 +190,11 @@ class InfoGANTask(Task):
 
     def step(self, real, y):
         model, n = self.model, len(real)
-        c1, cont, z = model.sample_codes(n, prior=None if self.prior is None else self.prior.weights())
+        c1, cont, z = model.sample_codes(n)
         fake = model.generator(model.latent(c1, cont, z))
         ones, zeros = torch.ones(n, 1, device=self.device), torch.zeros(n, 1, device=self.device)
 
         h_real, h_fake = model.trunk(real), model.trunk(fake.detach())
-        if self.prior is not None:
-            self.prior.observe(model.q_head, h_real.detach())
         d_loss = (F.binary_cross_entropy_with_logits(self.d_head(h_real), ones)
                   + F.binary_cross_entropy_with_logits(self.d_head(h_fake), zeros))
         info_d = model.information_loss(h_fake, c1, cont, self.cont_weight)["info"]
@@ -310,7 +293,6 @@ def train(recipe: Recipe, out_dir: Path, runs_dir: Path, max_steps: int | None =
             if count % 20 == 0:
                 bar.set_postfix({k: f"{v / count:.3g}" for k, v in sums.items() if k in ("loss", "d_loss", "q_acc")})
         row = {k: v / max(count, 1) for k, v in sums.items()}
-        row.update(task.epoch_figures())
         row.update(task.evaluate(x_test, y_test))
         row["epoch"] = epoch
         row["seconds"] = time.perf_counter() - started

@@ -88,36 +88,6 @@ class QHead(nn.Module):
         return out[:, :k], out[:, k:k + m], out[:, k + m:].clamp(-6, 4)
 
 
-class CategoryPrior(nn.Module):
-    """Category weights for sampling c1 during training, learned without labels: an exponential moving average of
-    Q's mean reading of the real images, floored so that no category can die out.
-
-    With the paper's uniform prior, G must spend a tenth of its samples on each category whatever the data's
-    cluster sizes; on MNIST, where ones are 11% of the digits and fives 9%, that forces some category to draw ones
-    and the fives' category to borrow other digits. Matching the prior to the sizes of Q's clusters removes that
-    pressure."""
-
-    def __init__(self, n_categories: int, momentum: float = 0.005, floor: float = 0.05):
-        super().__init__()
-        self.momentum, self.floor = momentum, floor
-        self.register_buffer("probs", torch.full((n_categories,), 1.0 / n_categories))
-
-    @torch.no_grad()
-    def observe(self, q_head: nn.Module, h_real: torch.Tensor) -> None:
-        """Move the weights toward Q's mean category probabilities on a batch of real images' trunk features
-        (Q in inference mode, so its BatchNorm statistics stay those of the fakes it trains on)."""
-        was_training = q_head.training
-        q_head.eval()
-        logits = q_head(h_real)[0]
-        q_head.train(was_training)
-        self.probs.lerp_(torch.softmax(logits, 1).mean(0), self.momentum)
-
-    def weights(self) -> torch.Tensor:
-        """The sampling weights: the learned ones, floored and renormalised."""
-        w = self.probs.clamp_min(self.floor)
-        return w / w.sum()
-
-
 class InfoGAN(Model):
     kind = "infogan"
 
@@ -133,15 +103,9 @@ class InfoGAN(Model):
         return self.config.noise_dim
 
     # --- training ---------------------------------------------------------------------------------------------
-    def sample_codes(self, n: int, generator: torch.Generator | None = None, prior: torch.Tensor | None = None):
-        """Codes for n samples: c1 uniform over the categories (as in the paper) or drawn from ``prior`` (category
-        weights, need not sum to 1), c2 and c3 uniform on [-1, 1], z standard normal."""
+    def sample_codes(self, n: int, generator: torch.Generator | None = None):
         c, dev = self.config, self.device
-        if prior is None:
-            c1 = torch.randint(c.n_categories, (n,), generator=generator)
-        else:
-            c1 = torch.multinomial(prior.detach().cpu().float(), n, replacement=True, generator=generator)
-        c1 = c1.to(dev)
+        c1 = torch.randint(c.n_categories, (n,), generator=generator).to(dev)
         cont = (torch.rand(n, c.n_continuous, generator=generator) * 2 - 1).to(dev)
         z = torch.randn(n, c.noise_dim, generator=generator).to(dev)
         return c1, cont, z
