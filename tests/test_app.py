@@ -249,6 +249,23 @@ def test_infogan_c1_is_labelled_by_matched_class_and_range_is_marked():
     assert "c1=" in " ".join(captions(at))
 
 
+def test_infogan_codes_are_named_only_after_factors_their_sweeps_move():
+    from explorer.ui.gan import FACTOR_MIN_RHO, factor_names
+
+    clear = {"rotation_code": "c2", "rotation_rho": 0.98, "width_code": "c3", "width_rho": -0.93}
+    assert factor_names(clear) == {"c2": "c2 (rotation)", "c3": "c3 (width)"}
+    weak = {"rotation_code": "c3", "rotation_rho": -0.16, "width_code": "c2", "width_rho": -0.79}
+    assert factor_names(weak) == {"c2": "c2 (width)", "c3": "c3"}
+    assert factor_names({**weak, "rotation_rho": -FACTOR_MIN_RHO})["c3"] == "c3 (rotation)"
+    assert factor_names({}) == {"c2": "c2", "c3": "c3"}
+
+    need("mnist-infogan")
+    at = run("pages/3_InfoGAN_codes.py")
+    ev = explorer.read_metrics("mnist-infogan")["eval"]
+    factor = "rotation" if ev["rotation_code"] == "c2" else "width"
+    assert at.slider(key="gan_c2").label == factor_names(ev)["c2"] == f"c2 ({factor})"
+
+
 # --- models -----------------------------------------------------------------------------------------------------
 
 def test_models_page_lists_every_checkpoint_and_details_change():

@@ -47,14 +47,25 @@ def category_label(name: str, category: int) -> str:
     return f"{classes[c1_matching(name)['mapping'][category]]}"
 
 
-def code_names(name: str) -> dict[str, str]:
-    """Slider labels for c2 and c3, naming the factor the evaluation found (rotation / width) when known."""
-    ev = cache.metrics(name).get("eval", {})
+# A code is named after a factor only when the evaluation's sweep moves that factor clearly: below this |Spearman rho|
+# (Fashion-MNIST's c3 "rotation" has 0.16) the name would teach something the model does not do.
+FACTOR_MIN_RHO = 0.5
+
+
+def factor_names(ev: dict) -> dict[str, str]:
+    """Slider labels for c2 and c3 from an evaluation record: "c2 (rotation)" / "c3 (width)" where the sweep found
+    that factor with |rho| >= FACTOR_MIN_RHO, else the bare code name."""
     names = {"c2": "c2", "c3": "c3"}
-    for factor, key in (("rotation", "rotation_code"), ("width", "width_code")):
-        if ev.get(key) in names:
-            names[ev[key]] = f"{ev[key]} ({factor})"
+    for factor in ("rotation", "width"):
+        code, rho = ev.get(f"{factor}_code"), ev.get(f"{factor}_rho")
+        if code in names and rho is not None and abs(rho) >= FACTOR_MIN_RHO:
+            names[code] = f"{code} ({factor})"
     return names
+
+
+def code_names(name: str) -> dict[str, str]:
+    """Slider labels for c2 and c3 of model ``name`` (see :func:`factor_names`)."""
+    return factor_names(cache.metrics(name).get("eval", {}))
 
 
 @st.cache_data(show_spinner=False, max_entries=2048)
