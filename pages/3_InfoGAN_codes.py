@@ -44,6 +44,8 @@ def steer() -> None:
     with right:
         views.image_panel(gan.generate(name, int(c1), float(c2), float(c3), seed),
                           f"c1={c1} ({gan.category_label(name, c1)}), c2={c2:+.2f}, c3={c3:+.2f}, seed {seed}", 280)
+        if note := gan.purity_note(name, int(c1)):
+            st.caption(note)
 
 
 steer()

@@ -249,6 +249,21 @@ def test_infogan_c1_is_labelled_by_matched_class_and_range_is_marked():
     assert "c1=" in " ".join(captions(at))
 
 
+@pytest.mark.parametrize("dataset", ["mnist", "fashion"])
+def test_infogan_image_says_how_often_its_category_draws_the_matched_class(dataset):
+    name = f"{dataset}-infogan"
+    need(name)
+    ev = explorer.read_metrics(name)["eval"]
+    classes = explorer.DATASETS[dataset].classes
+    at = run("pages/3_InfoGAN_codes.py", dataset=dataset)
+    for category in (int(np.argmin(ev["generated_class_accuracy_per_category"])), 3):
+        at.segmented_control(key="gan_c1").set_value(category)
+        at.run()
+        share = ev["generated_class_accuracy_per_category"][category]
+        expected = f"**{share:.0%}** of this category's samples as {classes[ev['c1_mapping'][category]]}"
+        assert expected in texts(at), (category, expected)
+
+
 def test_infogan_codes_are_named_only_after_factors_their_sweeps_move():
     from explorer.ui.gan import FACTOR_MIN_RHO, factor_names
 

@@ -47,6 +47,16 @@ def category_label(name: str, category: int) -> str:
     return f"{classes[c1_matching(name)['mapping'][category]]}"
 
 
+def purity_note(name: str, category: int) -> str:
+    """How often the classifier reads this category's samples as its matched class (the shipped evaluation's
+    generated-class accuracy per category), or "" when the evaluation has not recorded it."""
+    per_category = cache.metrics(name).get("eval", {}).get("generated_class_accuracy_per_category")
+    if per_category is None:
+        return ""
+    return (f"The classifier reads **{per_category[category]:.0%}** of this category's samples as "
+            f"{category_label(name, category)} (random noise, c2 and c3 in −1…1).")
+
+
 # A code is named after a factor only when the evaluation's sweep moves that factor clearly: below this |Spearman rho|
 # (Fashion-MNIST's c3 "rotation" has 0.16) the name would teach something the model does not do.
 FACTOR_MIN_RHO = 0.5
