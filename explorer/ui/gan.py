@@ -10,6 +10,7 @@ import numpy as np
 import streamlit as st
 
 import explorer
+from explorer.evaluate import PER_CATEGORY as PURITY_SAMPLES
 from explorer.latent import infogan_generate, infogan_noise, infogan_read_codes
 from explorer.metrics import confusion, match_categories
 
@@ -18,6 +19,9 @@ from .images import mosaic
 
 TRAINED = (-1.0, 1.0)           # the range c2 and c3 were sampled from in training
 SLIDER = (-2.0, 2.0)
+# A code is named after a factor only when the evaluation's sweep moves that factor clearly: below this |Spearman rho|
+# (Fashion-MNIST's c3 slants its samples with rho -0.12) the name would teach something the model does not do.
+FACTOR_MIN_RHO = 0.5
 
 
 @st.cache_resource(show_spinner=False)      # a resource, not data: read on every slider step, never copied
@@ -50,16 +54,13 @@ def category_label(name: str, category: int) -> str:
 def purity_note(name: str, category: int) -> str:
     """How often the classifier reads this category's samples as its matched class (the shipped evaluation's
     generated-class accuracy per category), or "" when the evaluation has not recorded it."""
-    per_category = cache.metrics(name).get("eval", {}).get("generated_class_accuracy_per_category")
-    if per_category is None:
+    ev = cache.metrics(name).get("eval", {})
+    per_category, mapping = ev.get("generated_class_accuracy_per_category"), ev.get("c1_mapping")
+    if per_category is None or mapping is None or not 0 <= category < min(len(per_category), len(mapping)):
         return ""
-    return (f"The classifier reads **{per_category[category]:.0%}** of this category's samples as "
-            f"{category_label(name, category)} (random noise, c2 and c3 in −1…1).")
-
-
-# A code is named after a factor only when the evaluation's sweep moves that factor clearly: below this |Spearman rho|
-# (Fashion-MNIST's c3 "rotation" has 0.16) the name would teach something the model does not do.
-FACTOR_MIN_RHO = 0.5
+    dataset = explorer.DATASETS[name.split("-")[0]]
+    return (f"The {dataset.title} classifier reads **{per_category[category]:.0%}** of this category's samples as "
+            f"{dataset.classes[mapping[category]]} ({PURITY_SAMPLES} samples: random noise, c2 and c3 in −1…1).")
 
 
 def factor_names(ev: dict) -> dict[str, str]:
