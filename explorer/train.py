@@ -47,7 +47,7 @@ def batches(n: int, batch_size: int, seed: int, epoch: int):
 
 
 def random_shift(x: torch.Tensor, pixels: int) -> torch.Tensor:
-    """Translate each image by up to ``pixels`` in x and y (zero fill): augmentation for the classifier."""
+    """Translate each image by up to ``pixels`` in x and y (zero fill), differentiably: augmentation."""
     if pixels <= 0:
         return x
     padded = F.pad(x, (pixels,) * 4)
@@ -141,7 +141,9 @@ class InfoGANTask(Task):
     """Alternating D and G+Q updates; the information loss trains Q and the shared trunk on both steps.
 
     ``cont_weight_from`` = (epoch, weight) sets the continuous codes' information weight (lambda_cont) from that
-    epoch on; before it, the model config's weight applies.
+    epoch on; before it, the model config's weight applies. ``q_shift_from`` = (epoch, pixels) makes the information
+    loss read the fakes through a random shift of up to that many pixels from that epoch on (D's real/fake term
+    still sees them unshifted), so that G cannot carry c1 in position cues that Q alone picks up.
 
     Optional finishing steps for the image readers (trunk + Q head), set in the recipe's ``extra``:
     ``average_epochs`` averages their weights over the ends of the last that many epochs (stochastic weight
@@ -161,6 +163,7 @@ class InfoGANTask(Task):
                                   lr=recipe.extra.get("g_lr", recipe.lr), betas=betas),
         }
         self.cont_weight = model.config.cont_weight
+        self.q_shift = 0
         self.average_epochs = recipe.extra.get("average_epochs", 0)
         if self.average_epochs:
             self.readers_average = AveragedModel(self.readers())
@@ -173,6 +176,8 @@ class InfoGANTask(Task):
     def start_epoch(self, epoch):
         first, weight = self.recipe.extra.get("cont_weight_from", (None, None))
         self.cont_weight = weight if first is not None and epoch >= first else self.model.config.cont_weight
+        first, pixels = self.recipe.extra.get("q_shift_from", (None, 0))
+        self.q_shift = pixels if first is not None and epoch >= first else 0
 
     def end_epoch(self, epoch):
         if self.average_epochs and epoch > self.recipe.epochs - self.average_epochs:
@@ -197,14 +202,16 @@ class InfoGANTask(Task):
         h_real, h_fake = model.trunk(real), model.trunk(fake.detach())
         d_loss = (F.binary_cross_entropy_with_logits(self.d_head(h_real), ones)
                   + F.binary_cross_entropy_with_logits(self.d_head(h_fake), zeros))
-        info_d = model.information_loss(h_fake, c1, cont, self.cont_weight)["info"]
+        h_read = model.trunk(random_shift(fake.detach(), self.q_shift)) if self.q_shift else h_fake
+        info_d = model.information_loss(h_read, c1, cont, self.cont_weight)["info"]
         self.optimizers["d"].zero_grad(set_to_none=True)
         (d_loss + info_d).backward()
         self.optimizers["d"].step()
 
         h = model.trunk(fake)
         g_loss = F.binary_cross_entropy_with_logits(self.d_head(h), ones)
-        info = model.information_loss(h, c1, cont, self.cont_weight)
+        h_read = model.trunk(random_shift(fake, self.q_shift)) if self.q_shift else h
+        info = model.information_loss(h_read, c1, cont, self.cont_weight)
         self.optimizers["g"].zero_grad(set_to_none=True)
         (g_loss + info["info"]).backward()
         self.optimizers["g"].step()

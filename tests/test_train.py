@@ -142,6 +142,30 @@ def test_infogan_continuous_information_weight_changes_from_the_recipes_epoch():
         assert terms["info"] == pytest.approx(terms["info_cat"] + weight * terms["info_cont"], rel=1e-5)
 
 
+def test_infogan_information_loss_reads_shifted_fakes_from_the_recipes_epoch(monkeypatch):
+    recipe = tiny_gan_recipe(q_shift_from=(2, 2))
+    model = explorer.models.InfoGAN(recipe.model).train()
+    task = train.InfoGANTask(recipe, model, torch.device("cpu"))
+    trunk_calls, read, shifts = [], [], []
+    model.trunk.register_forward_hook(lambda module, args, out: trunk_calls.append((args[0], out)))
+    information_loss = model.information_loss
+
+    def spy(h, *args, **kwargs):   # which images did the trunk read to give the features Q is scored on?
+        read.append(next(images for images, out in trunk_calls if out is h))
+        return information_loss(h, *args, **kwargs)
+
+    monkeypatch.setattr(model, "information_loss", spy)
+    monkeypatch.setattr(train, "random_shift", lambda x, pixels: (shifts.append(pixels), torch.zeros_like(x))[1])
+    x, y = torch.rand(16, 1, 28, 28), torch.zeros(16, dtype=torch.long)
+    task.start_epoch(1)
+    task.step(x, y)
+    assert shifts == [] and all(images.amin() > 0 for images in read)    # G's sigmoid output, unshifted
+    read.clear()
+    task.start_epoch(2)
+    task.step(x, y)
+    assert shifts == [2, 2] and len(read) == 2 and all(not images.any() for images in read)
+
+
 def test_resumed_infogan_run_exports_the_same_averaged_model(idx_data_dir, tmp_path, monkeypatch):
     monkeypatch.setattr(train, "get_recipe", lambda name: tiny_gan_recipe(average_epochs=2, recalibrate_bn=True))
     whole, parts = tmp_path / "whole", tmp_path / "parts"
