@@ -1,6 +1,7 @@
 """Shipped checkpoints are tested as shipped: lean, pickle-free, recorded provenance, and every recorded number
 reproduced by the evaluation code on the shipped test-split samples."""
 
+import dataclasses
 import json
 
 import pytest
@@ -33,6 +34,23 @@ def test_provenance_is_recorded(name):
     assert training["wall_time_s"] > 0
     curves = json.loads((folder / "curves.json").read_text())
     assert curves["epoch"] == list(range(1, recipe.epochs + 1))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_checkpoint_was_made_by_the_current_recipe(name):
+    """A recipe change (a new option, another epoch count) must come with the checkpoint it produces."""
+    config = json.loads((checkpoints.CHECKPOINT_DIR / name / "config.json").read_text())
+    recipe = get_recipe(name)
+    as_json = lambda value: json.loads(json.dumps(value))  # noqa: E731 (tuples are lists in the file)
+    assert config["config"] == as_json(dataclasses.asdict(recipe.model))
+    recorded = config["training"]["recipe"]
+    for f in dataclasses.fields(recipe):
+        if f.name == "model":
+            continue
+        if f.name in recorded:
+            assert recorded[f.name] == as_json(getattr(recipe, f.name)), f.name
+        else:   # a field added after the checkpoint was made: the recipe must still hold its default
+            assert getattr(recipe, f.name) == f.default, f.name
 
 
 def _close(recorded, measured, path=""):
