@@ -57,8 +57,11 @@ def _recipes() -> dict[str, Recipe]:
         # category's class 30% -> 48% -> 52% of the time after 6, 30, 60 epochs). MNIST's last 120 epochs also
         # average the weights of the image readers (trunk + Q head), whose BatchNorm statistics are then recomputed
         # on the training images. From epoch 201 the continuous codes' information weight drops to 0.1 (chosen by
-        # G's generated-class accuracy among 1, 0.3 and 0.1). Every run: docs/training.md.
-        late_phase = {} if big else {"average_epochs": 120, "recalibrate_bn": True, "cont_weight_from": (201, 0.1)}
+        # G's generated-class accuracy among 1, 0.3 and 0.1) and Q reads the fakes through random shifts of up to
+        # 2 px, so G cannot hide c1 in position cues (c1 accuracy on the training digits 0.950 -> 0.965).
+        # Every run: docs/training.md.
+        late_phase = {} if big else {"average_epochs": 120, "recalibrate_bn": True, "cont_weight_from": (201, 0.1),
+                                     "q_shift_from": (201, 2)}
         table[f"{ds}-infogan"] = Recipe(
             f"{ds}-infogan", InfoGANConfig(dataset=ds, **(_SLIM_GAN if big else {})), epochs=60 if big else 320,
             batch_size=64, lr=2e-4, extra={"g_lr": 1e-3, "betas": (0.5, 0.999), **late_phase})
