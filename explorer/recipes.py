@@ -58,7 +58,7 @@ def _recipes() -> dict[str, Recipe]:
         # average the weights of the image readers (trunk + Q head), whose BatchNorm statistics are then recomputed
         # on the training images. From epoch 201 the continuous codes' information weight drops to 0.1 (chosen by
         # G's generated-class accuracy among 1, 0.3 and 0.1) and Q reads the fakes through random shifts of up to
-        # 2 px, so G cannot hide c1 in position cues (c1 accuracy on the training digits 0.950 -> 0.965).
+        # 2 px, so Q cannot rely on position cues (c1 accuracy on the training digits 0.950 -> 0.965).
         # Every run: docs/training.md.
         late_phase = {} if big else {"average_epochs": 120, "recalibrate_bn": True, "cont_weight_from": (201, 0.1),
                                      "q_shift_from": (201, 2)}

@@ -47,7 +47,7 @@ def batches(n: int, batch_size: int, seed: int, epoch: int):
 
 
 def random_shift(x: torch.Tensor, pixels: int) -> torch.Tensor:
-    """Translate each image by up to ``pixels`` in x and y (zero fill), differentiably: augmentation."""
+    """Translate each image by up to ``pixels`` in x and y (zero fill). Differentiable, so G trains through it."""
     if pixels <= 0:
         return x
     padded = F.pad(x, (pixels,) * 4)
@@ -143,7 +143,7 @@ class InfoGANTask(Task):
     ``cont_weight_from`` = (epoch, weight) sets the continuous codes' information weight (lambda_cont) from that
     epoch on; before it, the model config's weight applies. ``q_shift_from`` = (epoch, pixels) makes the information
     loss read the fakes through a random shift of up to that many pixels from that epoch on (D's real/fake term
-    still sees them unshifted), so that G cannot carry c1 in position cues that Q alone picks up.
+    still sees them unshifted), so that Q cannot tell categories apart by exact position.
 
     Optional finishing steps for the image readers (trunk + Q head), set in the recipe's ``extra``:
     ``average_epochs`` averages their weights over the ends of the last that many epochs (stochastic weight

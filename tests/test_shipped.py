@@ -50,7 +50,9 @@ def test_checkpoint_was_made_by_the_current_recipe(name):
         if f.name in recorded:
             assert recorded[f.name] == as_json(getattr(recipe, f.name)), f.name
         else:   # a field added after the checkpoint was made: the recipe must still hold its default
-            assert getattr(recipe, f.name) == f.default, f.name
+            default = f.default_factory() if f.default is dataclasses.MISSING else f.default
+            assert getattr(recipe, f.name) == default, f.name
+    assert set(recorded) <= {f.name for f in dataclasses.fields(recipe)}
 
 
 def _close(recorded, measured, path=""):

@@ -146,24 +146,35 @@ def test_infogan_information_loss_reads_shifted_fakes_from_the_recipes_epoch(mon
     recipe = tiny_gan_recipe(q_shift_from=(2, 2))
     model = explorer.models.InfoGAN(recipe.model).train()
     task = train.InfoGANTask(recipe, model, torch.device("cpu"))
-    trunk_calls, read, shifts = [], [], []
+    trunk_calls, generated, read, judged, shifts = [], [], [], [], []
     model.trunk.register_forward_hook(lambda module, args, out: trunk_calls.append((args[0], out)))
+    model.generator.register_forward_hook(lambda module, args, out: generated.append(out))
+
+    def images_behind(h):   # the images the trunk read to give features h
+        return next(images for images, out in trunk_calls if out is h)
+
+    task.d_head.register_forward_hook(lambda module, args, out: judged.append(images_behind(args[0])))
     information_loss = model.information_loss
 
-    def spy(h, *args, **kwargs):   # which images did the trunk read to give the features Q is scored on?
-        read.append(next(images for images, out in trunk_calls if out is h))
+    def spy(h, *args, **kwargs):
+        read.append(images_behind(h))
         return information_loss(h, *args, **kwargs)
 
     monkeypatch.setattr(model, "information_loss", spy)
-    monkeypatch.setattr(train, "random_shift", lambda x, pixels: (shifts.append(pixels), torch.zeros_like(x))[1])
-    x, y = torch.rand(16, 1, 28, 28), torch.zeros(16, dtype=torch.long)
+    # A stand-in shift that keeps the graph and leaves an unmistakable trace: all-zero images.
+    monkeypatch.setattr(train, "random_shift", lambda x, pixels: (shifts.append(pixels), x * 0)[1])
+    real, y = torch.rand(16, 1, 28, 28) + 1, torch.zeros(16, dtype=torch.long)   # values > 1: no fake looks like this
+
     task.start_epoch(1)
-    task.step(x, y)
-    assert shifts == [] and all(images.amin() > 0 for images in read)    # G's sigmoid output, unshifted
-    read.clear()
+    task.step(real, y)
+    assert shifts == [] and len(read) == 2 and all(torch.equal(images, generated[-1]) for images in read)
+
+    read.clear(), judged.clear()
     task.start_epoch(2)
-    task.step(x, y)
+    task.step(real, y)
     assert shifts == [2, 2] and len(read) == 2 and all(not images.any() for images in read)
+    assert not read[0].requires_grad and read[1].requires_grad   # D step on detached fakes; the G step trains G
+    assert judged[0] is real and all(torch.equal(images, generated[-1]) for images in judged[1:])   # D: unshifted
 
 
 def test_resumed_infogan_run_exports_the_same_averaged_model(idx_data_dir, tmp_path, monkeypatch):
