@@ -174,10 +174,18 @@ class InfoGANTask(Task):
         return nn.Sequential(self.model.trunk, self.model.q_head)
 
     def start_epoch(self, epoch):
-        first, weight = self.recipe.extra.get("cont_weight_from", (None, None))
-        self.cont_weight = weight if first is not None and epoch >= first else self.model.config.cont_weight
-        first, pixels = self.recipe.extra.get("q_shift_from", (None, 0))
-        self.q_shift = pixels if first is not None and epoch >= first else 0
+        self.cont_weight = self._from_epoch("cont_weight_from", epoch, self.model.config.cont_weight)
+        self.q_shift = self._from_epoch("q_shift_from", epoch, 0)
+
+    def _from_epoch(self, option: str, epoch: int, before):
+        """The value of a recipe option ``(first_epoch, value)`` in ``epoch``: ``before`` until its first epoch."""
+        first, value = self.recipe.extra.get(option, (None, None))
+        return value if first is not None and epoch >= first else before
+
+    def _info_features(self, fake: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
+        """The trunk features the information loss scores: ``h`` (the trunk's features of ``fake``), or those of
+        the fakes shifted at random while ``q_shift_from`` is on."""
+        return self.model.trunk(random_shift(fake, self.q_shift)) if self.q_shift else h
 
     def end_epoch(self, epoch):
         if self.average_epochs and epoch > self.recipe.epochs - self.average_epochs:
@@ -202,16 +210,15 @@ class InfoGANTask(Task):
         h_real, h_fake = model.trunk(real), model.trunk(fake.detach())
         d_loss = (F.binary_cross_entropy_with_logits(self.d_head(h_real), ones)
                   + F.binary_cross_entropy_with_logits(self.d_head(h_fake), zeros))
-        h_read = model.trunk(random_shift(fake.detach(), self.q_shift)) if self.q_shift else h_fake
-        info_d = model.information_loss(h_read, c1, cont, self.cont_weight)["info"]
+        h_info = self._info_features(fake.detach(), h_fake)
+        info_d = model.information_loss(h_info, c1, cont, self.cont_weight)["info"]
         self.optimizers["d"].zero_grad(set_to_none=True)
         (d_loss + info_d).backward()
         self.optimizers["d"].step()
 
         h = model.trunk(fake)
         g_loss = F.binary_cross_entropy_with_logits(self.d_head(h), ones)
-        h_read = model.trunk(random_shift(fake, self.q_shift)) if self.q_shift else h
-        info = model.information_loss(h_read, c1, cont, self.cont_weight)
+        info = model.information_loss(self._info_features(fake, h), c1, cont, self.cont_weight)
         self.optimizers["g"].zero_grad(set_to_none=True)
         (g_loss + info["info"]).backward()
         self.optimizers["g"].step()
