@@ -1,7 +1,8 @@
 """Speed of the app, measured and printed as a table (no pass/fail): ``python benchmarks/bench_app.py``.
 
-1. Slider -> new image on screen: median in headless Chromium of a key press on a slider (InfoGAN c2, grid z1)
-   to the ``load`` event of the new image, over --presses presses each.
+1. Slider -> new image on screen: median in headless Chromium of a key press on a Streamlit slider (InfoGAN c2,
+   grid z1; the live widgets turned off, as their fallback) to the ``load`` event of the new image, over --presses
+   presses each. The live widgets are measured by benchmarks/bench_live.py.
 2. Click-anywhere decode on a UMAP map, server side: map position -> vector (Delaunay barycentric / kNN) ->
    decoded image, median over 200 positions; and its ratio against umap-learn's ``inverse_transform``.
 3. First page interactive after the server is up: a fresh browser opens Home and the Latent map.
@@ -32,6 +33,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
 import explorer  # noqa: E402
+from benchmarks.report import write_section  # noqa: E402
 from explorer import projection  # noqa: E402
 from explorer.latent import decode  # noqa: E402
 
@@ -159,7 +161,7 @@ def browser_figures(presses: int) -> dict:
     import browser_app as b
 
     out = {}
-    with b.streamlit_server() as (url, up):
+    with b.streamlit_server(env={"EXPLORER_LIVE": "0"}) as (url, up):   # Streamlit's sliders: the fallback
         out["server_up_s"] = up
         with b.chromium() as page:
             out["home_s"] = b.time_first_page(page, url, "home", "text=Pick the dataset in the sidebar")
@@ -183,7 +185,7 @@ def browser_figures(presses: int) -> dict:
 
 def table(r: dict) -> str:
     rows = [
-        ("Slider → new image on screen (median, headless Chromium)", TARGETS["slider"],
+        ("Streamlit slider (live widgets off) → new image on screen (median, headless Chromium)", TARGETS["slider"],
          (f"InfoGAN c2: **{r['slider_gan_ms']:.0f} ms**; " if "slider_gan_ms" in r else "InfoGAN: no checkpoint; ")
          + f"grid z1: **{r['slider_grid_ms']:.0f} ms** ({r['presses']} presses each)"),
         ("Click-anywhere decode on a UMAP map (server side, median of 200)", TARGETS["click"],
@@ -240,12 +242,11 @@ def main(argv: list[str] | None = None) -> None:
     print()
     print(text)
     print(f"\nHardware: {r['hardware']}")
-    doc = (f"# App benchmarks\n\nMeasured {stamp} by `python benchmarks/bench_app.py` (see its docstring for what "
+    doc = (f"Measured {stamp} by `python benchmarks/bench_app.py` (see its docstring for what "
            f"each figure is).\n\n{text}\n\n**Hardware:** {r['hardware']}.{' ' + args.note if args.note else ''}\n\n"
            f"Slider latencies, all presses (ms): InfoGAN {', '.join(f'{t:.0f}' for t in r.get('slider_gan_all', []))}; "
            f"grid {', '.join(f'{t:.0f}' for t in r['slider_grid_all'])}.\n")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(doc)
+    write_section(args.out, "app", doc)
     print(f"wrote {args.out}")
 
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import explorer
-from explorer.ui import guards, maps, sidebar, views
+from explorer.ui import guards, live, maps, sidebar, views
 
 st.title("Latent map")
 name = sidebar.pick_model(("vae-2d", "ae-2d", "vae-16d", "ae-16d", "infogan"), key="map_model")
@@ -38,5 +38,8 @@ with left:
                     config={"displaylogo": False, "scrollZoom": True})
 with right:
     views.show_pick(pick, params, images, labels, noise_seed)
+if sidebar.live_enabled() and (hover := maps.live_hover_spec(name, method)):
+    live.decoders(name)
+    live.hover("map_hover", [("map_chart", hover)], [name], ["decoded here"], axis_names=maps.AXIS_TITLES[method])
 if pick is not None and pick.kind == "selection":
     views.gallery(images, labels, pick.indices, explorer.DATASETS[ds].classes)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from explorer.ui import grid, guards, html_plot, sidebar, views
+from explorer.ui import grid, guards, html_plot, live, sidebar, views
 
 st.title("2-D latent grid")
 name = sidebar.pick_model(("vae-2d", "ae-2d"), key="grid_model")
@@ -33,6 +33,13 @@ def point() -> None:
     a, b = st.columns(2)
     z1 = a.slider("z1", -bound, bound, 0.0, 0.05, key=f"grid_z1_{suffix}", format="%.2f")
     z2 = b.slider("z2", -bound, bound, 0.0, 0.05, key=f"grid_z2_{suffix}", format="%.2f")
+    if sidebar.live_enabled():
+        st.caption("**Drag or hover over the grid or the map**: the decoder runs in your browser and draws the "
+                   "image under the pointer; releasing the mouse keeps that point.")
+        live.decoders(name)
+        live.pad("grid_pad", name, grid.live_surfaces(name, n, spacing, x_range, y_range, overlay), (z1, z2), bound,
+                 on_change=grid.take_pad(suffix, bound))
+        return
     left, right = st.columns([3, 2], gap="medium")
     with right:
         views.image_panel(grid.decode_one(name, z1, z2), f"decoded at z = ({z1:+.2f}, {z2:+.2f})", 280)

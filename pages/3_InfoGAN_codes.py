@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 import explorer
-from explorer.ui import figures, gan, guards, sidebar, views
+from explorer.ui import figures, gan, guards, live, sidebar, views
 
 st.title("InfoGAN codes")
 ds = sidebar.current_dataset()
@@ -34,6 +34,13 @@ def steer() -> None:
     c1 = st.segmented_control("c1 (category, labelled by its matched class)", gan.categories_by_class(name),
                               default=gan.categories_by_class(name)[0], key="gan_c1", required=True,
                               format_func=lambda c: gan.category_label(name, c))
+    if sidebar.live_enabled():
+        c2, c3 = gan.current_codes()
+        live.codes("gan_codes", name, int(c1), c2, c3, seed, labels_c, gan.image_caption(name, int(c1), seed),
+                   on_change=gan.take_live_codes)
+        if note := gan.purity_note(name, int(c1)):
+            st.caption(note)
+        return
     left, right = st.columns([3, 2], gap="large")
     with left:
         c2 = st.slider(labels_c["c2"], *gan.SLIDER, 0.0, 0.05, key="gan_c2", format="%.2f")
@@ -43,7 +50,7 @@ def steer() -> None:
         st.caption(views.range_note(c2, c3))
     with right:
         views.image_panel(gan.generate(name, int(c1), float(c2), float(c3), seed),
-                          f"c1={c1} ({gan.category_label(name, c1)}), c2={c2:+.2f}, c3={c3:+.2f}, seed {seed}", 280)
+                          f"{gan.image_caption(name, int(c1), seed)} · c2 {c2:+.2f} · c3 {c3:+.2f}", 280)
         if note := gan.purity_note(name, int(c1)):
             st.caption(note)
 

@@ -236,3 +236,87 @@ def isolated_point(traces: list[dict], curve: int) -> int:
     d = np.linalg.norm((own[:, None] - everything[None]) / span, axis=2)
     d[d == 0] = np.inf
     return int(d.min(1).argmax())
+
+
+# --- live widgets: drags and hovers measured in the page ----------------------------------------------------------
+
+LIVE_CANVASES = """() => [...document.querySelectorAll('[data-testid=stBidiComponentIsolated]')]
+    .flatMap(h => h.shadowRoot ? [...h.shadowRoot.querySelectorAll('canvas.lse-image')] : [])"""
+
+
+def install_paint_probe(page) -> None:
+    """For every pointer move (with the button down, or any move when hovering): the move's event time, the
+    animation frame after the live widget handled it, whether it painted, and a hash of every live canvas then;
+    and a count of script runs (the app's script-state attribute turning to "running")."""
+    page.evaluate("""(canvases) => {
+        const live = () => globalThis.__lseLive ? globalThis.__lseLive.stats.paints : 0;
+        const hash = c => { const d = c.getContext('2d').getImageData(0, 0, 28, 28).data; let h = 0;
+                            for (let i = 0; i < d.length; i += 4) h = (h * 31 + d[i]) >>> 0; return h; };
+        const p = window.__paint = {moves: [], runs: 0, hover: false, record: true};
+        document.addEventListener('pointermove', e => {
+            if (!p.record || (!(e.buttons & 1) && !p.hover)) return;
+            const before = live(), t = e.timeStamp;
+            requestAnimationFrame(() => {
+                const cs = eval(canvases)();
+                p.moves.push({t, frame: performance.now(), painted: live() > before,
+                              hashes: cs.map(hash), z: cs.map(c => c.dataset.z || c.dataset.codes || '')});
+            });
+        }, true);
+        const app = document.querySelector('[data-testid=stApp]');
+        new MutationObserver(() => { if (app.getAttribute('data-test-script-state') === 'running') p.runs++; })
+            .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+    }""", LIVE_CANVASES)
+
+
+def pointer_path(page, x0: float, y0: float, x1: float, y1: float, seconds: float = 2.0, press: bool = True,
+                 interval: float = 0.016) -> dict:
+    """Move the mouse from (x0, y0) to (x1, y1) in pointer events every ``interval`` s for ``seconds`` (mouse down
+    first and up at the end when ``press``); returns the probe's record: moves, frame latencies, runs."""
+    page.evaluate("(h) => { const p = window.__paint; p.moves = []; p.runs = 0; p.hover = h; p.record = true; }",
+                  not press)
+    page.mouse.move(x0, y0)
+    if press:
+        page.mouse.down()
+    steps = max(2, int(seconds / interval))
+    started = time.perf_counter()
+    for i in range(1, steps + 1):
+        f = i / steps
+        page.mouse.move(round(x0 + f * (x1 - x0)), round(y0 + f * (y1 - y0)))
+        lag = started + i * interval - time.perf_counter()
+        if lag > 0:
+            time.sleep(lag)
+    page.wait_for_timeout(100)
+    during = page.evaluate("() => ({moves: window.__paint.moves, runs: window.__paint.runs})")
+    page.evaluate("() => { window.__paint.record = false; }")
+    if press:
+        page.mouse.up()
+    return during
+
+
+def drag_figures(record: dict) -> dict:
+    """Summary of a :func:`pointer_path` record: moves, moves that changed what the widget shows (its value),
+    distinct images among those, frame latency median / p95 (ms), script runs during the drag."""
+    import numpy as np
+
+    moves = record["moves"]
+    changed = [m for prev, m in zip(moves, moves[1:]) if m["z"] != prev["z"]]
+    distinct = [m for prev, m in zip(moves, moves[1:]) if m["z"] != prev["z"] and m["hashes"] != prev["hashes"]]
+    latency = np.array([m["frame"] - m["t"] for m in moves if m["painted"]])
+    return {"moves": len(moves), "value_changes": len(changed), "new_images": len(distinct),
+            "median_ms": float(np.median(latency)) if len(latency) else float("nan"),
+            "p95_ms": float(np.percentile(latency, 95)) if len(latency) else float("nan"),
+            "runs_during": record["runs"]}
+
+
+def live_canvas(page, index: int = 0) -> dict:
+    """The index-th live canvas: its pixels (uint8 [28, 28]) and its data attributes."""
+    import numpy as np
+
+    out = page.evaluate("""([canvases, i]) => { const c = eval(canvases)()[i];
+        const d = c.getContext('2d').getImageData(0, 0, 28, 28).data, g = [];
+        for (let k = 0; k < d.length; k += 4) g.push(d[k]);
+        const root = c.getRootNode().querySelector('[data-server]');
+        return {pixels: g, data: {...c.dataset}, server: root ? root.dataset.server : null}; }""",
+                        [LIVE_CANVASES, index])
+    out["pixels"] = np.array(out["pixels"], np.uint8).reshape(28, 28)
+    return out

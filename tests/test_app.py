@@ -34,9 +34,12 @@ def no_umap_warm_up(monkeypatch):
     monkeypatch.setattr(projection, "warm_up", lambda: 0.0)
 
 
-def run(page: str | None = None, dataset: str = "mnist", state: dict | None = None) -> AppTest:
+def run(page: str | None = None, dataset: str = "mnist", state: dict | None = None, live: bool = False) -> AppTest:
+    """The app after one run of ``page``: with Streamlit's own widgets (the live widgets' fallback, which AppTest
+    can drive) unless ``live`` (tests/test_live_app.py reads what the live widgets are sent)."""
     at = AppTest.from_file(ENTRY, default_timeout=300)
     at.session_state["dataset"] = dataset
+    at.session_state["live_widgets"] = live
     for key, value in (state or {}).items():
         at.session_state[key] = value
     if page:
@@ -246,7 +249,7 @@ def test_infogan_c1_is_labelled_by_matched_class_and_range_is_marked():
     at.slider(key="gan_c2").set_value(1.5)
     at.run()
     assert "Outside the trained range" in texts(at)
-    assert "c1=" in " ".join(captions(at))
+    assert "(category " in " ".join(captions(at)) and "c2 +1.50" in " ".join(captions(at))
 
 
 @pytest.mark.parametrize("dataset", ["mnist", "fashion"])

@@ -10,6 +10,7 @@ import numpy as np
 import streamlit as st
 
 import explorer
+from explorer import live as live_core
 from explorer.evaluate import PER_CATEGORY as PURITY_SAMPLES
 from explorer.latent import infogan_generate, infogan_noise, infogan_read_codes
 from explorer.metrics import confusion, match_categories
@@ -18,7 +19,7 @@ from . import cache
 from .images import mosaic
 
 TRAINED = (-1.0, 1.0)           # the range c2 and c3 were sampled from in training
-SLIDER = (-2.0, 2.0)
+SLIDER = live_core.CODE_RANGE   # the c2 / c3 controls
 # A code is named after a factor only when the evaluation's sweep moves that factor clearly: below this |Spearman rho|
 # (Fashion-MNIST's c3 slants its samples with rho -0.12) the name would teach something the model does not do.
 FACTOR_MIN_RHO = 0.5
@@ -84,6 +85,24 @@ def generate(name: str, c1: int, c2: float, c3: float, seed: int) -> np.ndarray:
     """One image [28, 28] for codes c1, c2, c3 and the noise of ``seed``."""
     model = cache.model(name)
     return infogan_generate(model, [c1], [c2], [c3], infogan_noise(model, seed))[0]
+
+
+def image_caption(name: str, c1: int, seed: int) -> str:
+    return f"{category_label(name, c1)} (category {c1}) · seed {seed}"
+
+
+def current_codes() -> tuple[float, float]:
+    """(c2, c3) on the controls: the values the live sliders or Streamlit's sliders last reported."""
+    return tuple(live_core.snap_code(st.session_state.get(key, 0.0)) for key in ("gan_c2", "gan_c3"))
+
+
+def take_live_codes() -> None:
+    """Callback of the live sliders (key "gan_codes"): their released values become the page's c2, c3."""
+    reported = (st.session_state.get("gan_codes") or {}).get("codes") or {}
+    for code in ("c2", "c3"):
+        value = reported.get(code)
+        if isinstance(value, (int, float)) and np.isfinite(value):
+            st.session_state[f"gan_{code}"] = live_core.snap_code(value)
 
 
 def sweep_values(n: int = 9) -> np.ndarray:

@@ -134,3 +134,28 @@ def map_position(name: str, x_range: tuple, y_range: tuple, z=None):
 def decode_one(name: str, z1: float, z2: float) -> np.ndarray:
     return decode(cache.model(name), np.array([[z1, z2]], np.float32))[0]
 
+
+
+def live_surfaces(name: str, n: int, spacing: str, x_range: tuple, y_range: tuple, overlay: bool) -> list[dict]:
+    """The grid mosaic and the encodings map as surfaces of :func:`explorer.ui.live.pad` (the grid maps the
+    pointer to z through its node centres, exact at every node; the map linearly)."""
+    from . import live
+
+    grid_ax, map_ax = grid_axes(name, n, spacing, x_range, y_range, overlay), map_axes(name, x_range, y_range)
+    xs, ys = axes(n, spacing, x_range, y_range)
+    centers = (np.arange(n) * STEP + 13.5) / (n * STEP - 1)
+    return [live.surface(html_plot.render(grid_ax), grid_ax.width, grid_ax.height, "decoded grid",
+                         nodes=(centers, centers[::-1], xs, ys)),
+            live.surface(html_plot.render(map_ax, box=map_position(name, x_range, y_range)), map_ax.width,
+                         map_ax.height, "map of the test encodings", box=_map_bounds(name, x_range, y_range))]
+
+
+def take_pad(suffix: str, bound: float):
+    """A callback for the live pad (key "grid_pad"): its released z becomes the z1 / z2 sliders' value."""
+    def take() -> None:
+        z = (st.session_state.get("grid_pad") or {}).get("z")
+        if isinstance(z, (list, tuple)) and len(z) == 2 and all(isinstance(v, (int, float)) for v in z) \
+                and np.all(np.isfinite(z)):
+            for axis, value in zip(("z1", "z2"), z):
+                st.session_state[f"grid_{axis}_{suffix}"] = round(float(np.clip(value, -bound, bound)), 2)
+    return take

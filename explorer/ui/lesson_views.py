@@ -12,7 +12,7 @@ import streamlit as st
 import explorer
 from explorer import teaching
 
-from . import cache, lesson_data, lesson_figures, views
+from . import cache, lesson_data, lesson_figures, live, sidebar, views
 from .figures import with_marker
 from .images import enlarge
 
@@ -101,7 +101,9 @@ def gaps_view(ds: str) -> None:
     show_density = c2.toggle("Density of encodings", key="gaps_density")
     z1 = c3.number_input("Decode at z1", step=0.1, format="%.2f", key=Z_KEYS[0])
     z2 = c4.number_input("z2", step=0.1, format="%.2f", key=Z_KEYS[1])
-    st.caption("**Click anywhere on either map** (or type z1, z2) to decode that position with both models. "
+    live_note = "**Hover over either map** to see both models decode the point under the pointer; **click** to " \
+        "keep it" if sidebar.live_enabled() else "**Click anywhere on either map**"
+    st.caption(f"{live_note} (or type z1, z2) to decode that position with both models. "
                f"White: the decoded image is data-like (classifier confidence ≥ {teaching.CONFIDENT} and within "
                f"{teaching.CLOSE}× the typical real-to-real distance of a real image); red: it is not. Beyond the "
                f"dashed line no test encoding is within {teaching.FAR:.0%} of the plane's width.")
@@ -128,6 +130,11 @@ def gaps_view(ds: str) -> None:
             left.image(enlarge(decoded["image"], 168), width=168, caption=f"{kind.upper()} at ({z1:.2f}, {z2:.2f})")
             right.markdown(_verdict(decoded, classes))
             rows[name] = qmap
+    if sidebar.live_enabled():
+        names = [lesson_data.model_name(ds, kind) for kind in lesson_data.KINDS]
+        live.decoders(*names)
+        live.hover("gaps_hover", [(GAPS_CHARTS[kind], {"kind": "raw"}) for kind in lesson_data.KINDS], names,
+                   [lesson_data.TITLES[kind] for kind in lesson_data.KINDS], axis_names=("z1", "z2"))
     st.caption(PNG_HINT)
     csv = teaching.to_csv(_stack([teaching.quality_map_columns(q, n) for n, q in rows.items()]))
     download_csv("Download both maps as CSV", csv, f"{ds}-gaps.csv", "gaps_csv")

@@ -188,6 +188,18 @@ def reconstruction(name: str, index: int, noise_seed: int = 0) -> np.ndarray:
     return decode_vectors(name, test_image_vector(name, index)[None], noise_seed)[0]
 
 
+def live_hover_spec(name: str, method: str) -> dict | None:
+    """How the browser takes a map position to the latent vector it decodes, where that way is exact and linear
+    (raw 2-D latents, PCA of AE/VAE latents); None where it is not (UMAP, InfoGAN: clicks go to the server)."""
+    if cache.model(name).kind not in ("ae", "vae") or method not in ("raw", "pca"):
+        return None
+    if method == "raw":
+        return {"kind": "raw"}
+    projection_, _ = projection(name, method)
+    return {"kind": "pca", "mean": np.asarray(projection_.mean, float).round(7).tolist(),
+            "components": np.asarray(projection_.components, float).round(7).tolist()}
+
+
 def exactness_note(inversion: proj.Inversion, kind: str) -> str:
     """An honest sentence on how the clicked position became the decoded vector."""
     gap = (f"The nearest test point is {inversion.nearest_distance:.2f} map units away "

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 import explorer
 from explorer.ui import ensure_navigation
 
 DATASET_KEY = "dataset"
+LIVE_KEY = "live_widgets"
 PERSISTENT_KEYS = ("map_model", "grid_model")   # sidebar choices kept while other pages are shown
 
 
@@ -21,6 +24,14 @@ def render() -> None:
     device = explorer.best_device()
     where = "GPU" if device.type in ("cuda", "mps") else "CPU"
     st.sidebar.caption(f"Models run on the **{where}** (`{device}`).")
+    st.sidebar.toggle("Live widgets", value=live_enabled(), key=LIVE_KEY,
+                      help="Decode in your browser while you drag or hover. Off: Streamlit's own sliders and "
+                           "clicks, each answered by the server.")
+
+
+def live_enabled() -> bool:
+    """Whether pages use the live widgets of :mod:`explorer.ui.live` (``EXPLORER_LIVE=0`` starts with them off)."""
+    return bool(st.session_state.get(LIVE_KEY, os.environ.get("EXPLORER_LIVE", "1") != "0"))
 
 
 def current_dataset() -> str:

@@ -9,6 +9,7 @@ import numpy as np
 import streamlit as st
 
 import explorer
+from explorer.live import snap_code
 
 from . import cache, gan, maps
 from .guards import model_or_stop, test_set_or_stop  # noqa: F401  (the lesson views call views.model_or_stop)
@@ -135,7 +136,7 @@ def codes_to_controls(c1: int, c2: float, c3: float) -> None:
     """Callback: put read-back codes on the InfoGAN controls (clipped to the sliders, on their 0.05 steps)."""
     st.session_state["gan_c1"] = c1
     for key, value in (("gan_c2", c2), ("gan_c3", c3)):
-        st.session_state[key] = float(np.clip(round(value * 20) / 20, *gan.SLIDER))
+        st.session_state[key] = snap_code(value)
 
 
 def trained_range_bar() -> None:

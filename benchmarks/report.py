@@ -1,0 +1,20 @@
+"""docs/benchmarks.md is written by several benchmarks, each owning one section between HTML comment markers
+(``<!-- begin NAME -->`` ... ``<!-- end NAME -->``); :func:`write_section` replaces one and keeps the others."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ORDER = ("app", "live")          # sections in the order the page shows them
+
+
+def write_section(path: Path, name: str, text: str) -> None:
+    """Put ``text`` as section ``name`` of the markdown file at ``path`` (created with a title if missing)."""
+    old = path.read_text() if path.exists() else ""
+    sections = dict(re.findall(r"<!-- begin (\w+) -->\n(.*?)<!-- end \1 -->", old, flags=re.S))
+    sections[name] = text.rstrip() + "\n"
+    names = [n for n in ORDER if n in sections] + sorted(set(sections) - set(ORDER))
+    body = "\n".join(f"<!-- begin {n} -->\n{sections[n]}<!-- end {n} -->\n" for n in names)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("# App benchmarks\n\n" + body)

@@ -1,0 +1,89 @@
+"""Live widgets: Streamlit Components v2 (no iframe, no build step) whose browser side decodes while the pointer
+moves and reports to Python on release. The browser code is ``live.js`` beside this file; what it is sent is made
+by :mod:`explorer.live`. Every mount has a stable key; a page that cannot use them (the sidebar's "Live widgets"
+toggle off, :func:`explorer.ui.sidebar.live_enabled`) falls back to Streamlit's own widgets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+
+from explorer import live as core
+
+from .. import cache, gan
+from ..images import png_data_uri, to_uint8
+
+_HERE = Path(__file__).parent
+_JS = (_HERE / "live.js").read_text()
+_CSS = (_HERE / "live.css").read_text()
+_decoder = st.components.v2.component("lse_decoder", js=_JS)
+_pad = st.components.v2.component("lse_pad", js=_JS, css=_CSS)
+_hover = st.components.v2.component("lse_hover", js=_JS, css=_CSS)
+_codes = st.components.v2.component("lse_codes", js=_JS, css=_CSS)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _payload(name: str) -> bytes:
+    return core.decoder_payload(cache.model(name), name)
+
+
+def decoders(*names: str) -> None:
+    """Send these AE/VAE decoders to the browser (once per page view: the same bytes on a rerun go as a reference
+    to the browser's cached copy)."""
+    for name in names:
+        _decoder(key=f"lse_decoder_{name}", data=_payload(name), height=0)
+
+
+def pad(key: str, decoder: str, surfaces: list[dict], z: tuple[float, float], bound: float, size: int = 280,
+        on_change=None) -> None:
+    """Latent surfaces (see :func:`surface`) the pointer decodes over; a release calls ``on_change`` with the new
+    z in ``st.session_state[key].z``."""
+    signature = f"{decoder}|{[s['html'][:64] + str(len(s['html'])) for s in surfaces]}"
+    _pad(key=key, data={"decoder": decoder, "surfaces": surfaces, "z": [float(z[0]), float(z[1])],
+                        "bound": float(bound), "size": size, "signature": signature},
+         default={"z": None}, on_z_change=on_change or (lambda: None))
+
+
+def surface(html: str, width: int, height: int, label: str, *, nodes=None, box=None) -> dict:
+    """A surface of :func:`pad`: ``html`` from :func:`explorer.ui.html_plot.render` (its image sits at 48, 4 px),
+    mapped to latent space either through grid ``nodes`` (fx, fy, xs, ys: node centres as fractions and their
+    latent values, interpolated in between) or a ``box`` (lo, hi) mapped linearly."""
+    spec = {"html": html, "w": width, "h": height, "left": 48, "top": 4, "label": label}
+    if nodes is not None:
+        fx, fy, xs, ys = (np.asarray(a, float).round(6).tolist() for a in nodes)
+        spec.update(kind="nodes", fx=fx, fy=fy[::-1], xs=xs, ys=ys[::-1])
+    else:
+        lo, hi = box
+        spec.update(kind="linear", lo=[float(v) for v in lo], hi=[float(v) for v in hi])
+    return spec
+
+
+def hover(key: str, charts: list[tuple[str, dict]], decoders_: list[str], titles: list[str],
+          axis_names=("x", "y"), size: int = 112) -> None:
+    """A card beside the pointer over the Plotly charts with these keys, showing each decoder's image of the map
+    position under the pointer. ``charts``: (chart key, to-latent spec: {"kind": "raw"} or
+    {"kind": "pca", "mean", "components"})."""
+    _hover(key=key, data={"charts": [{"key": k, "to_latent": t} for k, t in charts], "decoders": decoders_,
+                          "titles": titles, "axis_names": list(axis_names), "size": size}, height=0)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def code_sprite(name: str, c1: int, code: str, other: float, seed: int) -> str:
+    """The frames of one code slider as one PNG (28 x 81*28, lossless), as a data URI."""
+    frames = to_uint8(core.code_frames(cache.model(name), c1, code, other, seed))
+    return png_data_uri(np.concatenate(list(frames), axis=1))
+
+
+def codes(key: str, name: str, c1: int, c2: float, c3: float, seed: int, labels: dict, caption: str,
+          on_change=None, size: int = 280) -> None:
+    """InfoGAN's c2 / c3 as live sliders beside the generated image; a release calls ``on_change`` with
+    ``st.session_state[key].codes`` = {"c2", "c3"}."""
+    lo, hi = core.CODE_RANGE
+    _codes(key=key, data={
+        "frames": {"c2": code_sprite(name, c1, "c2", c3, seed), "c3": code_sprite(name, c1, "c3", c2, seed)},
+        "frames_other": {"c2": c3, "c3": c2}, "c2": c2, "c3": c3, "labels": labels, "caption": caption,
+        "size": size, "range": {"lo": lo, "hi": hi, "step": core.CODE_STEP, "trained": list(gan.TRAINED),
+                                "values": core.code_values().tolist()}},
+        default={"codes": None}, on_codes_change=on_change or (lambda: None))

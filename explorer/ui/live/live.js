@@ -1,0 +1,459 @@
+// Live widgets of the Latent Space Explorer: decode in the browser while the pointer moves, tell Python on release.
+// Pure parts (safetensors parsing, the MLP decoder, pointer -> latent maps) are plain functions; the components
+// below are thin event layers over them. One module serves four Streamlit components, chosen by name:
+//   lse_decoder  an AE/VAE decoder's weights (safetensors bytes), registered for the others on this page
+//   lse_pad      the 2-D latent grid / map: drag or hover to decode, release to pin
+//   lse_hover    a card beside the pointer over Plotly charts (Gaps, Latent map): decodes under the pointer
+//   lse_codes    InfoGAN c2 / c3 sliders that swap server-rendered frames while the thumb moves
+
+const registry = (globalThis.__lseLive ??= { decoders: new Map(), waiters: new Map(), stats: { paints: 0 } });
+
+// ---- pure functions ------------------------------------------------------------------------------------------
+
+let F16 = null;
+function f16Table() {
+  if (F16) return F16;
+  F16 = new Float32Array(65536);
+  for (let h = 0; h < 65536; h++) {
+    const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, f = h & 0x3ff;
+    F16[h] = e === 0 ? s * f * 2 ** -24 : e === 31 ? (f ? NaN : s * Infinity) : s * (1 + f / 1024) * 2 ** (e - 15);
+  }
+  return F16;
+}
+
+export function parseSafetensors(bytes) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = Number(view.getBigUint64(0, true));
+  if (n <= 0 || n > bytes.byteLength - 8) throw new Error("not a safetensors payload");
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+  const table = f16Table(), base = 8 + n, tensors = {};
+  for (const [key, spec] of Object.entries(header)) {
+    if (key === "__metadata__") continue;
+    if (spec.dtype !== "F16") throw new Error(`tensor ${key}: expected F16, got ${spec.dtype}`);
+    const [start, end] = spec.data_offsets, count = (end - start) / 2, data = new Float32Array(count);
+    for (let i = 0; i < count; i++) data[i] = table[view.getUint16(base + start + 2 * i, true)];
+    tensors[key] = { shape: spec.shape, data };
+  }
+  return { tensors, metadata: header.__metadata__ || {} };
+}
+
+export function mlpFromTensors(tensors) {
+  const layers = [];
+  for (let i = 0; `w${i}` in tensors; i++) {
+    const w = tensors[`w${i}`], b = tensors[`b${i}`];
+    layers.push({ w: w.data, b: b.data, nOut: w.shape[0], nIn: w.shape[1], out: new Float64Array(w.shape[0]) });
+  }
+  return { layers, latentDim: layers[0].nIn };
+}
+
+// z -> 784 pixel intensities in [0, 1]: Linear, ReLU, ..., Linear, sigmoid (the decoder of explorer.models).
+export function mlpDecode(mlp, z) {
+  let h = Float64Array.from(z);
+  mlp.layers.forEach((layer, li) => {
+    const { w, b, nIn, nOut, out } = layer, last = li === mlp.layers.length - 1;
+    for (let o = 0; o < nOut; o++) {
+      let s = b[o];
+      const row = o * nIn;
+      for (let i = 0; i < nIn; i++) s += w[row + i] * h[i];
+      out[o] = last ? 1 / (1 + Math.exp(-s)) : s > 0 ? s : 0;
+    }
+    h = out;
+  });
+  return h;
+}
+
+// Linear interpolation of ys over increasing xs, clamped at both ends (numpy.interp).
+export function interp(x, xs, ys) {
+  if (x <= xs[0]) return ys[0];
+  const n = xs.length;
+  if (x >= xs[n - 1]) return ys[n - 1];
+  let i = 1;
+  while (xs[i] < x) i++;
+  const t = (x - xs[i - 1]) / (xs[i] - xs[i - 1]);
+  return ys[i - 1] + t * (ys[i] - ys[i - 1]);
+}
+
+// A surface's fractions (fx from the left, fy from the top) -> latent (z1, z2), and back.
+export function surfaceToLatent(s, fx, fy) {
+  if (s.kind === "nodes") return [interp(fx, s.fx, s.xs), interp(fy, s.fy, s.ys)];
+  return [s.lo[0] + fx * (s.hi[0] - s.lo[0]), s.hi[1] - fy * (s.hi[1] - s.lo[1])];
+}
+export function latentToSurface(s, z) {
+  if (s.kind === "nodes") {
+    const fy = interp(-z[1], s.ys.map((v) => -v), s.fy);
+    return [interp(z[0], s.xs, s.fx), fy];
+  }
+  return [(z[0] - s.lo[0]) / (s.hi[0] - s.lo[0]), (s.hi[1] - z[1]) / (s.hi[1] - s.lo[1])];
+}
+
+// A map position -> the decoder's latent vector: raw 2-D latents as they are, PCA as mean + x*PC1 + y*PC2.
+export function mapToLatent(t, x, y) {
+  if (t.kind === "raw") return [x, y];
+  return t.mean.map((m, i) => m + x * t.components[0][i] + y * t.components[1][i]);
+}
+
+export function sliderValue(fraction, lo, hi, step) {
+  const f = Math.min(1, Math.max(0, fraction));
+  return Math.round((lo + f * (hi - lo)) / step) * step;
+}
+
+// ---- drawing ---------------------------------------------------------------------------------------------------
+
+function paintPixels(canvas, pixels) {
+  const ctx = canvas.getContext("2d"), img = ctx.createImageData(28, 28), d = img.data;
+  for (let i = 0; i < 784; i++) {
+    const v = Math.round(Math.min(1, Math.max(0, pixels[i])) * 255);
+    d[4 * i] = d[4 * i + 1] = d[4 * i + 2] = v;
+    d[4 * i + 3] = 255;
+  }
+  ctx.putImageData(img, 0, 0);
+  registry.stats.paints++;
+}
+
+function makeCanvas(size, label) {
+  const c = document.createElement("canvas");
+  c.width = c.height = 28;
+  c.className = "lse-image";
+  c.style.width = c.style.height = `${size}px`;
+  c.setAttribute("role", "img");
+  c.setAttribute("aria-label", label);
+  return c;
+}
+
+function decoderFor(name) {
+  const ready = registry.decoders.get(name);
+  if (ready) return Promise.resolve(ready);
+  if (!registry.waiters.has(name)) {
+    let resolve;
+    const promise = new Promise((r) => (resolve = r));
+    registry.waiters.set(name, { promise, resolve });
+  }
+  return registry.waiters.get(name).promise;
+}
+
+const fmt = (v) => (v >= 0 ? "+" : "−") + Math.abs(v).toFixed(2);
+
+// ---- components ------------------------------------------------------------------------------------------------
+
+function mountDecoder({ data }) {
+  const { tensors, metadata } = parseSafetensors(data);
+  const mlp = mlpFromTensors(tensors);
+  registry.decoders.set(metadata.name, mlp);
+  const waiter = registry.waiters.get(metadata.name);
+  if (waiter) waiter.resolve(mlp);
+}
+
+// The pad: surfaces (the grid mosaic, the encodings map) drawn as HTML by Python; the pointer's latent point
+// decoded here, markers moved here; a release (or Enter) sends {z: [z1, z2]} to Python.
+function mountPad(state, component) {
+  const { data, parentElement, setStateValue } = component;
+  if (!state.root || state.signature !== data.signature) {
+    parentElement.innerHTML = "";
+    const root = document.createElement("div");
+    root.className = "lse-pad";
+    const left = document.createElement("div"), right = document.createElement("div");
+    left.className = "lse-col";
+    right.className = "lse-col";
+    const canvas = makeCanvas(data.size, "decoded image");
+    const caption = document.createElement("div");
+    caption.className = "lse-caption";
+    caption.setAttribute("aria-live", "polite");
+    const surfaces = data.surfaces.map((s, i) => {
+      const holder = document.createElement("div");
+      holder.className = "lse-surface";
+      holder.innerHTML = s.html;
+      const marker = document.createElement("div");
+      marker.className = "lse-marker";
+      holder.appendChild(marker);
+      const area = document.createElement("div");
+      area.className = "lse-area";
+      Object.assign(area.style, { left: `${s.left}px`, top: `${s.top}px`, width: `${s.w}px`, height: `${s.h}px` });
+      area.tabIndex = 0;
+      area.setAttribute("role", "application");
+      area.setAttribute("aria-label", `${s.label}: drag to decode, arrow keys to move, Enter to keep`);
+      holder.appendChild(area);
+      (i === 0 ? left : right).appendChild(holder);
+      return { spec: s, holder, marker, area };
+    });
+    right.prepend(caption);
+    right.prepend(canvas);
+    root.append(left, right);
+    parentElement.appendChild(root);
+    Object.assign(state, { root, canvas, caption, surfaces, signature: data.signature, dragging: false });
+
+    const show = (z) => {
+      const clipped = [Math.max(-data.bound, Math.min(data.bound, z[0])), Math.max(-data.bound, Math.min(data.bound, z[1]))];
+      state.shown = clipped;
+      if (state.mlp) paintPixels(canvas, mlpDecode(state.mlp, clipped));
+      caption.textContent = `decoded at z = (${fmt(clipped[0])}, ${fmt(clipped[1])})`;
+      canvas.dataset.z = clipped.map((v) => v.toFixed(4)).join(",");
+      for (const s of state.surfaces) {
+        const [fx, fy] = latentToSurface(s.spec, clipped);
+        const inside = fx >= 0 && fx <= 1 && fy >= 0 && fy <= 1;
+        s.marker.style.display = inside ? "block" : "none";
+        s.marker.style.left = `${s.spec.left + fx * s.spec.w}px`;
+        s.marker.style.top = `${s.spec.top + fy * s.spec.h}px`;
+      }
+    };
+    state.show = show;
+    const commit = () => {
+      state.pinned = state.shown;
+      setStateValue("z", state.shown.map((v) => Math.round(v * 10000) / 10000));
+    };
+    for (const s of surfaces) {
+      const at = (e) => {
+        const r = s.area.getBoundingClientRect();
+        return surfaceToLatent(s.spec, (e.clientX - r.left) / r.width, (e.clientY - r.top) / r.height);
+      };
+      s.area.addEventListener("pointerdown", (e) => {
+        state.dragging = true;
+        s.area.setPointerCapture(e.pointerId);
+        show(at(e));
+      });
+      s.area.addEventListener("pointermove", (e) => show(at(e)));
+      s.area.addEventListener("pointerup", (e) => {
+        if (!state.dragging) return;
+        state.dragging = false;
+        show(at(e));
+        commit();
+      });
+      s.area.addEventListener("pointerleave", () => {
+        if (!state.dragging) show(state.pinned);
+      });
+      s.area.addEventListener("keydown", (e) => {
+        const step = e.shiftKey ? 0.5 : 0.05, moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
+        if (moves[e.key]) {
+          e.preventDefault();
+          show([state.shown[0] + moves[e.key][0], state.shown[1] + moves[e.key][1]]);
+          clearTimeout(state.keyTimer);
+          state.keyTimer = setTimeout(commit, 400);
+        } else if (e.key === "Enter") commit();
+      });
+    }
+    decoderFor(data.decoder).then((mlp) => {
+      state.mlp = mlp;
+      show(state.shown);
+    });
+  }
+  state.root.dataset.server = data.z.map((v) => v.toFixed(4)).join(",");
+  if (!state.dragging) {
+    state.pinned = data.z;
+    state.show(data.z);
+  }
+}
+
+// The hover card: over a chart whose container has class st-key-<key>, the map position under the pointer is
+// decoded by each listed decoder and shown in a card beside the pointer.
+function mountHover(state, component) {
+  const { data, parentElement } = component;
+  state.data = data;
+  if (!state.card) {
+    const card = document.createElement("div");
+    card.className = "lse-card";
+    card.setAttribute("aria-hidden", "true");
+    parentElement.appendChild(card);
+    state.card = card;
+    state.onMove = (e) => hoverMove(state, e);
+    document.addEventListener("pointermove", state.onMove, { passive: true });
+  }
+  const signature = JSON.stringify([data.decoders, data.titles, data.size]);
+  if (state.signature !== signature) {
+    state.signature = signature;
+    state.card.innerHTML = "";
+    state.canvases = data.decoders.map((name, i) => {
+      const fig = document.createElement("figure");
+      const canvas = makeCanvas(data.size, `${data.titles[i]} decode under the pointer`);
+      canvas.dataset.decoder = name;
+      const cap = document.createElement("figcaption");
+      cap.textContent = data.titles[i];
+      fig.append(canvas, cap);
+      state.card.appendChild(fig);
+      return canvas;
+    });
+    state.where = document.createElement("div");
+    state.where.className = "lse-where";
+    state.card.appendChild(state.where);
+    state.mlps = [];
+    data.decoders.forEach((name, i) => decoderFor(name).then((mlp) => (state.mlps[i] = mlp)));
+  }
+  return () => document.removeEventListener("pointermove", state.onMove);
+}
+
+function hoverMove(state, e) {
+  const { data, card } = state;
+  let hit = null;
+  for (const chart of data.charts) {
+    const host = e.target instanceof Element && e.target.closest(`.st-key-${chart.key}`);
+    const plot = host && host.querySelector(".js-plotly-plot"), drag = plot && plot.querySelector(".nsewdrag");
+    if (!drag) continue;
+    const r = drag.getBoundingClientRect(), layout = plot._fullLayout;
+    const fx = (e.clientX - r.left) / r.width, fy = (e.clientY - r.top) / r.height;
+    if (!layout || fx < 0 || fx > 1 || fy < 0 || fy > 1) continue;
+    const [x0, x1] = layout.xaxis.range, [y0, y1] = layout.yaxis.range;
+    hit = { chart, x: x0 + fx * (x1 - x0), y: y1 - fy * (y1 - y0) };
+    break;
+  }
+  if (!hit) {
+    card.style.display = "none";
+    return;
+  }
+  const z = mapToLatent(hit.chart.to_latent, hit.x, hit.y);
+  state.canvases.forEach((canvas, i) => {
+    if (state.mlps[i]) paintPixels(canvas, mlpDecode(state.mlps[i], z));
+    canvas.dataset.z = z.map((v) => v.toFixed(4)).join(",");
+  });
+  state.where.textContent = `${data.axis_names[0]} ${fmt(hit.x)}, ${data.axis_names[1]} ${fmt(hit.y)}`;
+  card.style.display = "flex";
+  // Above the pointer (Plotly's own hover label sits beside it), below when there is no room above.
+  const w = card.offsetWidth, h = card.offsetHeight, gap = 16;
+  const left = Math.min(Math.max(8, e.clientX - w / 2), window.innerWidth - w - 8);
+  const top = e.clientY - gap - h >= 8 ? e.clientY - gap - h : e.clientY + gap;
+  card.style.transform = `translate(${Math.round(left)}px, ${Math.round(top)}px)`;
+}
+
+// InfoGAN's live code sliders: the server sends, for each code, its frames along the slider at the other code's
+// current value (one PNG sprite each); moving a thumb swaps frames. A release sends {c2, c3} to Python.
+function mountCodes(state, component) {
+  const { data, parentElement, setStateValue } = component;
+  if (!state.root) {
+    const root = document.createElement("div");
+    root.className = "lse-codes";
+    const controls = document.createElement("div");
+    controls.className = "lse-controls";
+    const figure = document.createElement("figure");
+    const canvas = makeCanvas(data.size, "generated image");
+    const caption = document.createElement("figcaption");
+    caption.className = "lse-caption";
+    figure.append(canvas, caption);
+    const note = document.createElement("div");
+    note.className = "lse-note";
+    state.sliders = {};
+    for (const code of ["c2", "c3"]) state.sliders[code] = makeSlider(state, code, controls);
+    controls.appendChild(note);
+    root.append(controls, figure);
+    parentElement.appendChild(root);
+    Object.assign(state, { root, canvas, caption, note, sprites: {}, values: {} });
+    state.commit = () => setStateValue("codes", { c2: state.values.c2, c3: state.values.c3 });
+  }
+  state.data = data;
+  state.root.dataset.server = `${data.c2},${data.c3}`;
+  for (const code of ["c2", "c3"]) {
+    const img = new Image();
+    img.src = data.frames[code];
+    state.sprites[code] = { img, other: data.frames_other[code] };
+    img.decode().then(() => draw(state, state.active || "c2")).catch(() => {});
+    const s = state.sliders[code];
+    s.label.textContent = data.labels[code];
+    s.thumb.setAttribute("aria-label", data.labels[code]);
+    if (state.dragging !== code) setCode(state, code, data[code], false);
+  }
+}
+
+function makeSlider(state, code, parent) {
+  const wrap = document.createElement("div");
+  wrap.className = "lse-slider";
+  const label = document.createElement("div");
+  label.className = "lse-label";
+  const track = document.createElement("div");
+  track.className = "lse-track";
+  const band = document.createElement("div");
+  band.className = "lse-band";
+  const fill = document.createElement("div");
+  fill.className = "lse-fill";
+  const thumb = document.createElement("div");
+  thumb.className = "lse-thumb";
+  thumb.tabIndex = 0;
+  thumb.setAttribute("role", "slider");
+  thumb.dataset.code = code;
+  const value = document.createElement("div");
+  value.className = "lse-value";
+  thumb.appendChild(value);
+  track.append(band, fill, thumb);
+  const legend = document.createElement("div");
+  legend.className = "lse-legend";
+  legend.innerHTML = "<span>−2</span><span>trained range −1…1</span><span>2</span>";
+  wrap.append(label, track, legend);
+  parent.appendChild(wrap);
+  const at = (e) => {
+    const r = track.getBoundingClientRect(), { lo, hi, step } = state.data.range;
+    return sliderValue((e.clientX - r.left) / r.width, lo, hi, step);
+  };
+  track.addEventListener("pointerdown", (e) => {
+    e.preventDefault();
+    state.dragging = code;
+    state.active = code;
+    track.setPointerCapture(e.pointerId);
+    thumb.focus({ preventScroll: true });
+    setCode(state, code, at(e), true);
+  });
+  track.addEventListener("pointermove", (e) => {
+    if (state.dragging === code) setCode(state, code, at(e), true);
+  });
+  const release = (e) => {
+    if (state.dragging !== code) return;
+    state.dragging = null;
+    setCode(state, code, at(e), true);
+    state.commit();
+  };
+  track.addEventListener("pointerup", release);
+  track.addEventListener("pointercancel", release);
+  thumb.addEventListener("keydown", (e) => {
+    const { lo, hi, step } = state.data.range, v = state.values[code];
+    const next = { ArrowLeft: v - step, ArrowDown: v - step, ArrowRight: v + step, ArrowUp: v + step,
+      PageDown: v - 10 * step, PageUp: v + 10 * step, Home: lo, End: hi }[e.key];
+    if (next === undefined) return;
+    e.preventDefault();
+    state.active = code;
+    setCode(state, code, Math.min(hi, Math.max(lo, next)), true);
+    clearTimeout(state.keyTimer);
+    state.keyTimer = setTimeout(state.commit, 350);
+  });
+  return { wrap, label, track, fill, thumb, value };
+}
+
+function setCode(state, code, v, user) {
+  const { lo, hi, step, trained } = state.data.range;
+  v = Math.round(Math.min(hi, Math.max(lo, v)) / step) * step;
+  v = Math.round(v * 100) / 100;
+  state.values[code] = v;
+  const s = state.sliders[code], f = (v - lo) / (hi - lo);
+  s.thumb.style.left = `${f * 100}%`;
+  s.fill.style.width = `${f * 100}%`;
+  s.thumb.setAttribute("aria-valuemin", lo);
+  s.thumb.setAttribute("aria-valuemax", hi);
+  s.thumb.setAttribute("aria-valuenow", v);
+  s.thumb.setAttribute("aria-valuetext", v.toFixed(2));
+  s.value.textContent = v.toFixed(2);
+  if (user) state.active = code;
+  const outside = Math.abs(state.values.c2 ?? 0) > trained[1] || Math.abs(state.values.c3 ?? 0) > trained[1];
+  state.note.textContent = outside ? "⚠️ Outside the trained range −1…1: the generator extrapolates."
+    : "Inside the trained range −1…1.";
+  draw(state, state.active || code);
+}
+
+// The frame for the current values, from the sprite of the code being moved (its frames are at the other code's
+// value when they were rendered; after a release the server renders the other sprite anew).
+function draw(state, code) {
+  const sprite = state.sprites[code];
+  if (!sprite || !sprite.img.complete || !sprite.img.naturalWidth) return;
+  const { values: grid } = state.data.range, v = state.values[code];
+  let index = 0;
+  for (let i = 1; i < grid.length; i++) if (Math.abs(grid[i] - v) < Math.abs(grid[index] - v)) index = i;
+  const ctx = state.canvas.getContext("2d");
+  ctx.drawImage(sprite.img, index * 28, 0, 28, 28, 0, 0, 28, 28);
+  registry.stats.paints++;
+  const { c2, c3 } = state.values;
+  state.canvas.dataset.codes = `${c2},${c3}`;
+  state.canvas.dataset.frame = `${code}:${index}`;
+  state.caption.textContent = `${state.data.caption} · c2 ${fmt(c2)} · c3 ${fmt(c3)}`;
+}
+
+const MOUNTS = { lse_decoder: null, lse_pad: mountPad, lse_hover: mountHover, lse_codes: mountCodes };
+
+export default function (component) {
+  if (component.name === "lse_decoder") return mountDecoder(component);
+  const mount = MOUNTS[component.name];
+  const host = component.parentElement;
+  host.__lse ??= {};
+  return mount(host.__lse, component);
+}

@@ -1,0 +1,112 @@
+"""The live widgets in a real browser: a mouse drag (down, moves, up) or a hover paints new images while the
+pointer moves, with no script run until the release; the release reaches Python; and what the browser drew equals
+the model (at most one grey level from the server's decode: the browser's decoders hold float16 weights)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import explorer
+from explorer.latent import decode, infogan_generate, infogan_noise
+from explorer.ui.images import to_uint8
+
+from . import browser_app as b
+
+pytestmark = pytest.mark.browser
+b.PAGES.setdefault("gaps", "Gaps")
+
+
+@pytest.fixture(scope="module")
+def server():
+    with b.app_with(["mnist-vae-2d", "mnist-ae-2d", "mnist-infogan"]) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    with b.chromium(1366, 768) as p:
+        yield p
+
+
+def assert_live(record: dict, min_changes: int = 10) -> dict:
+    figures = b.drag_figures(record)
+    assert figures["value_changes"] >= min_changes, figures
+    assert figures["new_images"] >= 0.9 * figures["value_changes"], figures
+    assert figures["runs_during"] == 0, figures
+    return figures
+
+
+def test_infogan_c2_drag_paints_while_moving_and_the_release_reaches_python(server, page):
+    b.open_page(page, server, "gan")
+    b.install_paint_probe(page)
+    thumb = page.get_by_role("slider", name="c2 (rotation)")
+    assert thumb.get_attribute("aria-valuenow") == "0"
+    track = page.locator(".lse-track").first.bounding_box()
+    y = track["y"] + track["height"] / 2
+    record = b.pointer_path(page, track["x"] + track["width"] / 2, y, track["x"] + track["width"] * 0.85, y, 1.5)
+    assert_live(record)
+    b.screenshot(page, "live-infogan-after-drag")
+    value = float(thumb.get_attribute("aria-valuenow"))
+    assert 1.2 <= value <= 1.5
+    page.wait_for_function("""() => { const h = [...document.querySelectorAll('[data-testid=stBidiComponentIsolated]')]
+        .map(e => e.shadowRoot && e.shadowRoot.querySelector('.lse-codes')).find(Boolean);
+        return h && h.dataset.server && h.dataset.server.startsWith(String(%s)); }""" % value, timeout=20_000)
+    shown = b.live_canvas(page)
+    c2, c3 = map(float, shown["data"]["codes"].split(","))
+    assert (c2, c3) == (value, 0.0)
+    model = explorer.load_model("mnist-infogan")
+    from explorer.ui import gan  # noqa: F401  (the page's category order: c1 is the first category by class)
+    category = int(np.argsort(explorer.read_metrics("mnist-infogan")["eval"]["c1_mapping"])[0])
+    expected = to_uint8(infogan_generate(model, [category], [c2], [c3], infogan_noise(model, 0))[0])
+    assert np.abs(shown["pixels"].astype(int) - expected).max() <= 1
+
+
+def test_infogan_slider_keys_step_it_and_say_its_value(server, page):
+    b.open_page(page, server, "gan")
+    thumb = page.get_by_role("slider", name="c3 (width)")
+    thumb.focus()
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    assert thumb.get_attribute("aria-valuenow") == "-0.1"
+    page.wait_for_function("""() => [...document.querySelectorAll('[data-testid=stBidiComponentIsolated]')]
+        .map(e => e.shadowRoot && e.shadowRoot.querySelector('.lse-codes')).find(Boolean)
+        ?.dataset.server === '0,-0.1'""", timeout=20_000)
+
+
+def test_grid_pad_drag_decodes_in_the_browser_and_sets_the_sliders(server, page):
+    b.open_page(page, server, "grid")
+    b.install_paint_probe(page)
+    area = page.locator(".lse-area").first
+    area.scroll_into_view_if_needed()
+    box = area.bounding_box()
+    record = b.pointer_path(page, box["x"] + 0.2 * box["width"], box["y"] + 0.3 * box["height"],
+                            box["x"] + 0.8 * box["width"], box["y"] + 0.7 * box["height"], 1.5)
+    assert_live(record, min_changes=50)
+    b.wait_idle(page)
+    shown = b.live_canvas(page)
+    z = np.array([float(v) for v in shown["data"]["z"].split(",")])
+    assert shown["server"] == shown["data"]["z"], "the release reached Python, which sent the same z back"
+    sliders = page.locator("[data-testid=stSliderThumbValue]").all_inner_texts()
+    assert [f"{v:.2f}" for v in z] == sliders[-2:], "z1 / z2 sliders show the released point"
+    expected = to_uint8(decode(explorer.load_model("mnist-vae-2d"), z[None])[0])
+    assert np.abs(shown["pixels"].astype(int) - expected).max() <= 1
+    b.screenshot(page, "live-grid-after-drag")
+
+
+def test_gaps_hover_decodes_with_both_models_while_moving(server, page):
+    b.open_page(page, server, "gaps")
+    b.install_paint_probe(page)
+    plot = page.locator(".st-key-gaps_map_ae .nsewdrag").first
+    plot.scroll_into_view_if_needed()
+    box = plot.bounding_box()
+    record = b.pointer_path(page, box["x"] + 0.25 * box["width"], box["y"] + 0.5 * box["height"],
+                            box["x"] + 0.75 * box["width"], box["y"] + 0.45 * box["height"], 1.5, press=False)
+    assert_live(record)
+    page.screenshot(path=str(b.SCREENSHOTS / "live-gaps-hover.png"))
+    shown = [b.live_canvas(page, i) for i in range(2)]
+    assert shown[0]["data"]["decoder"] == "mnist-ae-2d" and shown[1]["data"]["decoder"] == "mnist-vae-2d"
+    z = np.array([float(v) for v in shown[0]["data"]["z"].split(",")])
+    for s in shown:
+        expected = to_uint8(decode(explorer.load_model(s["data"]["decoder"]), z[None])[0])
+        assert np.abs(s["pixels"].astype(int) - expected).max() <= 1
