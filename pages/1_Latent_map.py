@@ -27,19 +27,30 @@ params = (name, method, n_neighbors, min_dist)
 maps.projection(*params)                       # fits a custom UMAP here, with a progress bar, once
 if method == "umap":
     views.warm_up_note(controls[1])
-pick = views.current_pick(params, labels, chart_key="map_chart")
-figure = maps.base_figure(*params, thumbnails=thumbnails)
-if pick is not None and pick.xy is not None:
-    figure = maps.figures.with_marker(figure, pick.xy)
 
-left, right = st.columns([5, 3], gap="medium")
-with left:
-    st.plotly_chart(figure, key="map_chart", on_select="rerun", selection_mode=("points", "box", "lasso"),
-                    config={"displaylogo": False, "scrollZoom": True})
-with right:
-    views.show_pick(pick, params, images, labels, noise_seed)
-if sidebar.live_enabled() and (hover := maps.live_hover_spec(name, method)):
-    live.decoders(name)
-    live.hover("map_hover", [("map_chart", hover)], [name], ["decoded here"], axis_names=maps.AXIS_TITLES[method])
-if pick is not None and pick.kind == "selection":
-    views.gallery(images, labels, pick.indices, explorer.DATASETS[ds].classes)
+
+@st.fragment
+def map_and_pick() -> None:
+    """The map and what was clicked or selected on it: a click reruns only this part."""
+    pick = views.current_pick(params, labels, chart_key="map_chart")
+    pinned = pick.xy if pick is not None else None
+    hover = maps.live_hover_spec(name, method) if sidebar.live_enabled() else None
+    figure = maps.base_figure(*params, thumbnails=thumbnails)
+    if pinned is not None and not sidebar.live_enabled():  # live: the browser draws the marker (the figure
+        figure = maps.figures.with_marker(figure, pinned)   # stays the same, so a click does not re-send it)
+    left, right = st.columns([5, 3], gap="medium")
+    with left:
+        st.plotly_chart(figure, key="map_chart", on_select="rerun", selection_mode=("points", "box", "lasso"),
+                        config={"displaylogo": False, "scrollZoom": True})
+    with right:
+        views.show_pick(pick, params, images, labels, noise_seed)
+    if sidebar.live_enabled():
+        if hover:
+            live.decoders(name)
+        live.hover("map_hover", [("map_chart", hover, pinned)], [name] if hover else [], ["decoded here"],
+                   axis_names=maps.AXIS_TITLES[method])
+    if pick is not None and pick.kind == "selection":
+        views.gallery(images, labels, pick.indices, explorer.DATASETS[ds].classes)
+
+
+map_and_pick()

@@ -19,7 +19,8 @@ CHROMIUM = os.environ.get("EXPLORER_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
-PAGES = {"home": "", "map": "Latent_map", "grid": "Latent_grid", "gan": "InfoGAN_codes", "models": "Models"}
+PAGES = {"home": "", "map": "Latent_map", "grid": "Latent_grid", "gan": "InfoGAN_codes", "models": "Models",
+         "gaps": "Gaps", "lesson": "Lesson"}
 
 APP_READY = "[data-testid=stApp][data-test-connection-state=CONNECTED][data-test-script-state=notRunning]"
 PLOT = "[data-testid=stPlotlyChart] .js-plotly-plot"

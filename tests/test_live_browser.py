@@ -14,7 +14,6 @@ from explorer.ui.images import to_uint8
 from . import browser_app as b
 
 pytestmark = pytest.mark.browser
-b.PAGES.setdefault("gaps", "Gaps")
 
 
 @pytest.fixture(scope="module")

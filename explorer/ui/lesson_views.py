@@ -122,7 +122,9 @@ def gaps_view(ds: str) -> None:
                       help="Share of the plane beyond the dashed line: no test image is encoded near it.")
             m3.metric("Data-like where far", _percent(head["data_like_where_far"]),
                       help="Of the far part of the plane, the share that still decodes to something data-like.")
-            fig = with_marker(lesson_data.quality_figure(name, metric, show_density), (z1, z2), "decoded here")
+            fig = lesson_data.quality_figure(name, metric, show_density)
+            if not sidebar.live_enabled():         # live: the browser draws the marker (see the map page)
+                fig = with_marker(fig, (z1, z2), "decoded here")
             st.plotly_chart(fig, key=GAPS_CHARTS[kind], on_select="rerun", selection_mode="points",
                             config=lesson_figures.plot_config(f"{name}-gaps-{metric}"))
             decoded = lesson_data.decode_point(name, float(z1), float(z2))
@@ -133,8 +135,9 @@ def gaps_view(ds: str) -> None:
     if sidebar.live_enabled():
         names = [lesson_data.model_name(ds, kind) for kind in lesson_data.KINDS]
         live.decoders(*names)
-        live.hover("gaps_hover", [(GAPS_CHARTS[kind], {"kind": "raw"}) for kind in lesson_data.KINDS], names,
-                   [lesson_data.TITLES[kind] for kind in lesson_data.KINDS], axis_names=("z1", "z2"))
+        charts = [(GAPS_CHARTS[kind], {"kind": "raw"}, (z1, z2)) for kind in lesson_data.KINDS]
+        live.hover("gaps_hover", charts, names, [lesson_data.TITLES[kind] for kind in lesson_data.KINDS],
+                   axis_names=("z1", "z2"))
     st.caption(PNG_HINT)
     csv = teaching.to_csv(_stack([teaching.quality_map_columns(q, n) for n, q in rows.items()]))
     download_csv("Download both maps as CSV", csv, f"{ds}-gaps.csv", "gaps_csv")

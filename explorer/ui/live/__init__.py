@@ -60,13 +60,15 @@ def surface(html: str, width: int, height: int, label: str, *, nodes=None, box=N
     return spec
 
 
-def hover(key: str, charts: list[tuple[str, dict]], decoders_: list[str], titles: list[str],
-          axis_names=("x", "y"), size: int = 112) -> None:
-    """A card beside the pointer over the Plotly charts with these keys, showing each decoder's image of the map
-    position under the pointer. ``charts``: (chart key, to-latent spec: {"kind": "raw"} or
-    {"kind": "pca", "mean", "components"})."""
-    _hover(key=key, data={"charts": [{"key": k, "to_latent": t} for k, t in charts], "decoders": decoders_,
-                          "titles": titles, "axis_names": list(axis_names), "size": size}, height=0)
+def hover(key: str, charts: list[tuple], decoders_: list[str], titles: list[str], axis_names=("x", "y"),
+          size: int = 112) -> None:
+    """Over the Plotly charts with these keys: a card beside the pointer with each decoder's image of the map
+    position under it, and a marker at the chart's pinned position. ``charts``: (chart key, to-latent spec or None
+    for no card: {"kind": "raw"} or {"kind": "pca", "mean", "components"}, pinned (x, y) or None)."""
+    _hover(key=key, data={"charts": [{"key": k, "to_latent": t, "pin": None if p is None else [float(v) for v in p]}
+                                     for k, t, p in charts],
+                          "decoders": decoders_, "titles": titles, "axis_names": list(axis_names), "size": size},
+           height=0)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

@@ -276,13 +276,54 @@ function mountHover(state, component) {
     state.mlps = [];
     data.decoders.forEach((name, i) => decoderFor(name).then((mlp) => (state.mlps[i] = mlp)));
   }
+  state.watched ??= new WeakSet();
+  placePins(state, 40);
   return () => document.removeEventListener("pointermove", state.onMove);
+}
+
+// The pinned position of each chart as a ring over its plot area (drawn here so that a click does not make the
+// server re-send the figure); re-placed after every Plotly redraw (zoom, pan, resize).
+function placePins(state, retries = 0) {
+  let missing = false;
+  for (const chart of state.data.charts) {
+    const plot = document.querySelector(`.st-key-${chart.key} .js-plotly-plot`);
+    const drag = plot && plot.querySelector(".nsewdrag"), layout = plot && plot._fullLayout;
+    if (!drag || !layout || !plot.on) {
+      missing = true;
+      continue;
+    }
+    if (!state.watched.has(plot)) {
+      plot.on("plotly_afterplot", () => placePins(state));
+      state.watched.add(plot);
+    }
+    let pin = plot.querySelector(":scope > .lse-pin");
+    if (!pin) {
+      pin = document.createElement("div");
+      pin.className = "lse-pin";
+      Object.assign(pin.style, { position: "absolute", width: "14px", height: "14px", margin: "-10px 0 0 -10px",
+        border: "3px solid #ff2b2b", borderRadius: "50%", boxShadow: "0 0 0 1px white", pointerEvents: "none",
+        zIndex: 5 });
+      if (getComputedStyle(plot).position === "static") plot.style.position = "relative";
+      plot.appendChild(pin);
+    }
+    const [x0, x1] = layout.xaxis.range, [y0, y1] = layout.yaxis.range, p = chart.pin;
+    const fx = p ? (p[0] - x0) / (x1 - x0) : -1, fy = p ? (y1 - p[1]) / (y1 - y0) : -1;
+    const inside = p && fx >= 0 && fx <= 1 && fy >= 0 && fy <= 1;
+    pin.style.display = inside ? "block" : "none";
+    if (!inside) continue;
+    const r = drag.getBoundingClientRect(), g = plot.getBoundingClientRect();
+    pin.style.left = `${r.left - g.left + fx * r.width}px`;
+    pin.style.top = `${r.top - g.top + fy * r.height}px`;
+    pin.dataset.pin = p.map((v) => v.toFixed(4)).join(",");
+  }
+  if (missing && retries > 0) setTimeout(() => placePins(state, retries - 1), 50);
 }
 
 function hoverMove(state, e) {
   const { data, card } = state;
   let hit = null;
   for (const chart of data.charts) {
+    if (!chart.to_latent) continue;
     const host = e.target instanceof Element && e.target.closest(`.st-key-${chart.key}`);
     const plot = host && host.querySelector(".js-plotly-plot"), drag = plot && plot.querySelector(".nsewdrag");
     if (!drag) continue;
