@@ -38,7 +38,7 @@ def point() -> None:
                    "image under the pointer; releasing the mouse keeps that point.")
         live.decoders(name)
         live.pad("grid_pad", name, grid.live_surfaces(name, n, spacing, x_range, y_range, overlay), (z1, z2), bound,
-                 on_change=grid.take_pad(suffix, bound))
+                 size=240, on_change=grid.take_pad(suffix, bound))
         return
     left, right = st.columns([3, 2], gap="medium")
     with right:

@@ -141,7 +141,8 @@ def live_surfaces(name: str, n: int, spacing: str, x_range: tuple, y_range: tupl
     pointer to z through its node centres, exact at every node; the map linearly)."""
     from . import live
 
-    grid_ax, map_ax = grid_axes(name, n, spacing, x_range, y_range, overlay), map_axes(name, x_range, y_range)
+    grid_ax = grid_axes(name, n, spacing, x_range, y_range, overlay, width=480)   # with the decode and the map
+    map_ax = map_axes(name, x_range, y_range, size=260)                            # beside it on 1366 x 768
     xs, ys = axes(n, spacing, x_range, y_range)
     centers = (np.arange(n) * STEP + 13.5) / (n * STEP - 1)
     return [live.surface(html_plot.render(grid_ax), grid_ax.width, grid_ax.height, "decoded grid",

@@ -24,9 +24,9 @@ def render() -> None:
     device = explorer.best_device()
     where = "GPU" if device.type in ("cuda", "mps") else "CPU"
     st.sidebar.caption(f"Models run on the **{where}** (`{device}`).")
-    st.sidebar.toggle("Live widgets", value=live_enabled(), key=LIVE_KEY,
-                      help="Decode in your browser while you drag or hover. Off: Streamlit's own sliders and "
-                           "clicks, each answered by the server.")
+    st.sidebar.toggle("Live widgets", value=live_enabled(), key=LIVE_KEY)
+    st.sidebar.caption("On: images are decoded in your browser while you drag or hover. Off: Streamlit's own "
+                       "sliders, each step answered by the server.")
 
 
 def live_enabled() -> bool:

@@ -1,0 +1,140 @@
+"""What the live widgets are sent (AppTest reads the components' data; the browser side is in
+tests/test_live_browser.py) and the payloads behind them (explorer.live): the browser's decoder computes what
+the model decodes, the InfoGAN frames are the generator's images at the slider's values, and the released values
+are clipped to what the controls can show."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+from safetensors.numpy import load
+
+import explorer
+from explorer import live
+from explorer.latent import decode, infogan_generate, infogan_noise
+from explorer.projection import load_shipped
+from explorer.ui.images import to_uint8
+
+from .test_app import need, run
+
+
+def components(at, name: str) -> list:
+    return [e for e in at.get("bidi_component") if e.proto.component_name == name]
+
+
+def data(element):
+    return json.loads(element.proto.json)
+
+
+def sprite_pixels(uri: str) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))))
+
+
+# --- explorer.live ----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["mnist-vae-2d", "fashion-ae-2d", "mnist-vae-16d"])
+def test_browser_decoder_payload_decodes_what_the_model_decodes(name):
+    need(name)
+    model = explorer.load_model(name)
+    tensors = load(live.decoder_payload(model, name))
+    assert sorted(tensors) == ["b0", "b1", "b2", "w0", "w1", "w2"]
+    assert all(t.dtype == np.float16 for t in tensors.values())
+    z = np.random.default_rng(0).normal(0, 2, (500, model.latent_dim)).astype(np.float32)
+    browser = to_uint8(live.decode_like_browser(tensors, z)).astype(int)
+    assert np.abs(browser - to_uint8(decode(model, z))).max() <= 1
+
+
+def test_only_mlp_decoders_go_to_the_browser():
+    need("mnist-infogan")
+    with pytest.raises(ValueError, match="only AE/VAE decoders"):
+        live.decoder_layers(explorer.load_model("mnist-infogan"))
+
+
+def test_code_frames_are_the_generator_at_each_slider_value():
+    need("mnist-infogan")
+    model = explorer.load_model("mnist-infogan")
+    values = live.code_values()
+    assert len(values) == 81 and values[0] == -2 and values[-1] == 2 and values[41] == 0.05
+    frames = live.code_frames(model, 3, "c3", 0.5, 11)
+    for k in (0, 40, 63):
+        one = infogan_generate(model, [3], [0.5], [values[k]], infogan_noise(model, 11))[0]
+        assert np.abs(frames[k] - one).max() < 1e-4
+    assert np.abs(frames[0] - frames[-1]).max() > 0.1, "the frames sweep the code"
+    with pytest.raises(ValueError, match="'c2' or 'c3'"):
+        live.code_frames(model, 3, "c4", 0.0, 0)
+
+
+@pytest.mark.parametrize("value, snapped", [(0.333, 0.35), (-7, -2.0), (2.024, 2.0), (-0.024, -0.0), (1.0, 1.0)])
+def test_snap_code_clips_and_rounds_to_the_slider(value, snapped):
+    assert live.snap_code(value) == snapped
+
+
+# --- what the pages send ----------------------------------------------------------------------------------------
+
+def test_infogan_page_sends_its_frames_and_follows_the_released_codes():
+    need("mnist-infogan")
+    at = run("pages/3_InfoGAN_codes.py", live=True, state={"gan_c2": 1.5, "gan_c3": -0.25})
+    assert not at.slider, "no Streamlit slider for c2 / c3 while the live widgets are on"
+    (codes,) = components(at, "lse_codes")
+    sent = data(codes)
+    assert (sent["c2"], sent["c3"]) == (1.5, -0.25)
+    assert sent["labels"] == {"c2": "c2 (rotation)", "c3": "c3 (width)"}
+    assert sent["frames_other"] == {"c2": -0.25, "c3": 1.5}
+    model = explorer.load_model("mnist-infogan")
+    category = int(at.segmented_control(key="gan_c1").value)
+    c2_frames = sprite_pixels(sent["frames"]["c2"])
+    assert c2_frames.shape == (28, 81 * 28)
+    expected = to_uint8(infogan_generate(model, [category], [1.5], [-0.25], infogan_noise(model, 0))[0])
+    k = int(np.argmin(np.abs(live.code_values() - 1.5)))
+    assert np.abs(c2_frames[:, k * 28:(k + 1) * 28].astype(int) - expected).max() <= 1
+
+
+def test_grid_page_sends_its_decoder_and_the_sliders_point():
+    need("mnist-vae-2d")
+    at = run("pages/2_Latent_grid.py", live=True, state={"grid_z1_vae-2d": 0.5, "grid_z2_vae-2d": -1.0})
+    (decoder,) = components(at, "lse_decoder")
+    assert load(decoder.proto.bytes)["w0"].shape == (256, 2)
+    (pad,) = components(at, "lse_pad")
+    sent = data(pad)
+    assert sent["z"] == [0.5, -1.0] and sent["decoder"] == "mnist-vae-2d"
+    grid_surface, map_surface = sent["surfaces"]
+    n = at.slider(key="grid_size").value
+    assert grid_surface["kind"] == "nodes" and len(grid_surface["xs"]) == n
+    assert grid_surface["xs"][0] == -2.0 and grid_surface["ys"][0] == 2.0, "top row is the largest z2"
+    assert map_surface["kind"] == "linear"
+
+
+@pytest.mark.parametrize("ds", ["mnist", "fashion"])
+def test_gaps_page_pins_the_point_in_the_browser_and_leaves_the_figures_alone(ds):
+    need(f"{ds}-ae-2d", f"{ds}-vae-2d", f"{ds}-classifier")
+    at = run("pages/5_Gaps.py", dataset=ds, live=True, state={"gaps_z1": 0.5, "gaps_z2": 1.25})
+    (hover,) = components(at, "lse_hover")
+    sent = data(hover)
+    assert [c["key"] for c in sent["charts"]] == ["gaps_map_ae", "gaps_map_vae"]
+    assert all(c["pin"] == [0.5, 1.25] for c in sent["charts"])
+    assert sent["decoders"] == [f"{ds}-ae-2d", f"{ds}-vae-2d"]
+    names = [t.get("name") for c in at.get("plotly_chart")[:2] for t in json.loads(c.proto.spec)["data"]]
+    assert "decoded here" not in names
+    plain = run("pages/5_Gaps.py", dataset=ds, state={"gaps_z1": 0.5, "gaps_z2": 1.25})
+    assert "decoded here" in [t.get("name") for t in json.loads(plain.get("plotly_chart")[0].proto.spec)["data"]]
+
+
+def test_latent_map_hover_takes_pca_positions_back_exactly():
+    need("mnist-vae-16d")
+    at = run("pages/1_Latent_map.py", live=True, state={"map_model": "vae-16d", "map_method": "pca"})
+    (hover,) = components(at, "lse_hover")
+    (chart,) = data(hover)["charts"]
+    spec = chart["to_latent"]
+    assert spec["kind"] == "pca" and len(spec["mean"]) == 16 and np.shape(spec["components"]) == (2, 16)
+    shipped, _ = load_shipped(explorer.checkpoints.resolve("mnist-vae-16d"), "pca")
+    x, y = shipped.coords[7]
+    back = np.asarray(spec["mean"]) + x * np.asarray(spec["components"][0]) + y * np.asarray(spec["components"][1])
+    assert np.allclose(back, shipped.pca_inverse(np.array([[x, y]]))[0], atol=1e-4)
+    umap = run("pages/1_Latent_map.py", live=True, state={"map_model": "vae-16d", "map_method": "umap"})
+    (hover,) = components(umap, "lse_hover")
+    assert data(hover)["charts"][0]["to_latent"] is None, "UMAP keeps the click path"
