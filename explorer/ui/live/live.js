@@ -110,6 +110,12 @@ function paintPixels(canvas, pixels) {
   registry.stats.paints++;
 }
 
+function el(tag, className) {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  return e;
+}
+
 function makeCanvas(size, label) {
   const c = document.createElement("canvas");
   c.width = c.height = 28;
@@ -149,24 +155,19 @@ function mountPad(state, component) {
   const { data, parentElement, setStateValue } = component;
   if (!state.root || state.signature !== data.signature) {
     parentElement.innerHTML = "";
-    const root = document.createElement("div");
-    root.className = "lse-pad";
+    const root = el("div", "lse-pad");
     const left = document.createElement("div"), right = document.createElement("div");
     left.className = "lse-col";
     right.className = "lse-col";
     const canvas = makeCanvas(data.size, "decoded image");
-    const caption = document.createElement("div");
-    caption.className = "lse-caption";
+    const caption = el("div", "lse-caption");
     caption.setAttribute("aria-live", "polite");
     const surfaces = data.surfaces.map((s, i) => {
-      const holder = document.createElement("div");
-      holder.className = "lse-surface";
+      const holder = el("div", "lse-surface");
       holder.innerHTML = s.html;
-      const marker = document.createElement("div");
-      marker.className = "lse-marker";
+      const marker = el("div", "lse-marker");
       holder.appendChild(marker);
-      const area = document.createElement("div");
-      area.className = "lse-area";
+      const area = el("div", "lse-area");
       Object.assign(area.style, { left: `${s.left}px`, top: `${s.top}px`, width: `${s.w}px`, height: `${s.h}px` });
       area.tabIndex = 0;
       area.setAttribute("role", "application");
@@ -248,8 +249,7 @@ function mountHover(state, component) {
   const { data, parentElement } = component;
   state.data = data;
   if (!state.card) {
-    const card = document.createElement("div");
-    card.className = "lse-card";
+    const card = el("div", "lse-card");
     card.setAttribute("aria-hidden", "true");
     parentElement.appendChild(card);
     state.card = card;
@@ -357,17 +357,13 @@ function hoverMove(state, e) {
 function mountCodes(state, component) {
   const { data, parentElement, setStateValue } = component;
   if (!state.root) {
-    const root = document.createElement("div");
-    root.className = "lse-codes";
-    const controls = document.createElement("div");
-    controls.className = "lse-controls";
+    const root = el("div", "lse-codes");
+    const controls = el("div", "lse-controls");
     const figure = document.createElement("figure");
     const canvas = makeCanvas(data.size, "generated image");
-    const caption = document.createElement("figcaption");
-    caption.className = "lse-caption";
+    const caption = el("figcaption", "lse-caption");
     figure.append(canvas, caption);
-    const note = document.createElement("div");
-    note.className = "lse-note";
+    const note = el("div", "lse-note");
     state.sliders = {};
     for (const code of ["c2", "c3"]) state.sliders[code] = makeSlider(state, code, controls);
     controls.appendChild(note);
@@ -391,27 +387,19 @@ function mountCodes(state, component) {
 }
 
 function makeSlider(state, code, parent) {
-  const wrap = document.createElement("div");
-  wrap.className = "lse-slider";
-  const label = document.createElement("div");
-  label.className = "lse-label";
-  const track = document.createElement("div");
-  track.className = "lse-track";
-  const band = document.createElement("div");
-  band.className = "lse-band";
-  const fill = document.createElement("div");
-  fill.className = "lse-fill";
-  const thumb = document.createElement("div");
-  thumb.className = "lse-thumb";
+  const wrap = el("div", "lse-slider");
+  const label = el("div", "lse-label");
+  const track = el("div", "lse-track");
+  const band = el("div", "lse-band");
+  const fill = el("div", "lse-fill");
+  const thumb = el("div", "lse-thumb");
   thumb.tabIndex = 0;
   thumb.setAttribute("role", "slider");
   thumb.dataset.code = code;
-  const value = document.createElement("div");
-  value.className = "lse-value";
+  const value = el("div", "lse-value");
   thumb.appendChild(value);
   track.append(band, fill, thumb);
-  const legend = document.createElement("div");
-  legend.className = "lse-legend";
+  const legend = el("div", "lse-legend");
   legend.innerHTML = "<span>−2</span><span>trained range −1…1</span><span>2</span>";
   wrap.append(label, track, legend);
   parent.appendChild(wrap);
