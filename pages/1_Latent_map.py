@@ -40,7 +40,9 @@ def map_and_pick() -> None:
         figure = maps.figures.with_marker(figure, pinned)   # stays the same, so a click does not re-send it)
     left, right = st.columns([5, 3], gap="medium")
     with left:
-        st.plotly_chart(figure, key="map_chart", on_select="rerun", selection_mode=("points", "box", "lasso"),
+        # live: clicks go through the hover component (no Plotly click-to-select); box and lasso stay Plotly's
+        modes = ("box", "lasso") if sidebar.live_enabled() else ("points", "box", "lasso")
+        st.plotly_chart(figure, key="map_chart", on_select="rerun", selection_mode=modes,
                         config={"displaylogo": False, "scrollZoom": True})
     with right:
         views.show_pick(pick, params, images, labels, noise_seed)
@@ -48,7 +50,7 @@ def map_and_pick() -> None:
         if hover:
             live.decoders(name)
         live.hover("map_hover", [("map_chart", hover, pinned)], [name] if hover else [], ["decoded here"],
-                   axis_names=maps.AXIS_TITLES[method])
+                   axis_names=maps.AXIS_TITLES[method], on_click=views.take_live_click(params, labels, "map_hover"))
     if pick is not None and pick.kind == "selection":
         views.gallery(images, labels, pick.indices, explorer.DATASETS[ds].classes)
 

@@ -138,3 +138,31 @@ def test_latent_map_hover_takes_pca_positions_back_exactly():
     umap = run("pages/1_Latent_map.py", live=True, state={"map_model": "vae-16d", "map_method": "umap"})
     (hover,) = components(umap, "lse_hover")
     assert data(hover)["charts"][0]["to_latent"] is None, "UMAP keeps the click path"
+
+
+# --- clicks reported by the browser ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("click, expected", [
+    ({"chart": "map_chart", "curve": 3, "index": 7, "x": 0.5, "y": -1.0},
+     {"chart": "map_chart", "curve_number": 3, "point_index": 7, "x": 0.5, "y": -1.0}),
+    ({"chart": "map_chart", "curve": 0, "index": 0, "x": float("nan"), "y": 0.0}, None),
+    ({"chart": "map_chart", "curve": "3", "index": 7, "x": 0.5, "y": 0.5}, None),
+    ({"chart": "map_chart", "curve": 1, "index": 2.5, "x": 0.5, "y": 0.5}, None),
+    ({"chart": "map_chart", "curve": True, "index": 0, "x": 0.5, "y": 0.5}, None),
+    ("not a click", None),
+])
+def test_a_reported_click_is_taken_only_when_well_formed(monkeypatch, click, expected):
+    from explorer.ui import live as ui_live
+
+    monkeypatch.setattr(ui_live.st, "session_state", {"map_hover": {"click": click}})
+    assert ui_live.clicked("map_hover") == expected
+
+
+def test_a_click_naming_a_point_that_does_not_exist_is_ignored():
+    from explorer.ui import maps
+
+    labels = np.array([0, 1, 1, 2])
+    event = {"selection": {"points": [{"curve_number": 2, "point_index": 10 ** 9, "x": 0.0, "y": 0.0}]}}
+    assert maps.read_event(event, labels) is None
+    event["selection"]["points"][0]["point_index"] = 1
+    assert maps.read_event(event, labels).index == 2

@@ -135,7 +135,6 @@ def decode_one(name: str, z1: float, z2: float) -> np.ndarray:
     return decode(cache.model(name), np.array([[z1, z2]], np.float32))[0]
 
 
-
 def live_surfaces(name: str, n: int, spacing: str, x_range: tuple, y_range: tuple, overlay: bool) -> list[dict]:
     """The grid mosaic and the encodings map as surfaces of :func:`explorer.ui.live.pad` (the grid maps the
     pointer to z through its node centres, exact at every node; the map linearly)."""

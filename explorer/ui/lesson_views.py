@@ -90,28 +90,35 @@ def take_map_click() -> None:
                 st.session_state[Z_KEYS[1]] = round(float(points[0]["y"]), 2)
 
 
+def take_live_click() -> None:
+    """The live hover's click on either map (see :func:`explorer.ui.live.clicked`) moves the decoded position at
+    once, as the chart's selection event then does again."""
+    point = live.clicked("gaps_hover")
+    if point is not None:
+        st.session_state[Z_KEYS[0]] = round(point["x"], 2)
+        st.session_state[Z_KEYS[1]] = round(point["y"], 2)
+
+
 def gaps_view(ds: str) -> None:
+    """Both 2-D planes coloured by decode quality, and below them the pinned position decoded by both models."""
     init_state(ds)
     require(ds)
     take_map_click()
-    classes = lesson_data.class_names(ds)
-    c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
+    live_widgets = sidebar.live_enabled()
+    c1, c2, _ = st.columns([3, 2, 4])
     metric = c1.selectbox("Colour the plane by", list(lesson_figures.METRICS), key="gaps_metric",
                           format_func=lesson_figures.METRICS.get)
     show_density = c2.toggle("Density of encodings", key="gaps_density")
-    z1 = c3.number_input("Decode at z1", step=0.1, format="%.2f", key=Z_KEYS[0])
-    z2 = c4.number_input("z2", step=0.1, format="%.2f", key=Z_KEYS[1])
     live_note = "**Hover over either map** to see both models decode the point under the pointer; **click** to " \
-        "keep it" if sidebar.live_enabled() else "**Click anywhere on either map**"
-    st.caption(f"{live_note} (or type z1, z2) to decode that position with both models. "
+        "keep it" if live_widgets else "**Click anywhere on either map**"
+    st.caption(f"{live_note} (or type z1, z2 below) to decode that position with both models. "
                f"White: the decoded image is data-like (classifier confidence ≥ {teaching.CONFIDENT} and within "
                f"{teaching.CLOSE}× the typical real-to-real distance of a real image); red: it is not. Beyond the "
                f"dashed line no test encoding is within {teaching.FAR:.0%} of the plane's width.")
-    columns = st.columns(2, gap="large")
     rows = {}
-    for kind, col in zip(lesson_data.KINDS, columns):
+    for kind, col in zip(lesson_data.KINDS, st.columns(2, gap="large")):
         name = lesson_data.model_name(ds, kind)
-        qmap = lesson_data.quality_map(name)
+        qmap = rows[name] = lesson_data.quality_map(name)
         head = qmap.headline()
         with col:
             st.subheader(lesson_data.TITLES[kind])
@@ -123,24 +130,35 @@ def gaps_view(ds: str) -> None:
             m3.metric("Data-like where far", _percent(head["data_like_where_far"]),
                       help="Of the far part of the plane, the share that still decodes to something data-like.")
             fig = lesson_data.quality_figure(name, metric, show_density)
-            if not sidebar.live_enabled():         # live: the browser draws the marker (see the map page)
-                fig = with_marker(fig, (z1, z2), "decoded here")
-            st.plotly_chart(fig, key=GAPS_CHARTS[kind], on_select="rerun", selection_mode="points",
-                            config=lesson_figures.plot_config(f"{name}-gaps-{metric}"))
-            decoded = lesson_data.decode_point(name, float(z1), float(z2))
-            left, right = st.columns([1, 2])
-            left.image(enlarge(decoded["image"], 168), width=168, caption=f"{kind.upper()} at ({z1:.2f}, {z2:.2f})")
-            right.markdown(_verdict(decoded, classes))
-            rows[name] = qmap
-    if sidebar.live_enabled():
-        names = [lesson_data.model_name(ds, kind) for kind in lesson_data.KINDS]
-        live.decoders(*names)
-        charts = [(GAPS_CHARTS[kind], {"kind": "raw"}, (z1, z2)) for kind in lesson_data.KINDS]
-        live.hover("gaps_hover", charts, names, [lesson_data.TITLES[kind] for kind in lesson_data.KINDS],
-                   axis_names=("z1", "z2"))
+            if not live_widgets:          # live: the browser draws the marker, so a click leaves the figure alone
+                fig = with_marker(fig, tuple(st.session_state[k] for k in Z_KEYS), "decoded here")
+            st.plotly_chart(fig, key=GAPS_CHARTS[kind], on_select="ignore" if live_widgets else "rerun",
+                            selection_mode="points", config=lesson_figures.plot_config(f"{name}-gaps-{metric}"))
+    # live: a click reruns only the decoded point (the figures above are not sent again)
+    (st.fragment(_gaps_point) if live_widgets else _gaps_point)(ds)
     st.caption(PNG_HINT)
     csv = teaching.to_csv(_stack([teaching.quality_map_columns(q, n) for n, q in rows.items()]))
     download_csv("Download both maps as CSV", csv, f"{ds}-gaps.csv", "gaps_csv")
+
+
+def _gaps_point(ds: str) -> None:
+    """The pinned position: typed z1, z2, and both models' decodes of it with their verdicts (and, with the live
+    widgets, the hover card, the pins and the click path)."""
+    classes = lesson_data.class_names(ds)
+    c1, c2, _ = st.columns([2, 2, 5])
+    z1 = c1.number_input("Decode at z1", step=0.1, format="%.2f", key=Z_KEYS[0])
+    z2 = c2.number_input("z2", step=0.1, format="%.2f", key=Z_KEYS[1])
+    names = [lesson_data.model_name(ds, kind) for kind in lesson_data.KINDS]
+    for kind, name, col in zip(lesson_data.KINDS, names, st.columns(2, gap="large")):
+        decoded = lesson_data.decode_point(name, float(z1), float(z2))
+        left, right = col.columns([1, 2])
+        left.image(enlarge(decoded["image"], 168), width=168, caption=f"{kind.upper()} at ({z1:.2f}, {z2:.2f})")
+        right.markdown(_verdict(decoded, classes))
+    if sidebar.live_enabled():
+        live.decoders(*names)
+        charts = [(GAPS_CHARTS[kind], {"kind": "raw"}, (z1, z2)) for kind in lesson_data.KINDS]
+        live.hover("gaps_hover", charts, names, [lesson_data.TITLES[kind] for kind in lesson_data.KINDS],
+                   axis_names=("z1", "z2"), on_click=take_live_click)
 
 
 # --- 2. sampling from the prior ---------------------------------------------------------------------------------

@@ -139,8 +139,9 @@ def read_event(event, labels: np.ndarray) -> MapPick | None:
 
     def test_index(point) -> int | None:
         curve = int(point.get("curve_number", -1))
-        if 1 <= curve <= 10:
-            return int(per_class[curve - 1][int(point.get("point_index", point.get("point_number", 0)))])
+        index = int(point.get("point_index", point.get("point_number", 0)))
+        if 1 <= curve <= 10 and 0 <= index < len(per_class[curve - 1]):
+            return int(per_class[curve - 1][index])
         return None
 
     if selection.get("box") or selection.get("lasso"):

@@ -72,6 +72,19 @@ def current_pick(params: tuple, labels: np.ndarray, chart_key: str) -> maps.MapP
     return stored[1] if stored and stored[0] == params else None
 
 
+def take_live_click(params: tuple, labels: np.ndarray, hover_key: str):
+    """A callback for the live hover's click (see :func:`explorer.ui.live.clicked`): it becomes the pick at once,
+    as Plotly's selection event would (which then names the same point)."""
+    from . import live
+
+    def take() -> None:
+        point = live.clicked(hover_key)
+        new = maps.read_event({"selection": {"points": [point], "box": [], "lasso": []}}, labels) if point else None
+        if new is not None:
+            st.session_state[PICK_KEY] = (params, new)
+    return take
+
+
 def _clear_pick() -> None:
     st.session_state.pop(PICK_KEY, None)
 

@@ -5,6 +5,7 @@ toggle off, :func:`explorer.ui.sidebar.live_enabled`) falls back to Streamlit's 
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +41,8 @@ def pad(key: str, decoder: str, surfaces: list[dict], z: tuple[float, float], bo
         on_change=None) -> None:
     """Latent surfaces (see :func:`surface`) the pointer decodes over; a release calls ``on_change`` with the new
     z in ``st.session_state[key].z``."""
-    signature = f"{decoder}|{[s['html'][:64] + str(len(s['html'])) for s in surfaces]}"
+    # the browser rebuilds the pad's surfaces only when this changes (a new z just moves the markers)
+    signature = hashlib.md5("".join([decoder, *(s["html"] for s in surfaces)]).encode()).hexdigest()
     _pad(key=key, data={"decoder": decoder, "surfaces": surfaces, "z": [float(z[0]), float(z[1])],
                         "bound": float(bound), "size": size, "signature": signature},
          default={"z": None}, on_z_change=on_change or (lambda: None))
@@ -61,14 +63,29 @@ def surface(html: str, width: int, height: int, label: str, *, nodes=None, box=N
 
 
 def hover(key: str, charts: list[tuple], decoders_: list[str], titles: list[str], axis_names=("x", "y"),
-          size: int = 112) -> None:
+          size: int = 112, on_click=None) -> None:
     """Over the Plotly charts with these keys: a card beside the pointer with each decoder's image of the map
     position under it, and a marker at the chart's pinned position. ``charts``: (chart key, to-latent spec or None
-    for no card: {"kind": "raw"} or {"kind": "pca", "mean", "components"}, pinned (x, y) or None)."""
+    for no card: {"kind": "raw"} or {"kind": "pca", "mean", "components"}, pinned (x, y) or None). A click on a
+    chart calls ``on_click`` at once (read it with :func:`clicked`), before Plotly's selection event arrives."""
     _hover(key=key, data={"charts": [{"key": k, "to_latent": t, "pin": None if p is None else [float(v) for v in p]}
                                      for k, t, p in charts],
                           "decoders": decoders_, "titles": titles, "axis_names": list(axis_names), "size": size},
-           height=0)
+           height=0, on_click_change=on_click or (lambda: None))
+
+
+def clicked(key: str) -> dict | None:
+    """The click a :func:`hover` reported, as a Plotly selection point ({"chart", "curve_number", "point_index",
+    "x", "y"}), or None when it is not a well-formed click (integers, finite coordinates)."""
+    click = (st.session_state.get(key) or {}).get("click")
+    if not isinstance(click, dict):
+        return None
+    curve, index, x, y = (click.get(k) for k in ("curve", "index", "x", "y"))
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (curve, index, x, y))
+    if not numbers or not np.isfinite([x, y]).all() or curve != int(curve) or index != int(index):
+        return None
+    return {"chart": str(click.get("chart")), "curve_number": int(curve), "point_index": int(index),
+            "x": float(x), "y": float(y)}
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

@@ -246,15 +246,20 @@ function mountPad(state, component) {
 // The hover card: over a chart whose container has class st-key-<key>, the map position under the pointer is
 // decoded by each listed decoder and shown in a card beside the pointer.
 function mountHover(state, component) {
-  const { data, parentElement } = component;
+  const { data, parentElement, setTriggerValue } = component;
   state.data = data;
+  state.trigger = setTriggerValue;
   if (!state.card) {
     const card = el("div", "lse-card");
     card.setAttribute("aria-hidden", "true");
     parentElement.appendChild(card);
     state.card = card;
     state.onMove = (e) => hoverMove(state, e);
+    state.onDown = (e) => clickStart(state, e);
+    state.onUp = (e) => clickEnd(state, e);
     document.addEventListener("pointermove", state.onMove, { passive: true });
+    document.addEventListener("pointerdown", state.onDown, true);
+    document.addEventListener("pointerup", state.onUp, true);
   }
   const signature = JSON.stringify([data.decoders, data.titles, data.size]);
   if (state.signature !== signature) {
@@ -278,7 +283,49 @@ function mountHover(state, component) {
   }
   state.watched ??= new WeakSet();
   placePins(state, 40);
-  return () => document.removeEventListener("pointermove", state.onMove);
+  return () => {
+    document.removeEventListener("pointermove", state.onMove);
+    document.removeEventListener("pointerdown", state.onDown, true);
+    document.removeEventListener("pointerup", state.onUp, true);
+  };
+}
+
+// The chart (and the map position) under a pointer event, if it is over a listed chart's plot area.
+function chartAt(state, e) {
+  for (const chart of state.data.charts) {
+    const host = e.target instanceof Element && e.target.closest(`.st-key-${chart.key}`);
+    const plot = host && host.querySelector(".js-plotly-plot"), drag = plot && plot.querySelector(".nsewdrag");
+    if (!drag || !plot._fullLayout) continue;
+    const r = drag.getBoundingClientRect();
+    const fx = (e.clientX - r.left) / r.width, fy = (e.clientY - r.top) / r.height;
+    if (fx < 0 || fx > 1 || fy < 0 || fy > 1) continue;
+    const [x0, x1] = plot._fullLayout.xaxis.range, [y0, y1] = plot._fullLayout.yaxis.range;
+    return { chart, plot, x: x0 + fx * (x1 - x0), y: y1 - fy * (y1 - y0) };
+  }
+  return null;
+}
+
+// A click (pointer down and up within 4 px and 600 ms) on a chart goes to Python at once as {chart, curve,
+// index, x, y}: the point Plotly's hover names (curve 0 is the map's empty-space grid), else the exact position
+// as empty space. Plotly's own click-to-select is off on these charts: its redraw held the page ~100 ms.
+function clickStart(state, e) {
+  const hit = e.button === 0 ? chartAt(state, e) : null;
+  state.down = hit ? { hit, x: e.clientX, y: e.clientY, t: e.timeStamp } : null;
+}
+
+function clickEnd(state, e) {   // (Plotly covers the page while the button is down: the up event is not the chart's)
+  const down = state.down;
+  state.down = null;
+  if (!down || Math.hypot(e.clientX - down.x, e.clientY - down.y) > 4 || e.timeStamp - down.t > 600) return;
+  const hit = down.hit;
+  if (!state.trigger) return;
+  const h = hit.plot._hoverdata && hit.plot._hoverdata[0];
+  const point = h && typeof h.x === "number" && typeof h.y === "number"
+    ? { curve: h.curveNumber, index: h.pointNumber ?? h.pointIndex ?? 0, x: h.x, y: h.y }
+    : { curve: 0, index: 0, x: hit.x, y: hit.y };
+  hit.chart.pin = [point.x, point.y];
+  placePins(state);
+  state.trigger("click", { chart: hit.chart.key, ...point });
 }
 
 // The pinned position of each chart as a ring over its plot area (drawn here so that a click does not make the
@@ -321,20 +368,8 @@ function placePins(state, retries = 0) {
 
 function hoverMove(state, e) {
   const { data, card } = state;
-  let hit = null;
-  for (const chart of data.charts) {
-    if (!chart.to_latent) continue;
-    const host = e.target instanceof Element && e.target.closest(`.st-key-${chart.key}`);
-    const plot = host && host.querySelector(".js-plotly-plot"), drag = plot && plot.querySelector(".nsewdrag");
-    if (!drag) continue;
-    const r = drag.getBoundingClientRect(), layout = plot._fullLayout;
-    const fx = (e.clientX - r.left) / r.width, fy = (e.clientY - r.top) / r.height;
-    if (!layout || fx < 0 || fx > 1 || fy < 0 || fy > 1) continue;
-    const [x0, x1] = layout.xaxis.range, [y0, y1] = layout.yaxis.range;
-    hit = { chart, x: x0 + fx * (x1 - x0), y: y1 - fy * (y1 - y0) };
-    break;
-  }
-  if (!hit) {
+  const hit = chartAt(state, e);
+  if (!hit || !hit.chart.to_latent) {
     card.style.display = "none";
     return;
   }
