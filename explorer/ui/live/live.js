@@ -154,7 +154,7 @@ function mountDecoder({ data }) {
 function mountPad(state, component) {
   const { data, parentElement, setStateValue } = component;
   if (!state.root || state.signature !== data.signature) {
-    parentElement.innerHTML = "";
+    state.root?.remove();              // only our own root: the shadow root also holds Streamlit's <style>
     const root = el("div", "lse-pad");
     const left = document.createElement("div"), right = document.createElement("div");
     left.className = "lse-col";
