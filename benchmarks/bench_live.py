@@ -58,15 +58,9 @@ def drags(page, url: str, n: int) -> dict:
         b.install_paint_probe(page)
         records, echoes = [], []
         for i in range(n):
-            target = locate()
-            target.scroll_into_view_if_needed()
-            box = target.bounding_box()
             y0, y1 = (0.5, 0.5) if which == "gan" else (0.3 + 0.1 * i, 0.6 - 0.05 * i)
-            x0, x1 = (0.5, 0.9) if i % 2 == 0 else (0.9, 0.5)
-            if which != "gan":
-                x0, x1 = (0.2, 0.8) if i % 2 == 0 else (0.8, 0.2)
-            record = b.pointer_path(page, box["x"] + x0 * box["width"], box["y"] + y0 * box["height"],
-                                    box["x"] + x1 * box["width"], box["y"] + y1 * box["height"], 2.0, press=press)
+            x0, x1 = ((0.5, 0.9) if which == "gan" else (0.2, 0.8))[::1 if i % 2 == 0 else -1]
+            record = b.sweep(page, locate(), (x0, y0), (x1, y1), 2.0, press=press)
             if echo:
                 started = time.perf_counter()
                 page.wait_for_function(echo, timeout=20_000)

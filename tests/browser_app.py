@@ -294,6 +294,16 @@ def pointer_path(page, x0: float, y0: float, x1: float, y1: float, seconds: floa
     return during
 
 
+def sweep(page, locator, start: tuple[float, float], end: tuple[float, float], seconds: float = 1.5,
+          press: bool = True) -> dict:
+    """:func:`pointer_path` across an element (scrolled into view) from ``start`` to ``end``, given as fractions of
+    its width and height."""
+    locator.scroll_into_view_if_needed()
+    box = locator.bounding_box()
+    at = lambda f: (box["x"] + f[0] * box["width"], box["y"] + f[1] * box["height"])  # noqa: E731
+    return pointer_path(page, *at(start), *at(end), seconds, press=press)
+
+
 def drag_figures(record: dict) -> dict:
     """Summary of a :func:`pointer_path` record: moves, moves that changed what the widget shows (its value),
     distinct images among those, frame latency median / p95 (ms), script runs during the drag."""

@@ -41,10 +41,7 @@ def test_infogan_c2_drag_paints_while_moving_and_the_release_reaches_python(serv
     b.install_paint_probe(page)
     thumb = page.get_by_role("slider", name="c2 (rotation)")
     assert thumb.get_attribute("aria-valuenow") == "0"
-    track = page.locator(".lse-track").first.bounding_box()
-    y = track["y"] + track["height"] / 2
-    record = b.pointer_path(page, track["x"] + track["width"] / 2, y, track["x"] + track["width"] * 0.85, y, 1.5)
-    assert_live(record)
+    assert_live(b.sweep(page, page.locator(".lse-track").first, (0.5, 0.5), (0.85, 0.5)))
     b.screenshot(page, "live-infogan-after-drag")
     value = float(thumb.get_attribute("aria-valuenow"))
     assert 1.2 <= value <= 1.5
@@ -76,12 +73,7 @@ def test_infogan_slider_keys_step_it_and_say_its_value(server, page):
 def test_grid_pad_drag_decodes_in_the_browser_and_sets_the_sliders(server, page):
     b.open_page(page, server, "grid")
     b.install_paint_probe(page)
-    area = page.locator(".lse-area").first
-    area.scroll_into_view_if_needed()
-    box = area.bounding_box()
-    record = b.pointer_path(page, box["x"] + 0.2 * box["width"], box["y"] + 0.3 * box["height"],
-                            box["x"] + 0.8 * box["width"], box["y"] + 0.7 * box["height"], 1.5)
-    assert_live(record, min_changes=50)
+    assert_live(b.sweep(page, page.locator(".lse-area").first, (0.2, 0.3), (0.8, 0.7)), min_changes=50)
     b.wait_idle(page)
     shown = b.live_canvas(page)
     z = np.array([float(v) for v in shown["data"]["z"].split(",")])
@@ -105,12 +97,8 @@ def test_grid_pad_drag_decodes_in_the_browser_and_sets_the_sliders(server, page)
 def test_gaps_hover_decodes_with_both_models_while_moving(server, page):
     b.open_page(page, server, "gaps")
     b.install_paint_probe(page)
-    plot = page.locator(".st-key-gaps_map_ae .nsewdrag").first
-    plot.scroll_into_view_if_needed()
-    box = plot.bounding_box()
-    record = b.pointer_path(page, box["x"] + 0.25 * box["width"], box["y"] + 0.5 * box["height"],
-                            box["x"] + 0.75 * box["width"], box["y"] + 0.45 * box["height"], 1.5, press=False)
-    assert_live(record)
+    assert_live(b.sweep(page, page.locator(".st-key-gaps_map_ae .nsewdrag").first, (0.25, 0.5), (0.75, 0.45),
+                        press=False))
     page.screenshot(path=str(b.SCREENSHOTS / "live-gaps-hover.png"))
     shown = [b.live_canvas(page, i) for i in range(2)]
     assert shown[0]["data"]["decoder"] == "mnist-ae-2d" and shown[1]["data"]["decoder"] == "mnist-vae-2d"
