@@ -2,7 +2,9 @@
 
 Seeded, resumable (state saved atomically after every epoch in ``runs/<name>/``; rerun the same command to resume),
 per-epoch metrics and curves, and the test encodings at several epochs (``snapshots.npz``) for the training replay.
-The finished model is exported to ``checkpoints/<name>/``. ``--max-steps`` runs a few real steps for smoke tests.
+The finished model is exported to ``checkpoints/<name>/`` when the recipe runs as written; ``--max-steps`` (a few real
+steps, for smoke tests) and ``--epochs`` / ``--seed`` overrides export to ``runs/exports/`` unless ``--out`` says
+otherwise. A run stopped inside an epoch saves nothing for that epoch.
 """
 
 from __future__ import annotations
@@ -306,6 +308,10 @@ def train(recipe: Recipe, out_dir: Path, runs_dir: Path, max_steps: int | None =
             progress["step"] += 1
             if count % 20 == 0:
                 bar.set_postfix({k: f"{v / count:.3g}" for k, v in sums.items() if k in ("loss", "d_loss", "q_acc")})
+        if count < len(index_batches):   # stopped inside the epoch: not a finished epoch, so nothing is saved
+            print(f"{recipe.name}: stopped after {count} of {len(index_batches)} batches of epoch {epoch}; the run "
+                  f"state stays at epoch {progress['epoch']}", flush=True)
+            break
         row = {k: v / max(count, 1) for k, v in sums.items()}
         row.update(task.evaluate(x_test, y_test))
         row["epoch"] = epoch
@@ -356,10 +362,14 @@ def export(recipe: Recipe, model, progress: dict, snapshots: dict, test_labels: 
     return folder
 
 
+SCRATCH_EXPORTS = data.REPO_ROOT / "runs" / "exports"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m explorer.train", description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="+", help=f"model names or 'all': {', '.join(RECIPES)}")
-    parser.add_argument("--out", type=Path, default=checkpoints.CHECKPOINT_DIR, help="checkpoint folder root")
+    parser.add_argument("--out", type=Path, help="checkpoint folder root (default: checkpoints/ for a recipe run "
+                                                  "as written, else runs/exports/)")
     parser.add_argument("--runs", type=Path, default=data.REPO_ROOT / "runs", help="resumable run state root")
     parser.add_argument("--epochs", type=int, help="override the recipe's epochs")
     parser.add_argument("--seed", type=int, help="override the recipe's seed")
@@ -374,7 +384,21 @@ def main(argv: list[str] | None = None) -> None:
         recipe = get_recipe(name)
         overrides = {k: v for k, v in (("epochs", args.epochs), ("seed", args.seed)) if v is not None}
         recipe = dataclasses.replace(recipe, **overrides)
-        train(recipe, args.out, args.runs, max_steps=args.max_steps, fresh=args.fresh)
+        train(recipe, export_root(args.out, args.max_steps, overrides), args.runs, max_steps=args.max_steps,
+              fresh=args.fresh)
+
+
+def export_root(out: Path | None, max_steps: int | None, overrides: dict) -> Path:
+    """Where a run exports: ``--out`` when given; the shipped checkpoints only for a recipe run as written (the
+    documented training command); a smoke run (``--max-steps``) or a changed recipe (``--epochs``, ``--seed``) goes
+    to a scratch folder, so it can never overwrite a shipped model."""
+    if out is not None:
+        return out
+    if max_steps is None and not overrides:
+        return checkpoints.CHECKPOINT_DIR
+    print(f"exporting to {SCRATCH_EXPORTS} (a smoke run or changed recipe does not replace a shipped checkpoint; "
+          f"--out to choose)", flush=True)
+    return SCRATCH_EXPORTS
 
 
 if __name__ == "__main__":

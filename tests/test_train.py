@@ -193,3 +193,36 @@ def test_resumed_infogan_run_exports_the_same_averaged_model(idx_data_dir, tmp_p
     assert all(torch.equal(resumed[k], uninterrupted[k]) for k in resumed)
     # The stop after epoch 2 had averaged one epoch, not two.
     assert not torch.equal(stopped["trunk.net.0.weight"], resumed["trunk.net.0.weight"])
+
+
+def test_a_smoke_run_never_replaces_a_shipped_checkpoint(idx_data_dir, tmp_path, monkeypatch, capsys):
+    """Without --out, only the recipe as written exports to the checkpoint root; --max-steps or an override
+    exports to the scratch folder."""
+    shipped, scratch = tmp_path / "checkpoints", tmp_path / "scratch"
+    monkeypatch.setattr(train.checkpoints, "CHECKPOINT_DIR", shipped)
+    monkeypatch.setattr(train, "SCRATCH_EXPORTS", scratch)
+    runs = ["--runs", str(tmp_path / "r")]
+    train.main(["mnist-ae-2d", "--max-steps", "1", *runs])
+    train.main(["mnist-ae-2d", "--epochs", "1", "--seed", "5", *runs])
+    assert not shipped.exists() and (scratch / "mnist-ae-2d" / "model.safetensors").is_file()
+    assert "does not replace a shipped checkpoint" in capsys.readouterr().out
+    assert train.export_root(None, None, {}) == shipped
+    assert train.export_root(tmp_path / "x", 3, {"epochs": 1}) == tmp_path / "x"
+
+
+def test_a_run_stopped_inside_an_epoch_does_not_record_it(idx_data_dir, tmp_path, monkeypatch, capsys):
+    """60 training images in batches of 16 make 4 steps an epoch; stopping after 6 saves epoch 1 only, and the
+    next run resumes after epoch 1 and trains every batch of epoch 2."""
+    recipe = dataclasses.replace(get_recipe("mnist-ae-2d"), batch_size=16, epochs=2)
+    monkeypatch.setattr(train, "get_recipe", lambda name: recipe)
+    args = ["mnist-ae-2d", "--out", str(tmp_path / "o"), "--runs", str(tmp_path / "r")]
+    train.main([*args, "--max-steps", "6"])
+    out = capsys.readouterr().out
+    assert "stopped after 2 of 4 batches of epoch 2" in out
+    curves = json.loads((tmp_path / "o" / "mnist-ae-2d" / "curves.json").read_text())
+    assert curves["epoch"] == [1]
+    train.main(args)
+    assert "resuming after epoch 1" in capsys.readouterr().out
+    config = json.loads((tmp_path / "o" / "mnist-ae-2d" / "config.json").read_text())
+    assert config["training"]["epochs_done"] == 2 and config["training"]["steps"] == 8
+    assert json.loads((tmp_path / "o" / "mnist-ae-2d" / "curves.json").read_text())["epoch"] == [1, 2]
