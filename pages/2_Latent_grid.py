@@ -31,8 +31,10 @@ x_range, y_range = tuple(map(float, x_range)), tuple(map(float, y_range))
 def point() -> None:
     """z1, z2 -> one image decoded large, with a marker on the grid and on the map; reruns alone."""
     a, b = st.columns(2)
-    z1 = a.slider("z1", -bound, bound, 0.0, 0.05, key=f"grid_z1_{suffix}", format="%.2f")
-    z2 = b.slider("z2", -bound, bound, 0.0, 0.05, key=f"grid_z2_{suffix}", format="%.2f")
+    for axis in ("z1", "z2"):            # state, not a default: the live pad's release sets these keys too
+        st.session_state.setdefault(f"grid_{axis}_{suffix}", 0.0)
+    z1 = a.slider("z1", -bound, bound, step=0.05, key=f"grid_z1_{suffix}", format="%.2f")
+    z2 = b.slider("z2", -bound, bound, step=0.05, key=f"grid_z2_{suffix}", format="%.2f")
     if sidebar.live_enabled():
         st.caption("**Drag or hover over the grid or the map**: the decoder runs in your browser and draws the "
                    "image under the pointer; releasing the mouse keeps that point.")

@@ -31,8 +31,9 @@ seed = int(st.session_state["gan_seed"])
 @st.fragment
 def steer() -> None:
     """c1, c2, c3 -> one large image; reruns alone when a control moves."""
+    st.session_state.setdefault("gan_c1", gan.categories_by_class(name)[0])  # read-back sets it too
     c1 = st.segmented_control("c1 (category, labelled by its matched class)", gan.categories_by_class(name),
-                              default=gan.categories_by_class(name)[0], key="gan_c1", required=True,
+                              key="gan_c1", required=True,
                               format_func=lambda c: gan.category_label(name, c))
     if sidebar.live_enabled():
         c2, c3 = gan.current_codes()
@@ -43,9 +44,11 @@ def steer() -> None:
         return
     left, right = st.columns([3, 2], gap="large")
     with left:
-        c2 = st.slider(labels_c["c2"], *gan.SLIDER, 0.0, 0.05, key="gan_c2", format="%.2f")
+        for key in ("gan_c2", "gan_c3"):  # state, not a default: the live sliders and read-back set these keys
+            st.session_state.setdefault(key, 0.0)
+        c2 = st.slider(labels_c["c2"], *gan.SLIDER, step=0.05, key="gan_c2", format="%.2f")
         views.trained_range_bar()
-        c3 = st.slider(labels_c["c3"], *gan.SLIDER, 0.0, 0.05, key="gan_c3", format="%.2f")
+        c3 = st.slider(labels_c["c3"], *gan.SLIDER, step=0.05, key="gan_c3", format="%.2f")
         views.trained_range_bar()
         st.caption(views.range_note(c2, c3))
     with right:
