@@ -23,7 +23,6 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +32,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
 import explorer  # noqa: E402
+from benchmarks import report  # noqa: E402
 from benchmarks.report import write_section  # noqa: E402
 from explorer import projection  # noqa: E402
 from explorer.latent import decode  # noqa: E402
@@ -238,7 +238,7 @@ def main(argv: list[str] | None = None) -> None:
     r["warm_up_s"] = warm_up_seconds()
 
     text = table(r)
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = report.stamp()
     print()
     print(text)
     print(f"\nHardware: {r['hardware']}")

@@ -21,7 +21,6 @@ import os
 import statistics
 import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +30,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
 import explorer  # noqa: E402
+from benchmarks import report  # noqa: E402
 from benchmarks.report import write_section  # noqa: E402
 from explorer import live  # noqa: E402
 
@@ -239,11 +239,12 @@ def main(argv: list[str] | None = None) -> None:
             r["clicks"] = clicks(page, url, args.clicks)
         r["page_bytes"] = page_bytes(url)
     text = table(r)
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = report.stamp()
     print(text)
     doc = (f"## Live widgets and server clicks\n\nMeasured {stamp} by `python benchmarks/bench_live.py` (its "
-           f"docstring says what each figure is), drags at 1366 × 768, clicks at 1500 × 1000 (each map whole on screen). Latency is from a pointer move's event time to "
-           f"the animation frame that draws its image.\n\n{text}\n\n**Hardware:** {hardware()}."
+           f"docstring says what each figure is), drags at 1366 × 768, clicks at 1500 × 1000 (each map whole on "
+           f"screen). Latency is from a pointer move's event time to the animation frame that draws its image."
+           f"\n\n{text}\n\n**Hardware:** {hardware()}."
            f"{' ' + args.note if args.note else ''}\n")
     write_section(args.out, "live", doc)
     print(f"wrote {args.out}; load average {os.getloadavg()[0]:.1f}")

@@ -4,9 +4,15 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 
 ORDER = ("app", "live")          # sections in the order the page shows them
+
+
+def stamp() -> str:
+    """When a figure was measured, as every section says it: "2026-12-03 12:45 UTC"."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def write_section(path: Path, name: str, text: str) -> None:

@@ -82,8 +82,9 @@ def test_grid_pad_drag_decodes_in_the_browser_and_sets_the_sliders(server, page)
     assert [f"{v:.2f}" for v in z] == sliders[-2:], "z1 / z2 sliders show the released point"
     expected = to_uint8(decode(explorer.load_model("mnist-vae-2d"), z[None])[0])
     assert np.abs(shown["pixels"].astype(int) - expected).max() <= 1
-    layout = page.evaluate("""() => { const pad = [...document.querySelectorAll('[data-testid=stBidiComponentIsolated]')]
-        .map(e => e.shadowRoot && e.shadowRoot.querySelector('.lse-pad')).find(Boolean);
+    layout = page.evaluate("""() => { const pad = [...document.querySelectorAll(
+        '[data-testid=stBidiComponentIsolated]')].map(e => e.shadowRoot && e.shadowRoot.querySelector('.lse-pad'))
+        .find(Boolean);
         const area = pad.querySelector('.lse-area').getBoundingClientRect();
         const image = pad.querySelector('canvas').getBoundingClientRect();
         return {marker: getComputedStyle(pad.querySelector('.lse-marker')).position, gridRight: area.right,
