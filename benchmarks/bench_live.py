@@ -7,8 +7,8 @@ printed as a table (no pass/fail): ``python benchmarks/bench_live.py``.
    move's event time to the animation frame that draws its image (median, p95), over --drags drags.
 2. Release -> Python: the time from mouse up to the page holding what Python sent back for the released value.
 3. Clicks that go to the server: pointer down -> the decoded image loaded in the page (2-D map point, 2-D map
-   empty space, UMAP empty space on a 16-D VAE map, Gaps), and a Lesson step button -> its view ready (the
-   script finished), median over --clicks.
+   empty space, UMAP empty space on a 16-D VAE map, Gaps), median over --clicks; and Next through the Lesson's
+   steps (each sets its view up): press -> the last change in the page's main area, per step in order.
 4. What a page view of the live parts costs: bytes of each payload and the server time to prepare it (uncached).
 
 Writes its section of docs/benchmarks.md.
@@ -94,25 +94,15 @@ def clicks(page, url: str, n: int) -> dict:
 
     out = {}
 
-    def click_times(which: str, query: str, targets, lesson: bool = False) -> list[float]:
+    def click_times(which: str, query: str, targets) -> list[float]:
         b.open_page(page, url, which, query)
         times = []
         for i in range(n):
             b.install_latency_probe(page)
-            if lesson:
-                if i:                                        # the next step (not timed), then its button
-                    page.locator(".st-key-lesson_next button").click()
-                    b.wait_idle(page)
-                started = time.perf_counter()
-                targets(i)
-                page.wait_for_timeout(120)
-                b.wait_idle(page)
-                times.append((time.perf_counter() - started) * 1e3 - 3 * 300)   # wait_idle's settling pauses
-            else:
-                targets(i)
-                page.wait_for_function("() => window.__probe.loads.length > 0", timeout=30_000)
-                times.append(page.evaluate("() => window.__probe.loads[0].t - window.__probe.input"))
-                b.wait_idle(page)
+            targets(i)
+            page.wait_for_function("() => window.__probe.loads.length > 0", timeout=30_000)
+            times.append(page.evaluate("() => window.__probe.loads[0].t - window.__probe.input"))
+            b.wait_idle(page)
             page.wait_for_timeout(450)
         return times
 
@@ -152,11 +142,25 @@ def clicks(page, url: str, n: int) -> dict:
 
     out["Gaps: a click on a plane"] = click_times("gaps", "", gaps_click)
 
-    def lesson_step(i: int) -> None:
-        page.locator("[class*=st-key-lesson_apply_] button").first.click()
+    out["Lesson: Next ▶ → the step's view settled"] = lesson_steps(page, url)
+    return {k: {"median_ms": statistics.median(v), "all": v if k.startswith("Lesson") else sorted(v)}
+            for k, v in out.items()}
 
-    out["Lesson: a step button → view ready"] = click_times("lesson", "", lesson_step, lesson=True)
-    return {k: {"median_ms": statistics.median(v), "all": sorted(v)} for k, v in out.items()}
+
+def lesson_steps(page, url: str) -> list[float]:
+    """Next ▶ through every Lesson step (each sets its view up): press → the last change in the page."""
+    import browser_app as b
+
+    from explorer.ui import lesson_steps as steps
+
+    b.open_page(page, url, "lesson")
+    b.install_settle_probe(page)
+    b.settled_ms(page)
+    times = []
+    for _ in steps.STEPS[1:]:
+        page.locator(".st-key-lesson_next button").click()
+        times.append(b.settled_ms(page))
+    return times
 
 
 def payloads() -> dict:

@@ -210,6 +210,27 @@ def install_latency_probe(page) -> None:
     }""")
 
 
+def install_settle_probe(page) -> None:
+    """Record the last change anywhere in the page's main area after the last pointer press: read it with
+    :func:`settled_ms` once the page is idle (what a user waits for until the view stops changing)."""
+    page.evaluate("""() => {
+        window.__settle = {input: 0, last: 0};
+        document.addEventListener('pointerdown', () => {
+            window.__settle.input = performance.now(); window.__settle.last = 0; }, true);
+        new MutationObserver(() => { if (window.__settle.input) window.__settle.last = performance.now(); })
+            .observe(document.querySelector('[data-testid=stMain]'),
+                     {subtree: true, childList: true, attributes: true, characterData: true});
+    }""")
+
+
+def settled_ms(page, quiet_ms: int = 1200) -> float:
+    """Milliseconds from the last pointer press to the last change in the main area (see
+    :func:`install_settle_probe`), after the script has finished and the page stayed unchanged ``quiet_ms``."""
+    wait_idle(page)
+    page.wait_for_timeout(quiet_ms)
+    return page.evaluate("() => window.__settle.last ? window.__settle.last - window.__settle.input : 0")
+
+
 def latency_after_key(page, slider, key: str = "ArrowRight", timeout_ms: int = 10_000) -> float:
     """Press ``key`` on a focused slider; milliseconds until a new image has loaded in the page."""
     slider.focus()

@@ -188,28 +188,54 @@ def test_replay_widgets_change_the_maps():
 # --- lesson mode ---------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("ds", DATASETS)
-def test_each_lesson_button_sets_the_widgets_it_names(ds):
+def test_arriving_at_each_step_sets_its_widgets_and_shows_its_view(ds):
     need_lesson(ds)
     shipped = set(explorer.list_models())
+    at = run("pages/9_Lesson.py", ds)
     for index, step in enumerate(lesson_steps.STEPS):
+        if index:
+            at.button(key="lesson_next").click()
+            at.run()
+        assert f"Step {index + 1} of {len(lesson_steps.STEPS)}" in [h.value for h in at.header][0]
         if step.settings(ds).get("prior_dim", 2) == 16 and not {f"{ds}-ae-16d", f"{ds}-vae-16d"} <= shipped:
             continue                                   # tested where the 16-D models are shipped
-        at = run("pages/9_Lesson.py", ds, state={"lesson_step": index})
-        assert f"Step {index + 1} of {len(lesson_steps.STEPS)}" in [h.value for h in at.header][0]
-        assert not at.get("plotly_chart"), "the view appears only when its button is pressed"
-        at.button(key=f"lesson_apply_{step.key}").click()
-        at.run()
         assert not at.exception and not at.error, [e.value for e in at.error]
         for key, value in step.settings(ds).items():
             assert widget(at, key).value == value, (step.key, key)
         assert at.get("plotly_chart"), f"step {step.key} shows its view"
 
 
+def test_a_steps_button_sets_its_view_up_again_after_exploring():
+    need_lesson("mnist")
+    step = lesson_steps.step_by_key("ae-gap")
+    at = run("pages/9_Lesson.py", state={"lesson_step": lesson_steps.STEPS.index(step)})
+    expected = step.settings("mnist")
+    assert at.number_input(key="gaps_z1").value == expected["gaps_z1"]
+    at.number_input(key="gaps_z1").set_value(0.5)
+    at.selectbox(key="gaps_metric").set_value("data_like")
+    at.run()
+    assert at.number_input(key="gaps_z1").value == 0.5, "exploring within a step keeps what the user set"
+    at.button(key=f"lesson_apply_{step.key}").click()
+    at.run()
+    for key, value in expected.items():
+        assert widget(at, key).value == value, key
+
+
+def test_switching_dataset_sets_the_step_up_for_the_new_dataset():
+    need_lesson("mnist")
+    need_lesson("fashion")
+    step = lesson_steps.step_by_key("ae-gap")
+    at = run("pages/9_Lesson.py", state={"lesson_step": lesson_steps.STEPS.index(step)})
+    assert at.number_input(key="gaps_z1").value == step.settings("mnist")["gaps_z1"]
+    at.sidebar.selectbox(key="dataset").set_value("fashion")
+    at.run()
+    assert not at.exception
+    assert at.number_input(key="gaps_z1").value == step.settings("fashion")["gaps_z1"]
+
+
 def test_lesson_gap_step_decodes_a_far_point_on_the_autoencoder():
     need_lesson("mnist")
     at = run("pages/9_Lesson.py", state={"lesson_step": 1})
-    at.button(key="lesson_apply_ae-gap").click()
-    at.run()
     verdicts = [m.value for m in at.markdown if "typical distance" in m.value]
     assert len(verdicts) == 2 and "far from every encoding" in verdicts[0]
 

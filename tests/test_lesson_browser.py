@@ -71,17 +71,25 @@ def test_click_empty_space_on_a_gaps_map_decodes_there_with_both_models(server, 
     b.screenshot(page, "lesson-gaps-mnist-clicked")
 
 
-def test_lesson_button_sets_up_the_autoencoder_gap(server, page):
+def test_next_sets_up_the_autoencoder_gap_and_its_button_sets_it_up_again(server, page):
     open_view(page, server, "lesson")
     page.get_by_role("button", name="Next ▶").click()
     b.wait_idle(page)
     page.get_by_text("Step 2 of", exact=False).wait_for()
-    page.get_by_role("button", name="Decode the gap between the 1s and the 7s (autoencoder)").click()
     page.wait_for_selector(b.PLOT, timeout=120_000)
     b.wait_idle(page)
     page.wait_for_timeout(800)
     step = lesson_steps.step_by_key("ae-gap")
     expected = step.settings("mnist")
+    assert z_inputs(page) == (pytest.approx(expected["gaps_z1"]), pytest.approx(expected["gaps_z2"]))
+    field = page.locator(".st-key-gaps_z1 input")
+    field.fill("0.5")
+    field.press("Enter")
+    b.wait_idle(page)
+    assert z_inputs(page)[0] == pytest.approx(0.5)
+    page.get_by_role("button", name="Decode the gap between the 1s and the 7s (autoencoder)").click()
+    b.wait_idle(page)
+    page.wait_for_timeout(500)
     assert z_inputs(page) == (pytest.approx(expected["gaps_z1"]), pytest.approx(expected["gaps_z2"]))
     assert page.get_by_text("not data-like").count() >= 1 or page.get_by_text("far from every encoding").count()
     b.screenshot(page, "lesson-step2-mnist")
@@ -124,7 +132,6 @@ def test_screenshot_every_lesson_page(server, page, ds):
     for view in SLUGS:
         open_view(page, server, view, ds)
         if view == "lesson":
-            page.locator(f".st-key-lesson_apply_{lesson_steps.STEPS[0].key} button").click()
             page.wait_for_selector(b.PLOT, timeout=120_000)
             b.wait_idle(page)
             page.wait_for_timeout(800)

@@ -1,5 +1,6 @@
 """Lesson mode: narrated steps a teacher walks a class through. Each step names a view and the widget values
-that set it up; its button puts them in place (a callback, before the widgets render) and shows the view."""
+that set it up. Arriving at a step (Next, Previous, the step list, a first visit, another dataset) puts them in
+place before the widgets render and shows the view at once; its button sets them up again after exploring."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from explorer import teaching
 from . import cache, lesson_data, lesson_views
 
 STEP_KEY = "lesson_step"
-SHOWN_KEY = "lesson_shown"
+SHOWN_KEY = "lesson_shown"                      # (dataset, step key) whose settings are in place
 # The two classes the lesson walks between, per dataset: far apart on both maps, with a gap between them in the AE.
 PAIRS = {"mnist": (1, 7), "fashion": (1, 8)}
 VIEWS = {"gaps": lesson_views.gaps_view, "prior": lesson_views.prior_view,
@@ -151,11 +152,11 @@ def fill(text: str, ds: str) -> str:
 
 
 def apply(ds: str, key: str) -> None:
-    """Button callback: set the step's widgets and show its view."""
+    """Set the step's widgets (before they render: from a callback, or above the view in the script)."""
     lesson_views.init_state(ds)
     for widget, value in step_by_key(key).settings(ds).items():
         st.session_state[widget] = value
-    st.session_state[SHOWN_KEY] = key
+    st.session_state[SHOWN_KEY] = (ds, key)
 
 
 def _move(delta: int) -> None:
@@ -173,10 +174,11 @@ def lesson(ds: str) -> None:
     nav[2].button("Next ▶", key="lesson_next", on_click=_move, args=(1,), disabled=index == len(STEPS) - 1,
                   width="stretch")
     step = STEPS[index]
+    if st.session_state.get(SHOWN_KEY) != (ds, step.key):
+        apply(ds, step.key)
     st.header(f"Step {index + 1} of {len(STEPS)}: {fill(step.title, ds)}")
     st.markdown(fill(step.text, ds))
-    st.button(f"▶ {fill(step.action, ds)}", key=f"lesson_apply_{step.key}", type="primary", on_click=apply,
-              args=(ds, step.key))
-    if st.session_state.get(SHOWN_KEY) == step.key:
-        st.divider()
-        VIEWS[step.view](ds)
+    st.button(f"↺ {fill(step.action, ds)}", key=f"lesson_apply_{step.key}", on_click=apply, args=(ds, step.key),
+              help="Arriving at a step sets its view up; this sets it up again after you have explored.")
+    st.divider()
+    VIEWS[step.view](ds)
