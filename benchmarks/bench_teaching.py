@@ -1,17 +1,14 @@
-"""Speed and headline numbers of the AE-versus-VAE lesson, printed as tables (no pass/fail):
+"""Speed of the AE-versus-VAE lesson's decode-quality maps, printed as a table (no pass/fail):
 ``python benchmarks/bench_teaching.py [--runs 15] [--write]``.
 
 1. A 50 x 50 decode-quality heatmap: decode the 2,500 grid points and score them (classifier confidence + pixel
    distance to the nearest of 2,000 real test images), median and best of --runs runs after a warm-up, per
    dataset and model; with its parts, and the same scoring done the straightforward way (``predict_proba`` on the
    whole batch + :func:`explorer.metrics.nearest_distances`) for comparison.
-2. The headline numbers the Gaps view shows for each 2-D model: the fraction of its plane decoding to something
-   data-like, the fraction far from every test encoding, and the fraction of 1,000 N(0, I) samples that decode
-   to something data-like (seed 0), the distance of their classes from the test set's class mix, and the same
-   data-like fraction for the 16-D models.
 
-``--write`` puts both tables into docs/teaching.md between its ``<!-- bench -->`` markers. Uses the shipped
-checkpoints (``$EXPLORER_CHECKPOINTS`` to point elsewhere).
+``--write`` puts the table into docs/teaching.md's ``teaching-speed`` block (the gap numbers themselves are
+:mod:`explorer.quality`'s, written by ``python -m explorer.evaluate``). Uses the shipped checkpoints
+(``$EXPLORER_CHECKPOINTS`` to point elsewhere).
 """
 
 from __future__ import annotations
@@ -20,7 +17,6 @@ import argparse
 import statistics
 import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import torch
@@ -31,9 +27,11 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 import explorer  # noqa: E402
 from bench_app import hardware  # noqa: E402
-from explorer import teaching  # noqa: E402
-from explorer.latent import QualityScorer, decode, encode  # noqa: E402
+from benchmarks import report  # noqa: E402
+from explorer import generated, quality  # noqa: E402
+from explorer.latent import decode, encode  # noqa: E402
 from explorer.metrics import nearest_distances  # noqa: E402
+from explorer.quality import QualityScorer  # noqa: E402
 
 DOC = REPO / "docs" / "teaching.md"
 TARGET_MS = 200
@@ -59,7 +57,7 @@ def heatmap_timing(ds: str, kind: str, runs: int) -> dict:
     model = explorer.load_model(f"{ds}-{kind}-2d")
     scorer = QualityScorer(classifier, images)
     encodings = encode(model, images)
-    z = teaching.plane_points(*teaching.plane_axes(encodings))
+    z = quality.plane_points(*quality.plane_axes(encodings))
     decoded = decode(model, z)
 
     def plain_score():
@@ -74,25 +72,8 @@ def heatmap_timing(ds: str, kind: str, runs: int) -> dict:
         "confidence": median_ms(lambda: scorer._proba(decoded), runs),
         "nearest image": median_ms(lambda: scorer._nearest.distances(decoded), runs),
         "plain scoring": median_ms(plain_score, max(3, runs // 3)),
-        "whole map": median_ms(lambda: teaching.quality_map(model, scorer, encodings), max(3, runs // 3)),
+        "whole map": median_ms(lambda: quality.quality_map(model, scorer, encodings), max(3, runs // 3)),
     }
-
-
-def headline(ds: str) -> dict:
-    images, labels = explorer.load_dataset(ds, "test")
-    scorer = QualityScorer(explorer.load_model(f"{ds}-classifier"), images)
-    row = {"dataset": explorer.DATASETS[ds].title}
-    for kind in ("ae", "vae"):
-        model = explorer.load_model(f"{ds}-{kind}-2d")
-        head = teaching.quality_map(model, scorer, encode(model, images)).headline()
-        _, prior = teaching.decode_and_score(model, scorer, teaching.prior_samples(2, 1000, seed=0))
-        row[kind] = {**head, "prior_data_like": float(teaching.data_like(prior).mean()),
-                     "prior_class_mix": teaching.class_mix(prior.predicted, labels)[2], "prior16_data_like": None}
-        if f"{ds}-{kind}-16d" in explorer.list_models():
-            _, prior16 = teaching.decode_and_score(explorer.load_model(f"{ds}-{kind}-16d"), scorer,
-                                                   teaching.prior_samples(16, 1000, seed=0))
-            row[kind]["prior16_data_like"] = float(teaching.data_like(prior16).mean())
-    return row
 
 
 def timing_table(rows: list[dict]) -> str:
@@ -105,40 +86,18 @@ def timing_table(rows: list[dict]) -> str:
     return "\n".join(out)
 
 
-def headline_table(rows: list[dict]) -> str:
-    out = ["| dataset | model | plane decoding data-like | plane far from every encoding | data-like where far "
-           "| 2-D prior samples data-like | their class-mix distance | 16-D prior samples data-like |",
-           "|---|---|---:|---:|---:|---:|---:|---:|"]
-    for r in rows:
-        for kind, title in (("ae", "autoencoder"), ("vae", "VAE")):
-            h = r[kind]
-            big = "not shipped" if h["prior16_data_like"] is None else f"{h['prior16_data_like']:.0%}"
-            out.append(f"| {r['dataset']} | {title} | {h['fraction_data_like']:.0%} | {h['fraction_far']:.0%} | "
-                       f"{h['data_like_where_far']:.0%} | {h['prior_data_like']:.0%} | {h['prior_class_mix']:.2f} "
-                       f"| {big} |")
-    return "\n".join(out)
-
-
-def write_doc(text: str) -> None:
-    doc = DOC.read_text()
-    start, end = doc.index("<!-- bench -->") + len("<!-- bench -->"), doc.index("<!-- /bench -->")
-    DOC.write_text(doc[:start] + "\n" + text + "\n" + doc[end:])
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=15, help="timed runs per measurement (median reported)")
     parser.add_argument("--datasets", nargs="+", default=list(explorer.DATASETS))
     parser.add_argument("--write", action="store_true", help="update docs/teaching.md")
     parser.add_argument("--threads", type=int, help="torch threads (the app uses $EXPLORER_TORCH_THREADS, 1)")
-    parser.add_argument("--no-headline", action="store_true", help="timings only")
     args = parser.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
 
     timings = [heatmap_timing(ds, kind, args.runs) for ds in args.datasets for kind in ("ae", "vae")]
-    heads = [] if args.no_headline else [headline(ds) for ds in args.datasets]
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    when = report.stamp()
     worst = max(r["decode + score"] for r in timings)
     best = min(r["best"] for r in timings)
     text = "\n\n".join([
@@ -148,11 +107,10 @@ def main(argv: list[str] | None = None) -> None:
         "average says how much else was running: with other work on both cores the medians grow, the best "
         "runs much less).",
         timing_table(timings),
-    ] + (["Headline numbers (50 × 50 grid over each model's plane; 1,000 prior samples, seed 0):",
-          headline_table(heads)] if heads else []))
+    ])
     print(text)
     if args.write:
-        write_doc(text)
+        generated.write_block(DOC, "teaching-speed", text)
         print(f"\nwrote {DOC.relative_to(REPO)}")
 
 

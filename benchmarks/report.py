@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timezone
 from pathlib import Path
+
+from explorer.generated import blocks
 
 ORDER = ("app", "live")          # sections in the order the page shows them
 
@@ -18,7 +19,7 @@ def stamp() -> str:
 def write_section(path: Path, name: str, text: str) -> None:
     """Put ``text`` as section ``name`` of the markdown file at ``path`` (created with a title if missing)."""
     old = path.read_text() if path.exists() else ""
-    sections = dict(re.findall(r"<!-- begin (\w+) -->\n(.*?)<!-- end \1 -->", old, flags=re.S))
+    sections = blocks(old)
     sections[name] = text.rstrip() + "\n"
     names = [n for n in ORDER if n in sections] + sorted(set(sections) - set(ORDER))
     body = "\n".join(f"<!-- begin {n} -->\n{sections[n]}<!-- end {n} -->\n" for n in names)

@@ -1,6 +1,7 @@
 """Recompute every quality number of the shipped checkpoints: ``python -m explorer.evaluate [names]``.
 
-Prints a table, writes each model's numbers to ``metrics.json["eval"]`` and the table to ``docs/evaluation.md``.
+Prints a table, writes each model's numbers to ``metrics.json["eval"]`` and the table to ``docs/evaluation.md``;
+the gap numbers (:mod:`explorer.quality`) also go into the ``gaps`` blocks of README.md and docs/teaching.md.
 All numbers are on the test split (MNIST-10k: 2,000 digits; Fashion-MNIST: 10,000 images), deterministic seeds.
 """
 
@@ -14,11 +15,11 @@ import numpy as np
 import torch
 
 from . import checkpoints, data
-from .latent import QualityScorer, decode, encode, gap_summary, grid_axis, grid_points, percentile_box
+from . import generated, quality
+from .latent import decode, encode
 from .metrics import image_moments, match_categories, sweep_correlation
 
 NELBO_SAMPLES = 10
-GAP_GRID = 30
 SWEEP_VALUES = np.linspace(-1, 1, 9)
 SWEEP_NOISE = 64
 PER_CATEGORY = 100
@@ -52,25 +53,10 @@ def evaluate_classifier(model, images: np.ndarray, labels: np.ndarray) -> dict:
     return {"test_accuracy": float((pred == labels).mean())}
 
 
-def evaluate_gaps(model, classifier, images: np.ndarray) -> dict:
-    """Decode a 30x30 grid over the 1st-99th percentile box of the test encodings and score it; also score 1,000
-    samples from the prior N(0, I) (what a VAE is trained to decode and a plain AE is not)."""
-    lo, hi = percentile_box(encode(model, images))
-    z = grid_points(grid_axis(lo[0], hi[0], GAP_GRID), grid_axis(lo[1], hi[1], GAP_GRID))
-    scorer = QualityScorer(classifier, images, reference_size=None)
-    grid_quality = scorer.score(decode(model, z))
-    prior = torch.randn(1000, 2, generator=torch.Generator().manual_seed(0)).numpy()
-    prior_quality = scorer.score(decode(model, prior))
-    return {**gap_summary(grid_quality), "class_balance": class_balance(grid_quality.predicted),
-            **{f"prior_{k}": v for k, v in gap_summary(prior_quality).items()},
-            "grid": GAP_GRID, "box": [lo.tolist(), hi.tolist()], "typical_real_distance": scorer.typical_distance}
-
-
-def class_balance(predicted: np.ndarray, n_classes: int = 10) -> float:
-    """Normalised entropy of the classes a grid decodes to: 1 = every class covers equal area, 0 = one class."""
-    p = np.bincount(predicted, minlength=n_classes) / max(len(predicted), 1)
-    p = p[p > 0]
-    return float(-(p * np.log(p)).sum() / np.log(n_classes))
+def evaluate_gaps(model, scorer: quality.QualityScorer, images: np.ndarray, labels: np.ndarray) -> dict:
+    """The gap numbers of an AE or VAE (:func:`explorer.quality.gap_numbers`) and what they were measured with."""
+    out = quality.gap_numbers(model, scorer, encode(model, images), labels)
+    return {**out, "typical_real_distance": scorer.typical_distance, "reference_images": len(scorer.reference)}
 
 
 def code_sweeps(model, seed: int = 0) -> dict[str, np.ndarray]:
@@ -135,8 +121,9 @@ def evaluate_model(name: str, source: str = "auto") -> dict:
         result.update(evaluate_ae(model, images))
     elif model.kind == "classifier":
         result.update(evaluate_classifier(model, images, labels))
-    if model.kind in ("ae", "vae") and model.latent_dim == 2:
-        result["gaps"] = evaluate_gaps(model, checkpoints.load_model(f"{model.dataset}-classifier", "cpu"), images)
+    if model.kind in ("ae", "vae"):
+        scorer = quality.QualityScorer(checkpoints.load_model(f"{model.dataset}-classifier", "cpu"), images)
+        result["gaps"] = evaluate_gaps(model, scorer, images, labels)
     if model.kind == "infogan":
         classifier = checkpoints.load_model(f"{model.dataset}-classifier", device="cpu")
         result.update(evaluate_infogan(model, classifier, images, labels))
@@ -174,9 +161,29 @@ def format_table(results: dict[str, dict]) -> str:
                 continue
             lines.append(f"| {name} | {key} | {value:.4g} | | |")
         for key, value in result.get("gaps", {}).items():
-            if isinstance(value, float) and key != "typical_real_distance":
+            if isinstance(value, float) and key not in ("typical_real_distance", "reference_images"):
                 lines.append(f"| {name} | gaps.{key} | {value:.4g} | | |")
     return "\n".join(lines)
+
+
+GAP_DOCS = {"gaps": ("README.md", "docs/teaching.md"), "gaps-detail": ("docs/teaching.md",)}
+
+
+def gap_tables(numbers: dict[str, dict]) -> dict[str, str]:
+    """The published gap tables (block name -> Markdown) from each model's ``eval.gaps`` numbers."""
+    titles = {ds: spec.title for ds, spec in data.DATASETS.items()}
+    titles = {"fashion": titles.pop("fashion"), **titles}          # the dataset the lesson shows best, first
+    return {"gaps": quality.gaps_table(numbers, titles), "gaps-detail": quality.gaps_detail_table(numbers, titles)}
+
+
+def shipped_gap_numbers() -> dict[str, dict]:
+    """``eval.gaps`` of every shipped AE and VAE, by name (what the published tables show)."""
+    out = {}
+    for name in checkpoints.list_models():
+        gaps = checkpoints.read_metrics(name).get("eval", {}).get("gaps")
+        if gaps:
+            out[name] = gaps
+    return out
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -206,6 +213,10 @@ def main(argv: list[str] | None = None) -> None:
         doc.parent.mkdir(exist_ok=True)
         doc.write_text("# Evaluation of the shipped checkpoints\n\nWritten by `python -m explorer.evaluate` on the "
                        "test splits (MNIST-10k: 2,000 digits; Fashion-MNIST: 10,000 images).\n\n" + table + "\n")
+        tables = gap_tables(shipped_gap_numbers())
+        for block, paths in GAP_DOCS.items():
+            for path in paths:
+                generated.write_block(data.REPO_ROOT / path, block, tables[block])
 
 
 if __name__ == "__main__":

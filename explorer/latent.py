@@ -1,18 +1,15 @@
 """Latent-space computations shared by the app and the evaluation: numpy in, numpy out.
 
 Grids over a 2-D latent plane (evenly spaced, or through the inverse Gaussian CDF as in Kingma & Welling 2014,
-Fig. 4), decoding in batches, and decode quality: how data-like the image decoded at each latent point is, scored
-by the dataset's classifier (confidence) and by pixel distance to the nearest real image.
+Fig. 4), encoding and decoding in batches, image mosaics, and the InfoGAN's codes in and out. How data-like a
+decoded image is: :mod:`explorer.quality`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import torch
 
-from .metrics import nearest_distances
 
 
 def percentile_box(encodings: np.ndarray, low: float = 1.0, high: float = 99.0) -> tuple[np.ndarray, np.ndarray]:
@@ -69,45 +66,6 @@ def tile(images: np.ndarray, rows: int, cols: int, pad: int = 1) -> np.ndarray:
     return out
 
 
-@dataclass(frozen=True)
-class DecodeQuality:
-    """Scores of decoded images: classifier confidence (max softmax), predicted class, and the pixel distance to
-    the nearest real image divided by the typical real-to-real nearest distance (1 = as close as real data)."""
-
-    confidence: np.ndarray
-    predicted: np.ndarray
-    distance_ratio: np.ndarray
-
-
-class QualityScorer:
-    """Scores decoded images against a reference set; the reference's own nearest-neighbour distance is the unit."""
-
-    def __init__(self, classifier, reference_images: np.ndarray, reference_size: int | None = 2000, seed: int = 0):
-        ref = np.asarray(reference_images)
-        if reference_size is not None and len(ref) > reference_size:
-            ref = ref[np.random.default_rng(seed).choice(len(ref), reference_size, replace=False)]
-        self.classifier = classifier
-        self.reference = (ref.astype(np.float32) / 255.0 if ref.dtype == np.uint8 else ref).reshape(len(ref), -1)
-        self.typical_distance = float(np.median(nearest_distances(self.reference, self.reference, exclude_self=True)))
-        self._nearest = NearestReference(self.reference)
-        self._proba = fast_classifier_proba(classifier)
-
-    def score(self, images: np.ndarray) -> DecodeQuality:
-        images = np.asarray(images, dtype=np.float32).reshape(len(images), 1, 28, 28)
-        probs = self._proba(images)
-        dist = self._nearest.distances(images) / self.typical_distance
-        return DecodeQuality(confidence=probs.max(1), predicted=probs.argmax(1), distance_ratio=dist)
-
-
-def gap_summary(quality: DecodeQuality, confident: float = 0.9, close: float = 1.5) -> dict[str, float]:
-    """Headline numbers of a decode-quality map."""
-    return {
-        "mean_confidence": float(quality.confidence.mean()),
-        "median_distance_ratio": float(np.median(quality.distance_ratio)),
-        "fraction_data_like": float(np.mean((quality.confidence >= confident) & (quality.distance_ratio <= close))),
-    }
-
-
 # --- InfoGAN: codes in, images out; images in, codes out -------------------------------------------------------
 
 def _float_images(images: np.ndarray) -> np.ndarray:
@@ -162,73 +120,3 @@ def infogan_decode_codes(model, codes: np.ndarray, z: np.ndarray) -> np.ndarray:
     """Images from Q-style codes [N, 12] (c1 = the argmax of the logits) with noise z [N or 1, noise_dim]."""
     codes = np.asarray(codes, np.float32).reshape(-1, 12)
     return infogan_generate(model, codes[:, :10].argmax(1), codes[:, 10], codes[:, 11], z)
-
-
-# --- fast decode-quality scoring (same numbers as predict_proba + nearest_distances, ~4x less CPU) ---------------
-
-class NearestReference:
-    """Exact Euclidean pixel distance to the nearest image of a fixed reference set, as
-    :func:`explorer.metrics.nearest_distances`, with the reference's squared norms computed once and one float32
-    BLAS product (torch, all threads) per block of queries."""
-
-    def __init__(self, reference: np.ndarray):
-        ref = np.asarray(reference, dtype=np.float32).reshape(len(reference), -1)
-        self.reference = torch.from_numpy(np.ascontiguousarray(ref))
-        self.reference_sq = (self.reference * self.reference).sum(1)
-
-    def distances(self, queries: np.ndarray, chunk: int = 4096) -> np.ndarray:
-        q = torch.from_numpy(np.ascontiguousarray(np.asarray(queries, dtype=np.float32).reshape(len(queries), -1)))
-        out = torch.empty(len(q))
-        with torch.inference_mode():
-            for start in range(0, len(q), chunk):
-                block = q[start:start + chunk]
-                d2 = torch.addmm(self.reference_sq[None], block, self.reference.T, alpha=-2.0)
-                out[start:start + chunk] = (d2.min(1).values + (block * block).sum(1)).clamp_(min=0).sqrt_()
-        return out.numpy()
-
-
-def _fold_batchnorm(network: torch.nn.Sequential) -> torch.nn.Sequential:
-    """A copy of an eval-mode Sequential computing the same function with fewer passes over memory: each
-    Conv2d + BatchNorm2d pair folded into one Conv2d, dropout left out (both are identities at inference), and
-    ReLU moved after a following MaxPool2d (max-pooling commutes with any increasing function; ReLU then touches
-    a quarter of the values, in place)."""
-    from torch.nn.utils.fusion import fuse_conv_bn_eval
-
-    layers, out, i = list(network), [], 0
-    while i < len(layers):
-        layer, following = layers[i], layers[i + 1] if i + 1 < len(layers) else None
-        if isinstance(layer, torch.nn.Sequential):
-            out.append(_fold_batchnorm(layer))
-        elif isinstance(layer, torch.nn.Conv2d) and isinstance(following, torch.nn.BatchNorm2d):
-            out.append(fuse_conv_bn_eval(layer, following))
-            i += 1
-        elif isinstance(layer, torch.nn.ReLU) and isinstance(following, torch.nn.MaxPool2d):
-            out += [following, torch.nn.ReLU(inplace=True)]
-            i += 1
-        elif not isinstance(layer, torch.nn.Dropout):
-            out.append(layer)
-        i += 1
-    return torch.nn.Sequential(*out).eval()
-
-
-def fast_classifier_proba(classifier, batch: int = 256):
-    """A function images float32 [N, 1, 28, 28] -> class probabilities [N, C] (numpy) equal to
-    ``classifier.predict_proba`` (to ~1e-6). On the CPU a classifier whose network is a ``net`` Sequential runs
-    with BatchNorm folded, channels-last memory and cache-sized batches (~4x faster for a 50x50 grid); anything
-    else goes through ``predict_proba``."""
-    network = getattr(classifier, "net", None)
-    on_cpu = getattr(getattr(classifier, "device", None), "type", "cpu") == "cpu"
-    if not (isinstance(network, torch.nn.Sequential) and on_cpu):
-        return lambda images: classifier.predict_proba(torch.from_numpy(np.asarray(images, np.float32))).numpy()
-    import copy
-
-    fast = _fold_batchnorm(copy.deepcopy(network)).to(memory_format=torch.channels_last)
-
-    def proba(images: np.ndarray) -> np.ndarray:
-        x = torch.from_numpy(np.ascontiguousarray(np.asarray(images, np.float32).reshape(-1, 1, 28, 28)))
-        with torch.inference_mode():
-            parts = [torch.softmax(fast(x[i:i + batch].contiguous(memory_format=torch.channels_last)), 1)
-                     for i in range(0, len(x), batch)]
-        return torch.cat(parts).numpy() if parts else np.zeros((0, 10), np.float32)
-
-    return proba

@@ -1,10 +1,9 @@
 """The lesson "a plain autoencoder's latent space has gaps; a VAE's is continuous", measured: numpy in, numpy out.
 
-Decode-quality maps over a model's 2-D latent plane (every grid point decoded and scored by the dataset's
-classifier and by pixel distance to the nearest real image, see :class:`explorer.latent.QualityScorer`), the
-density of the test encodings and each grid point's distance to the nearest one, samples from the N(0, I) prior,
-linear and spherical interpolation paths (White 2016, https://arxiv.org/abs/1609.04468), the VAE posterior's
-1- and 2-sigma ellipses, the training replay read from ``snapshots.npz``, and CSV export of the arrays.
+Over the decode-quality maps of :mod:`explorer.quality`: class centres and the emptiest point between two
+classes, how the classes of prior samples compare with the data's, linear and spherical interpolation paths
+(White 2016, https://arxiv.org/abs/1609.04468), the VAE posterior's 1- and 2-sigma ellipses, the training replay
+read from ``snapshots.npz``, and CSV export of the arrays.
 """
 
 from __future__ import annotations
@@ -15,112 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from scipy.ndimage import gaussian_filter
-from scipy.spatial import cKDTree
 
 from . import checkpoints
-from .latent import DecodeQuality, decode, encode, gap_summary, grid_axis, percentile_box
+from .latent import encode
+from .quality import DecodeQuality, QualityMap, decode_and_score, plane_points
 
-GRID = 50                  # decode-quality maps are GRID x GRID
-CONFIDENT = 0.9            # "data-like": the classifier is at least this sure ...
-CLOSE = 1.5                # ... and the image is at most this many typical real-to-real distances from a real one
-FAR = 0.04                 # a grid point is "far from any encoding" beyond this fraction of the plane's width
-PLANE_MARGIN = 0.0         # the plane: the 1-99 percentile box of the test encodings (as explorer.evaluate's gap
-                           # numbers), widened by this fraction of its size per side
 SNAPSHOT_FILE = "snapshots.npz"
-
-
-def data_like(quality: DecodeQuality) -> np.ndarray:
-    """Which decoded images count as data-like (the rule of :func:`explorer.latent.gap_summary`)."""
-    return (quality.confidence >= CONFIDENT) & (quality.distance_ratio <= CLOSE)
-
-
-def plane_axes(encodings: np.ndarray, n: int = GRID, margin: float = PLANE_MARGIN) -> tuple[np.ndarray, np.ndarray]:
-    """The x and y axes (ascending, ``n`` values each) of the plane a map covers: the 1-99 percentile box of a
-    2-D model's test encodings (where 98% of them lie on each axis), widened by ``margin`` of its size per side."""
-    lo, hi = percentile_box(np.asarray(encodings)[:, :2], 1.0, 99.0)
-    pad = margin * np.maximum(hi - lo, 1e-6)
-    return grid_axis(lo[0] - pad[0], hi[0] + pad[0], n), grid_axis(lo[1] - pad[1], hi[1] + pad[1], n)
-
-
-def plane_points(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Grid points [len(y) * len(x), 2], row-major with y ascending (row r of a map is y[r], as Plotly draws)."""
-    xs, ys = np.meshgrid(x, y)
-    return np.stack([xs.ravel(), ys.ravel()], axis=1).astype(np.float32)
-
-
-def nearest_encoding(points: np.ndarray, encodings: np.ndarray) -> np.ndarray:
-    """Latent distance from each point to the nearest test encoding [N]."""
-    return cKDTree(np.asarray(encodings, np.float64)[:, :2]).query(np.asarray(points, np.float64))[0]
-
-
-def density(encodings: np.ndarray, x: np.ndarray, y: np.ndarray, smooth: float = 2.0) -> np.ndarray:
-    """Fraction of the encodings per grid cell [len(y), len(x)], Gaussian-smoothed by ``smooth`` cells."""
-    def edges(axis):
-        mid = (axis[1:] + axis[:-1]) / 2
-        return np.concatenate([[2 * axis[0] - mid[0]], mid, [2 * axis[-1] - mid[-1]]])
-
-    counts, _, _ = np.histogram2d(encodings[:, 1], encodings[:, 0], bins=[edges(y), edges(x)])
-    return gaussian_filter(counts / max(len(encodings), 1), smooth)
-
-
-@dataclass(frozen=True)
-class QualityMap:
-    """Decode quality over a model's plane; every map is [len(y), len(x)], row r at y[r]."""
-
-    x: np.ndarray
-    y: np.ndarray
-    confidence: np.ndarray
-    predicted: np.ndarray
-    distance_ratio: np.ndarray
-    nearest_encoding: np.ndarray     # latent distance to the nearest test encoding
-    density: np.ndarray
-
-    @property
-    def data_like(self) -> np.ndarray:
-        return (self.confidence >= CONFIDENT) & (self.distance_ratio <= CLOSE)
-
-    @property
-    def far_threshold(self) -> float:
-        return FAR * float(max(np.ptp(self.x), np.ptp(self.y)))
-
-    @property
-    def far(self) -> np.ndarray:
-        return self.nearest_encoding > self.far_threshold
-
-    def headline(self) -> dict[str, float]:
-        """The numbers beside the map: how much of the plane decodes to something data-like, how much is far from
-        every encoding, and how data-like the far part is."""
-        flat = DecodeQuality(self.confidence.ravel(), self.predicted.ravel(), self.distance_ratio.ravel())
-        far = self.far
-        return {**gap_summary(flat, CONFIDENT, CLOSE), "fraction_far": float(far.mean()),
-                "data_like_where_far": float(self.data_like[far].mean()) if far.any() else float("nan")}
-
-
-def decode_and_score(model, scorer, z: np.ndarray) -> tuple[np.ndarray, DecodeQuality]:
-    """Decoded images float32 [N, 28, 28] of latent vectors [N, d] and their scores."""
-    images = decode(model, np.asarray(z, np.float32))
-    return images, scorer.score(images)
-
-
-def quality_map(model, scorer, encodings: np.ndarray, n: int = GRID) -> QualityMap:
-    """Decode and score an n x n grid over a 2-D model's plane (see :func:`plane_axes`)."""
-    x, y = plane_axes(encodings, n)
-    z = plane_points(x, y)
-    _, q = decode_and_score(model, scorer, z)
-    shape = (len(y), len(x))
-    return QualityMap(x=x, y=y, confidence=q.confidence.reshape(shape), predicted=q.predicted.reshape(shape),
-                      distance_ratio=q.distance_ratio.reshape(shape),
-                      nearest_encoding=nearest_encoding(z, encodings).reshape(shape),
-                      density=density(encodings, x, y))
-
-
-def value_at(qmap: QualityMap, field: np.ndarray, z) -> float:
-    """A map's value at the grid point nearest to z (NaN outside the plane)."""
-    half_x, half_y = (qmap.x[1] - qmap.x[0]) / 2, (qmap.y[1] - qmap.y[0]) / 2
-    if not (qmap.x[0] - half_x <= z[0] <= qmap.x[-1] + half_x and qmap.y[0] - half_y <= z[1] <= qmap.y[-1] + half_y):
-        return float("nan")
-    return float(field[np.abs(qmap.y - z[1]).argmin(), np.abs(qmap.x - z[0]).argmin()])
 
 
 def class_centre(encodings: np.ndarray, labels: np.ndarray, cls: int) -> np.ndarray:
@@ -148,20 +47,6 @@ def gap_between(qmap: QualityMap, encodings: np.ndarray, labels: np.ndarray, a: 
 
 
 # --- the prior, paths and the posterior -----------------------------------------------------------------------------
-
-def prior_samples(latent_dim: int, n: int, seed: int) -> np.ndarray:
-    """z ~ N(0, I): [n, latent_dim], reproducible from ``seed`` (the same z for every model)."""
-    return np.random.default_rng(seed).standard_normal((n, latent_dim)).astype(np.float32)
-
-
-def class_mix(predicted: np.ndarray, labels: np.ndarray, n_classes: int = 10) -> tuple[np.ndarray, np.ndarray, float]:
-    """How the classes of decoded samples (the classifier's prediction) compare with the test set's classes:
-    (sample class fractions, data class fractions, total variation distance between them: 0 = the same mix,
-    1 = no class in common)."""
-    samples = np.bincount(np.asarray(predicted), minlength=n_classes) / max(len(predicted), 1)
-    data = np.bincount(np.asarray(labels), minlength=n_classes) / max(len(labels), 1)
-    return samples, data, float(0.5 * np.abs(samples - data).sum())
-
 
 def lerp(a: np.ndarray, b: np.ndarray, steps: int) -> np.ndarray:
     """``steps`` points on the straight line from a to b: [steps, d]."""

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import explorer
-from explorer import teaching
+from explorer import quality, teaching
 from explorer.ui import cache, lesson_steps
 
 from .test_app import changes, need, run, texts
@@ -73,7 +73,7 @@ def test_gaps_headline_numbers_are_the_maps(ds):
     for kind, shown in zip(("ae", "vae"), (metrics[:3], metrics[3:])):
         model = explorer.load_model(f"{ds}-{kind}-2d")
         images, _ = explorer.load_dataset(ds, "test")
-        qmap = teaching.quality_map(model, cache.quality_scorer(ds), cache.encodings(f"{ds}-{kind}-2d"))
+        qmap = quality.quality_map(model, cache.quality_scorer(ds), cache.encodings(f"{ds}-{kind}-2d"))
         head = qmap.headline()
         assert shown[0] == f"{head['fraction_data_like']:.0%}"
         assert shown[1] == f"{head['fraction_far']:.0%}"
@@ -108,7 +108,7 @@ def test_clicking_either_map_decodes_that_position_with_both_models():
     assert at.number_input(key="gaps_z2").value == pytest.approx(-0.5)
     assert {"AE at (1.23, -0.50)", "VAE at (1.23, -0.50)"} <= set(captions(at))
     # the verdict beside each decode is the score of that decode
-    _, d = teaching.decode_and_score(explorer.load_model("mnist-vae-2d"), cache.quality_scorer("mnist"),
+    _, d = quality.decode_and_score(explorer.load_model("mnist-vae-2d"), cache.quality_scorer("mnist"),
                                      np.array([[1.23, -0.5]]))
     assert f"confidence **{d.confidence[0]:.2f}**" in texts(at)
     # an event already seen does not move the position again; a new click on the other map does
@@ -141,9 +141,9 @@ def test_prior_latent_size_switches_to_the_16d_models():
     images, labels = explorer.load_dataset("mnist", "test")
     scorer = cache.quality_scorer("mnist")
     for kind, shown in zip(("ae", "vae"), [m.value for m in at.metric][:2]):
-        _, q = teaching.decode_and_score(explorer.load_model(f"mnist-{kind}-16d"), scorer,
-                                         teaching.prior_samples(16, 1000, 0))
-        assert shown == f"{teaching.data_like(q).mean():.0%}"
+        _, q = quality.decode_and_score(explorer.load_model(f"mnist-{kind}-16d"), scorer,
+                                         quality.prior_samples(16, 1000, 0))
+        assert shown == f"{q.data_like.mean():.0%}"
 
 
 def test_interpolation_widgets_change_the_paths():
@@ -240,14 +240,21 @@ def test_lesson_gap_step_decodes_a_far_point_on_the_autoencoder():
     assert len(verdicts) == 2 and "far from every encoding" in verdicts[0]
 
 
-def test_lesson_narration_quotes_the_measured_numbers():
-    need_lesson("mnist")
+@pytest.mark.parametrize("ds", DATASETS)
+def test_app_shows_the_recorded_gap_numbers(ds):
+    """The Lesson's narration and the Gaps view quote metrics.json's ``eval.gaps`` (the README's numbers)."""
+    need_lesson(ds)
+    recorded = {kind: explorer.read_metrics(f"{ds}-{kind}-2d")["eval"]["gaps"] for kind in ("ae", "vae")}
     index = [s.key for s in lesson_steps.STEPS].index("measure")
-    at = run("pages/9_Lesson.py", state={"lesson_step": index})
-    images, _ = explorer.load_dataset("mnist", "test")
-    model = explorer.load_model("mnist-vae-2d")
-    head = teaching.quality_map(model, cache.quality_scorer("mnist"), cache.encodings("mnist-vae-2d")).headline()
-    assert f"**{head['fraction_data_like']:.0%}** of the VAE's" in texts(at)
+    at = run("pages/9_Lesson.py", ds, state={"lesson_step": index})
+    assert f"**{recorded['vae']['fraction_data_like']:.0%}** of the VAE's" in texts(at)
+    assert f"**{recorded['ae']['fraction_data_like']:.0%}** of the autoencoder's" in texts(at)
+    prior = run("pages/9_Lesson.py", ds, state={"lesson_step": index + 1})
+    assert f"**{recorded['ae']['prior_data_like']:.0%}** (autoencoder)" in texts(prior)
+    assert f"**{recorded['vae']['prior_class_mix']:.2f}**" in texts(prior)
+    gaps = [m.value for m in run("pages/5_Gaps.py", ds).metric]
+    assert gaps[0] == f"{recorded['ae']['fraction_data_like']:.0%}" and gaps[1] == f"{recorded['ae']['fraction_far']:.0%}"
+    assert gaps[3] == f"{recorded['vae']['fraction_data_like']:.0%}"
 
 
 def test_lesson_next_and_previous_move_between_steps():
@@ -283,10 +290,10 @@ def test_quality_figure_has_the_click_grid_before_the_encodings():
     rng = np.random.default_rng(0)
     enc = rng.normal(0, 1, (200, 2)).astype(np.float32)
     labels = np.arange(200) % 10
-    x, y = teaching.plane_axes(enc, 20)
-    near = teaching.nearest_encoding(teaching.plane_points(x, y), enc).reshape(20, 20)
-    qmap = teaching.QualityMap(x, y, np.full((20, 20), 0.95), np.zeros((20, 20), int), near, near,
-                               teaching.density(enc, x, y))
+    x, y = quality.plane_axes(enc, 20)
+    near = quality.nearest_encoding(quality.plane_points(x, y), enc).reshape(20, 20)
+    qmap = quality.QualityMap(x, y, np.full((20, 20), 0.95), np.zeros((20, 20), int), near, near,
+                               quality.density(enc, x, y))
     fig = lesson_figures.quality_figure(qmap, enc, labels, [str(k) for k in range(10)], "confidence")
     kinds = [(t.type, t.name) for t in fig.data]
     assert kinds[0] == ("heatmap", "Classifier confidence") and kinds[1] == ("scattergl", "plane")

@@ -10,13 +10,14 @@ import numpy as np
 import pytest
 import torch
 
-from explorer import checkpoints, teaching
-from explorer.latent import DecodeQuality, QualityScorer, decode
+from explorer import checkpoints, quality, teaching
+from explorer.latent import decode
 from explorer.metrics import nearest_distances
 from explorer.models import REGISTRY
 from explorer.models.ae import AEConfig
 from explorer.models.classifier import ClassifierConfig
 from explorer.models.vae import VAEConfig
+from explorer.quality import DecodeQuality, QualityScorer
 
 from .conftest import synthetic_images
 
@@ -67,12 +68,12 @@ def test_real_images_score_as_close_to_real_data(tiny):
 
 def test_plane_is_the_1_to_99_percentile_box_and_rows_run_up_in_y():
     enc, _ = two_clusters()
-    x, y = teaching.plane_axes(enc, n=20)
+    x, y = quality.plane_axes(enc, n=20)
     assert len(x) == len(y) == 20 and np.all(np.diff(x) > 0) and np.all(np.diff(y) > 0)
     assert x[0] == pytest.approx(np.percentile(enc[:, 0], 1)) and y[-1] == pytest.approx(np.percentile(enc[:, 1], 99))
-    wide, _ = teaching.plane_axes(enc, n=20, margin=0.1)
+    wide, _ = quality.plane_axes(enc, n=20, margin=0.1)
     assert wide[-1] - wide[0] == pytest.approx(1.2 * (x[-1] - x[0]))
-    points = teaching.plane_points(x, y)
+    points = quality.plane_points(x, y)
     assert points.shape == (400, 2)
     np.testing.assert_allclose(points[:20, 1], y[0])            # the first row is the lowest y
     np.testing.assert_allclose(points[20:40, 0], x)
@@ -80,8 +81,8 @@ def test_plane_is_the_1_to_99_percentile_box_and_rows_run_up_in_y():
 
 def test_density_peaks_on_the_clusters_and_sums_to_one():
     enc, _ = two_clusters()
-    x, y = teaching.plane_axes(enc, n=40)
-    d = teaching.density(enc, x, y)
+    x, y = quality.plane_axes(enc, n=40)
+    d = quality.density(enc, x, y)
     assert d.shape == (40, 40)
     step_x, step_y = x[1] - x[0], y[1] - y[0]
     inside = ((enc[:, 0] >= x[0] - step_x / 2) & (enc[:, 0] <= x[-1] + step_x / 2)
@@ -96,16 +97,16 @@ def test_nearest_encoding_matches_brute_force():
     enc, _ = two_clusters(50)
     pts = np.random.default_rng(2).normal(0, 4, (30, 2))
     brute = np.sqrt(((pts[:, None] - enc[None]) ** 2).sum(-1)).min(1)
-    np.testing.assert_allclose(teaching.nearest_encoding(pts, enc), brute, rtol=1e-5)
+    np.testing.assert_allclose(quality.nearest_encoding(pts, enc), brute, rtol=1e-5)
 
 
 def test_quality_map_scores_every_grid_point(tiny):
     model, scorer = tiny["vae"], tiny["scorer"]
     enc, _ = two_clusters(100)
-    qmap = teaching.quality_map(model, scorer, enc, n=12)
+    qmap = quality.quality_map(model, scorer, enc, n=12)
     assert qmap.confidence.shape == qmap.distance_ratio.shape == qmap.nearest_encoding.shape == (12, 12)
     # row r, column c is the image decoded at (x[c], y[r])
-    _, q = teaching.decode_and_score(model, scorer, np.array([[qmap.x[3], qmap.y[7]]]))
+    _, q = quality.decode_and_score(model, scorer, np.array([[qmap.x[3], qmap.y[7]]]))
     assert qmap.confidence[7, 3] == pytest.approx(q.confidence[0], abs=1e-5)
     assert qmap.distance_ratio[7, 3] == pytest.approx(q.distance_ratio[0], rel=1e-4)
     head = qmap.headline()
@@ -115,23 +116,24 @@ def test_quality_map_scores_every_grid_point(tiny):
     assert qmap.far[np.abs(qmap.y).argmin(), np.abs(qmap.x).argmin()]
 
 
-def synthetic_map(enc: np.ndarray, n: int = 30) -> teaching.QualityMap:
-    x, y = teaching.plane_axes(enc, n)
-    pts = teaching.plane_points(x, y)
-    near = teaching.nearest_encoding(pts, enc).reshape(n, n)
+def synthetic_map(enc: np.ndarray, n: int = 30) -> quality.QualityMap:
+    x, y = quality.plane_axes(enc, n)
+    pts = quality.plane_points(x, y)
+    near = quality.nearest_encoding(pts, enc).reshape(n, n)
     conf = np.exp(-near)                                          # good near the encodings, bad in the gaps
-    return teaching.QualityMap(x=x, y=y, confidence=conf, predicted=np.zeros((n, n), int),
-                               distance_ratio=near, nearest_encoding=near, density=teaching.density(enc, x, y))
+    return quality.QualityMap(x=x, y=y, confidence=conf, predicted=np.zeros((n, n), int),
+                               distance_ratio=near, nearest_encoding=near, density=quality.density(enc, x, y))
 
 
 def test_data_like_and_far_follow_their_thresholds():
     enc, _ = two_clusters()
     qmap = synthetic_map(enc)
-    expected = (qmap.confidence >= teaching.CONFIDENT) & (qmap.distance_ratio <= teaching.CLOSE)
+    expected = (qmap.confidence >= quality.CONFIDENT) & (qmap.distance_ratio <= quality.CLOSE)
     np.testing.assert_array_equal(qmap.data_like, expected)
-    assert qmap.far_threshold == pytest.approx(teaching.FAR * np.ptp(qmap.x))
-    quality = DecodeQuality(qmap.confidence.ravel(), qmap.predicted.ravel(), qmap.distance_ratio.ravel())
-    np.testing.assert_array_equal(teaching.data_like(quality), expected.ravel())
+    assert qmap.far_threshold == pytest.approx(quality.FAR * np.ptp(qmap.x))
+    scores = DecodeQuality(qmap.confidence.ravel(), qmap.predicted.ravel(), qmap.distance_ratio.ravel())
+    np.testing.assert_array_equal(scores.data_like, expected.ravel())
+    np.testing.assert_array_equal(quality.is_data_like(scores.confidence, scores.distance_ratio), expected.ravel())
     assert qmap.headline()["data_like_where_far"] == pytest.approx(qmap.data_like[qmap.far].mean())
 
 
@@ -140,25 +142,25 @@ def test_gap_between_two_classes_is_the_empty_middle():
     qmap = synthetic_map(enc)
     z = teaching.gap_between(qmap, enc, labels, 0, 1)
     assert abs(z[0]) < 1.5 and abs(z[1]) < 2.5                  # between the clusters, near their axis
-    assert teaching.value_at(qmap, qmap.nearest_encoding, z) > 2.5
-    assert np.isnan(teaching.value_at(qmap, qmap.confidence, (1e3, 0)))
+    assert quality.value_at(qmap, qmap.nearest_encoding, z) > 2.5
+    assert np.isnan(quality.value_at(qmap, qmap.confidence, (1e3, 0)))
 
 
 # --- prior, paths, posterior ---------------------------------------------------------------------------------------
 
 def test_prior_samples_are_reproducible_standard_normal():
-    a, b = teaching.prior_samples(2, 4000, seed=3), teaching.prior_samples(2, 4000, seed=3)
+    a, b = quality.prior_samples(2, 4000, seed=3), quality.prior_samples(2, 4000, seed=3)
     np.testing.assert_array_equal(a, b)
-    assert not np.array_equal(a, teaching.prior_samples(2, 4000, seed=4))
+    assert not np.array_equal(a, quality.prior_samples(2, 4000, seed=4))
     assert np.abs(a.mean(0)).max() < 0.06 and np.abs(a.std(0) - 1).max() < 0.06
 
 
 def test_class_mix_compares_sample_classes_with_the_data():
-    samples, data, tv = teaching.class_mix(np.array([0, 0, 1, 1]), np.array([0, 1, 2, 3]), n_classes=4)
+    samples, data, tv = quality.class_mix(np.array([0, 0, 1, 1]), np.array([0, 1, 2, 3]), n_classes=4)
     np.testing.assert_allclose(samples, [0.5, 0.5, 0, 0])
     np.testing.assert_allclose(data, [0.25] * 4)
     assert tv == pytest.approx(0.5)
-    assert teaching.class_mix(np.arange(10), np.arange(10))[2] == 0.0
+    assert quality.class_mix(np.arange(10), np.arange(10))[2] == 0.0
 
 
 def test_lerp_and_slerp_paths():

@@ -7,7 +7,7 @@ import numpy as np
 import streamlit as st
 
 import explorer
-from explorer.latent import QualityScorer
+from explorer.quality import QualityScorer
 
 
 @st.cache_resource(show_spinner="Loading model…")

@@ -8,14 +8,12 @@ import numpy as np
 import streamlit as st
 
 import explorer
-from explorer import teaching
-from explorer.latent import DecodeQuality
+from explorer import quality, teaching
 
 from . import cache, lesson_figures
 
 KINDS = ("ae", "vae")
 TITLES = {"ae": "Autoencoder (AE)", "vae": "Variational autoencoder (VAE)"}
-PRIOR_HEADLINE_SAMPLES = 1000
 
 
 LATENT_SIZES = (2, 16)
@@ -30,15 +28,24 @@ def class_names(ds: str) -> tuple[str, ...]:
     return explorer.DATASETS[ds].classes
 
 
-def _scored(quality: DecodeQuality) -> dict[str, np.ndarray]:
-    return {"confidence": quality.confidence, "predicted": quality.predicted,
-            "distance_ratio": quality.distance_ratio, "data_like": teaching.data_like(quality)}
+def _scored(scores: quality.DecodeQuality) -> dict[str, np.ndarray]:
+    return {"confidence": scores.confidence, "predicted": scores.predicted,
+            "distance_ratio": scores.distance_ratio, "data_like": scores.data_like}
 
 
 @st.cache_data(show_spinner="Decoding and scoring a 50 × 50 grid…", max_entries=16)
-def quality_map(name: str) -> teaching.QualityMap:
+def quality_map(name: str) -> quality.QualityMap:
     model = cache.model(name)
-    return teaching.quality_map(model, cache.quality_scorer(model.dataset), cache.encodings(name))
+    return quality.quality_map(model, cache.quality_scorer(model.dataset), cache.encodings(name))
+
+
+@st.cache_data(show_spinner="Measuring the gaps…", max_entries=16)
+def gap_numbers(name: str) -> dict[str, float]:
+    """One AE's or VAE's published gap numbers (:func:`explorer.quality.gap_numbers`, what
+    ``python -m explorer.evaluate`` records and the README and docs show)."""
+    model = cache.model(name)
+    _, labels = cache.dataset(model.dataset, "test")
+    return quality.gap_numbers(model, cache.quality_scorer(model.dataset), cache.encodings(name), labels)
 
 
 @st.cache_resource(show_spinner="Drawing the map…", max_entries=48)
@@ -60,25 +67,27 @@ def decode_point(name: str, z1: float, z2: float) -> dict:
     """One position decoded and scored: image, confidence, predicted, distance_ratio, data_like, and the latent
     distance to the nearest test encoding (and whether that counts as far)."""
     model = cache.model(name)
-    images, quality = teaching.decode_and_score(model, cache.quality_scorer(model.dataset), np.array([[z1, z2]]))
-    nearest = float(teaching.nearest_encoding(np.array([[z1, z2]]), cache.encodings(name))[0])
-    return {"image": images[0], **{k: v[0].item() for k, v in _scored(quality).items()},
-            "nearest_encoding": nearest, "far": nearest > quality_map(name).far_threshold,
-            "outside": bool(np.isnan(teaching.value_at(quality_map(name), quality_map(name).confidence, (z1, z2))))}
+    images, scores = quality.decode_and_score(model, cache.quality_scorer(model.dataset), np.array([[z1, z2]]))
+    nearest = float(quality.nearest_encoding(np.array([[z1, z2]]), cache.encodings(name))[0])
+    qmap = quality_map(name)
+    return {"image": images[0], **{k: v[0].item() for k, v in _scored(scores).items()},
+            "nearest_encoding": nearest, "far": nearest > qmap.far_threshold,
+            "outside": bool(np.isnan(quality.value_at(qmap, qmap.confidence, (z1, z2))))}
 
 
 @st.cache_data(show_spinner="Sampling from the prior…", max_entries=64)
 def prior_samples(name: str, n: int, seed: int) -> dict[str, np.ndarray]:
     """z ~ N(0, I) (the same z for every model with this seed), decoded and scored."""
     model = cache.model(name)
-    z = teaching.prior_samples(model.latent_dim, n, seed)
-    images, quality = teaching.decode_and_score(model, cache.quality_scorer(model.dataset), z)
-    return {"z": z, "images": images, **_scored(quality)}
+    z = quality.prior_samples(model.latent_dim, n, seed)
+    images, scores = quality.decode_and_score(model, cache.quality_scorer(model.dataset), z)
+    return {"z": z, "images": images, **_scored(scores)}
 
 
-def prior_fraction(name: str, seed: int) -> float:
-    """Fraction of 1,000 prior samples that decode to something data-like."""
-    return float(prior_samples(name, PRIOR_HEADLINE_SAMPLES, seed)["data_like"].mean())
+def prior_fraction(name: str, seed: int = quality.PRIOR_SEED) -> float:
+    """Fraction of :data:`explorer.quality.PRIOR_SAMPLES` prior samples that decode to something data-like (with
+    the default seed: the published number)."""
+    return float(prior_samples(name, quality.PRIOR_SAMPLES, seed)["data_like"].mean())
 
 
 @st.cache_data(show_spinner="Decoding the paths…", max_entries=64)
@@ -89,9 +98,9 @@ def paths(ds: str, index_a: int, index_b: int, steps: int) -> dict[str, dict[str
     out = {}
     for label, kind, spherical in (("AE · linear", "ae", False), ("VAE · linear", "vae", False),
                                    ("VAE · spherical", "vae", True)):
-        z, decoded, quality = teaching.interpolation(cache.model(model_name(ds, kind)), scorer, images[index_a],
+        z, decoded, scores = teaching.interpolation(cache.model(model_name(ds, kind)), scorer, images[index_a],
                                                      images[index_b], steps, spherical)
-        out[label] = {"z": z, "images": decoded, **_scored(quality)}
+        out[label] = {"z": z, "images": decoded, **_scored(scores)}
     return out
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from explorer import teaching
+from explorer import quality, teaching
 
 from .figures import CLASS_COLORS, frozen, latent_map
 from .images import enlarge, hex_to_rgb, to_uint8
@@ -35,11 +35,11 @@ def plot_config(filename: str) -> dict:
             "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}
 
 
-def _metric_layer(qmap: teaching.QualityMap, metric: str) -> go.Heatmap:
+def _metric_layer(qmap: quality.QualityMap, metric: str) -> go.Heatmap:
     if metric == "distance":
         # 0 .. 3 typical real-to-real distances, reversed so that far from real data is red
         z, zmin, zmax, title = 3 - np.clip(qmap.distance_ratio, 0, 3), 0, 3, "distance ratio"
-        ticks = dict(tickvals=[0, 1.5, 3], ticktext=["≥3", f"{teaching.CLOSE}", "0"])
+        ticks = dict(tickvals=[0, 1.5, 3], ticktext=["≥3", f"{quality.CLOSE}", "0"])
         hover = qmap.distance_ratio
     elif metric == "data_like":
         z, zmin, zmax, title = qmap.data_like.astype(float), 0, 1, "data-like"
@@ -47,7 +47,7 @@ def _metric_layer(qmap: teaching.QualityMap, metric: str) -> go.Heatmap:
         hover = qmap.data_like.astype(float)
     else:
         z, zmin, zmax, title = qmap.confidence, 0, 1, "confidence"
-        ticks = dict(tickvals=[0, 0.5, teaching.CONFIDENT, 1])
+        ticks = dict(tickvals=[0, 0.5, quality.CONFIDENT, 1])
         hover = qmap.confidence
     return go.Heatmap(x=qmap.x, y=qmap.y, z=z, zmin=zmin, zmax=zmax, colorscale=_GAP_SCALE, customdata=hover,
                       colorbar=dict(title=dict(text=title, side="right"), orientation="h", thickness=12, len=0.6,
@@ -55,12 +55,12 @@ def _metric_layer(qmap: teaching.QualityMap, metric: str) -> go.Heatmap:
                       name=METRICS[metric])
 
 
-def quality_figure(qmap: teaching.QualityMap, encodings: np.ndarray, labels: np.ndarray, class_names,
+def quality_figure(qmap: quality.QualityMap, encodings: np.ndarray, labels: np.ndarray, class_names,
                    metric: str = "confidence", show_density: bool = True, height: int = 560) -> go.Figure:
     """The gaps view's map: the decode-quality heatmap, an invisible click grid (empty space is clickable), the
     test encodings by class, density contours and the dashed boundary beyond which no encoding is near."""
     fig = go.Figure(_metric_layer(qmap, metric))
-    grid = teaching.plane_points(qmap.x, qmap.y)
+    grid = quality.plane_points(qmap.x, qmap.y)
     fig.add_trace(go.Scattergl(x=grid[:, 0], y=grid[:, 1], mode="markers", showlegend=False, name="plane",
                                marker=dict(size=10, color="rgba(0,0,0,0)"),
                                hovertemplate="(%{x:.2f}, %{y:.2f})<br>click: decode here<extra></extra>"))
@@ -149,8 +149,8 @@ def path_scores(scores: dict[str, tuple[np.ndarray, np.ndarray]], height: int = 
                       row=1, col=1)
         fig.add_trace(go.Scatter(x=t, y=dist, name=name, mode="lines+markers", line=style, legendgroup=name,
                                  showlegend=False), row=1, col=2)
-    fig.add_hline(y=teaching.CONFIDENT, line=dict(color="#888", dash="dash"), row=1, col=1)
-    fig.add_hline(y=teaching.CLOSE, line=dict(color="#888", dash="dash"), row=1, col=2)
+    fig.add_hline(y=quality.CONFIDENT, line=dict(color="#888", dash="dash"), row=1, col=1)
+    fig.add_hline(y=quality.CLOSE, line=dict(color="#888", dash="dash"), row=1, col=2)
     fig.update_yaxes(range=[0, 1.02], title="confidence", row=1, col=1)
     fig.update_yaxes(rangemode="tozero", title="× typical real-to-real distance", row=1, col=2)
     fig.update_xaxes(title="position along the path (A = 0, B = 1)")

@@ -12,7 +12,7 @@ import numpy as np
 import streamlit as st
 
 import explorer
-from explorer import teaching
+from explorer import quality, teaching
 
 from . import cache, lesson_data, lesson_views
 
@@ -84,13 +84,13 @@ STEPS = (
     Step("prior", "Sampling from the prior", "prior",
          "To **generate** new images we need a rule for picking positions. The VAE comes with one: draw z from "
          "the standard normal N(0, I) it was trained to match. Decode the same random z with both models. "
-         "Measured on 1,000 samples: **{ae_prior}** (autoencoder) and **{vae_prior}** (VAE) decode to something "
+         "Measured on {samples} samples: **{ae_prior}** (autoencoder) and **{vae_prior}** (VAE) decode to something "
          "data-like, and their classes are **{ae_mix}** and **{vae_mix}** away from the test set's class mix "
          "(0 = the same mix, 1 = nothing in common): look at the bar chart under the samples.",
          "Draw 32 samples from N(0, I)", lambda ds: {"prior_dim": 2, "prior_seed": 0, "prior_count": 32}),
     Step("prior-16d", "Sampling in 16 dimensions", "prior",
          "Two numbers per image is a tight squeeze; real models use more. Switch both models to a **16-D** latent "
-         "and sample again. Measured on 1,000 samples: **{ae16_prior}** (autoencoder) and **{vae16_prior}** "
+         "and sample again. Measured on {samples} samples: **{ae16_prior}** (autoencoder) and **{vae16_prior}** "
          "(VAE) decode to something data-like. In 16 dimensions the autoencoder's encodings fill only a thin, "
          "oddly shaped part of the space, and N(0, I) almost never lands in it: this is why you can sample from "
          "a VAE and not from a plain autoencoder.",
@@ -119,22 +119,18 @@ STEPS = (
 
 
 def facts(ds: str) -> dict[str, str]:
-    """The measured numbers the narration quotes (the same numbers the views show)."""
-    _, labels = cache.dataset(ds, "test")
+    """The measured numbers the narration quotes: the published gap numbers (:func:`lesson_data.gap_numbers`)."""
     out = {}
     for kind in lesson_data.KINDS:
-        name = lesson_data.model_name(ds, kind)
-        head = lesson_data.quality_map(name).headline()
-        samples = lesson_data.prior_samples(name, lesson_data.PRIOR_HEADLINE_SAMPLES, 0)
-        out[f"{kind}_data_like"] = f"{head['fraction_data_like']:.0%}"
-        out[f"{kind}_far"] = f"{head['fraction_far']:.0%}"
-        out[f"{kind}_prior"] = f"{samples['data_like'].mean():.0%}"
-        out[f"{kind}_mix"] = f"{teaching.class_mix(samples['predicted'], labels)[2]:.2f}"
+        numbers = lesson_data.gap_numbers(lesson_data.model_name(ds, kind))
+        out[f"{kind}_data_like"] = f"{numbers['fraction_data_like']:.0%}"
+        out[f"{kind}_far"] = f"{numbers['fraction_far']:.0%}"
+        out[f"{kind}_prior"] = f"{numbers['prior_data_like']:.0%}"
+        out[f"{kind}_mix"] = f"{numbers['prior_class_mix']:.2f}"
         big = lesson_data.model_name(ds, kind, 16)
-        if big in explorer.list_models():
-            out[f"{kind}16_prior"] = f"{lesson_data.prior_fraction(big, 0):.0%}"
-        else:
-            out[f"{kind}16_prior"] = "(not shipped)"
+        shipped = big in explorer.list_models()
+        out[f"{kind}16_prior"] = f"{lesson_data.gap_numbers(big)['prior_data_like']:.0%}" if shipped \
+            else "(not shipped)"
     return out
 
 
@@ -147,8 +143,9 @@ def fill(text: str, ds: str) -> str:
     classes = lesson_data.class_names(ds)
     a, b = PAIRS[ds]
     fields = {field for _, field, _, _ in string.Formatter().parse(text) if field}
-    numbers = facts(ds) if fields - {"a", "b", "dataset"} else {}
-    return text.format(a=classes[a], b=classes[b], dataset=explorer.DATASETS[ds].title, **numbers)
+    numbers = facts(ds) if fields - {"a", "b", "dataset", "samples"} else {}
+    return text.format(a=classes[a], b=classes[b], dataset=explorer.DATASETS[ds].title,
+                       samples=f"{quality.PRIOR_SAMPLES:,}", **numbers)
 
 
 def apply(ds: str, key: str) -> None:

@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 
 import explorer
-from explorer import teaching
+from explorer import quality, teaching
 
 from . import cache, lesson_data, lesson_figures, live, sidebar, views
 from .figures import with_marker
@@ -112,9 +112,9 @@ def gaps_view(ds: str) -> None:
     live_note = "**Hover over either map** to see both models decode the point under the pointer; **click** to " \
         "keep it" if live_widgets else "**Click anywhere on either map**"
     st.caption(f"{live_note} (or type z1, z2 below) to decode that position with both models. "
-               f"White: the decoded image is data-like (classifier confidence ≥ {teaching.CONFIDENT} and within "
-               f"{teaching.CLOSE}× the typical real-to-real distance of a real image); red: it is not. Beyond the "
-               f"dashed line no test encoding is within {teaching.FAR:.0%} of the plane's width.")
+               f"White: the decoded image is data-like (classifier confidence ≥ {quality.CONFIDENT} and within "
+               f"{quality.CLOSE}× the typical real-to-real distance of a real image); red: it is not. Beyond the "
+               f"dashed line no test encoding is within {quality.FAR:.0%} of the plane's width.")
     rows = {}
     for kind, col in zip(lesson_data.KINDS, st.columns(2, gap="large")):
         name = lesson_data.model_name(ds, kind)
@@ -187,7 +187,7 @@ def _prior_samples(ds: str, dim: int, seed: int) -> None:
         shown = lesson_data.prior_samples(name, count, seed)
         with col:
             st.subheader(f"{lesson_data.TITLES[kind]} · {dim}-D")
-            st.metric(f"Data-like among {lesson_data.PRIOR_HEADLINE_SAMPLES:,} prior samples",
+            st.metric(f"Data-like among {quality.PRIOR_SAMPLES:,} prior samples",
                       _percent(lesson_data.prior_fraction(name, seed)))
             st.image(lesson_figures.framed_strip(shown["images"], shown["data_like"], cols=8, size=56),
                      width="stretch")
@@ -201,10 +201,10 @@ def _prior_samples(ds: str, dim: int, seed: int) -> None:
     _, labels = cache.dataset(ds, "test")
     mixes, distances = {}, {}
     for kind in lesson_data.KINDS:
-        samples = lesson_data.prior_samples(lesson_data.model_name(ds, kind, dim), lesson_data.PRIOR_HEADLINE_SAMPLES,
+        samples = lesson_data.prior_samples(lesson_data.model_name(ds, kind, dim), quality.PRIOR_SAMPLES,
                                             seed)
-        mixes[kind.upper()], mixes["test set"], distances[kind] = teaching.class_mix(samples["predicted"], labels)
-    st.markdown(f"**Which classes do {lesson_data.PRIOR_HEADLINE_SAMPLES:,} prior samples decode to?** "
+        mixes[kind.upper()], mixes["test set"], distances[kind] = quality.class_mix(samples["predicted"], labels)
+    st.markdown(f"**Which classes do {quality.PRIOR_SAMPLES:,} prior samples decode to?** "
                 f"Distance from the test set's class mix (total variation, 0 = the same mix, 1 = nothing in "
                 f"common): autoencoder **{distances['ae']:.2f}**, VAE **{distances['vae']:.2f}**.")
     st.plotly_chart(lesson_figures.class_mix_figure({k: mixes[k] for k in ("test set", "AE", "VAE")},
