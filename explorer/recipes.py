@@ -52,14 +52,13 @@ def _recipes() -> dict[str, Recipe]:
         # CNN at the same accuracy, so the teaching views score a 50x50 heatmap well inside 200 ms.
         table[f"{ds}-classifier"] = Recipe(f"{ds}-classifier", ClassifierConfig(dataset=ds),
                                            epochs=20 if big else 30, lr_drop_epochs=5, extra={"shift_pixels": 2})
-        # MNIST: the paper's full width (the half-width model's categories mixed digits and stalled at 0.66 c1
-        # accuracy); Fashion (no bar, 7.5x the data per epoch): half width for 60 epochs (G's samples read as their
+        # MNIST: the paper's full width (at half width the categories mix digits: c1 accuracy 0.66); Fashion (no bar, 7.5x the data per epoch): half width for 60 epochs (G's samples read as their
         # category's class 30% -> 48% -> 52% of the time after 6, 30, 60 epochs). MNIST's last 120 epochs also
         # average the weights of the image readers (trunk + Q head), whose BatchNorm statistics are then recomputed
         # on the training images. From epoch 201 the continuous codes' information weight drops to 0.1 (chosen by
         # G's generated-class accuracy among 1, 0.3 and 0.1) and Q reads the fakes through random shifts of up to
         # 2 px, so Q cannot rely on position cues (c1 accuracy on the training digits 0.950 -> 0.965).
-        # Every run: docs/training.md.
+        # Every run: docs/experiments.md.
         late_phase = {} if big else {"average_epochs": 120, "recalibrate_bn": True, "cont_weight_from": (201, 0.1),
                                      "q_shift_from": (201, 2)}
         table[f"{ds}-infogan"] = Recipe(
