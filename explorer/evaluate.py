@@ -8,14 +8,13 @@ All numbers are on the test split (MNIST-10k: 2,000 digits; Fashion-MNIST: 10,00
 from __future__ import annotations
 
 import argparse
-import json
 import time
 
 import numpy as np
 import torch
 
 from . import checkpoints, data
-from . import generated, quality
+from . import files, generated, quality
 from .latent import decode, encode
 from .metrics import image_moments, match_categories, sweep_correlation
 
@@ -121,12 +120,12 @@ def evaluate_model(name: str, source: str = "auto") -> dict:
         result.update(evaluate_ae(model, images))
     elif model.kind == "classifier":
         result.update(evaluate_classifier(model, images, labels))
-    if model.kind in ("ae", "vae"):
-        scorer = quality.QualityScorer(checkpoints.load_model(f"{model.dataset}-classifier", "cpu"), images)
-        result["gaps"] = evaluate_gaps(model, scorer, images, labels)
-    if model.kind == "infogan":
-        classifier = checkpoints.load_model(f"{model.dataset}-classifier", device="cpu")
-        result.update(evaluate_infogan(model, classifier, images, labels))
+    if model.kind in ("ae", "vae", "infogan"):
+        classifier = checkpoints.load_model(checkpoints.checkpoint_name(model.dataset, "classifier"), device="cpu")
+        if model.kind == "infogan":
+            result.update(evaluate_infogan(model, classifier, images, labels))
+        else:
+            result["gaps"] = evaluate_gaps(model, quality.QualityScorer(classifier, images), images, labels)
     result["test_images"] = int(len(images))
     result["data_source"] = data.dataset_source(model.dataset, "test") if source == "auto" else source
     return result
@@ -202,17 +201,15 @@ def main(argv: list[str] | None = None) -> None:
         results[name] = result
         print(f"{name}: evaluated in {time.perf_counter() - started:.1f} s", flush=True)
         if not args.no_write:
-            path = checkpoints.resolve(name) / checkpoints.METRICS_FILE
-            metrics = json.loads(path.read_text()) if path.is_file() else {}
-            metrics["eval"] = result
-            checkpoints.write_json(path, metrics)
+            checkpoints.CheckpointFolder.find(name).update_metrics("eval", result)
     table = format_table(results)
     print(table)
     if not args.no_write and not args.names:
         doc = data.REPO_ROOT / "docs" / "evaluation.md"
         doc.parent.mkdir(exist_ok=True)
-        doc.write_text("# Evaluation of the shipped checkpoints\n\nWritten by `python -m explorer.evaluate` on the "
-                       "test splits (MNIST-10k: 2,000 digits; Fashion-MNIST: 10,000 images).\n\n" + table + "\n")
+        files.atomic_write(doc, "# Evaluation of the shipped checkpoints\n\nWritten by `python -m explorer.evaluate` "
+                           "on the test splits (MNIST-10k: 2,000 digits; Fashion-MNIST: 10,000 images).\n\n"
+                           + table + "\n")
         tables = gap_tables(shipped_gap_numbers())
         for block, paths in GAP_DOCS.items():
             for path in paths:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .files import atomic_write
+
 
 def _pattern(name: str) -> re.Pattern:
     return re.compile(rf"<!-- begin {re.escape(name)} -->\n(.*?)<!-- end {re.escape(name)} -->", re.S)
@@ -32,4 +34,4 @@ def write_block(path: Path, name: str, text: str) -> None:
     if not _pattern(name).search(old):
         raise KeyError(f"{path} has no block {name!r}")
     new = _pattern(name).sub(lambda _: f"<!-- begin {name} -->\n{text.rstrip()}\n<!-- end {name} -->", old, count=1)
-    path.write_text(new)
+    atomic_write(path, new)

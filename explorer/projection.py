@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
-import hashlib
 import io
 import json
 import re
@@ -239,93 +238,76 @@ def map_vectors(model, images: np.ndarray, batch: int = 2048) -> tuple[np.ndarra
 
 # --- precomputed maps -------------------------------------------------------------------------------------------
 
-def projection_path(folder: Path, method: str) -> Path:
-    return Path(folder) / f"projection-{method}.npz"
+def projection_file(method: str) -> str:
+    """The file name of a precomputed map in a checkpoint folder."""
+    return f"projection-{method}.npz"
 
 
-def weights_digest(folder: Path) -> str:
-    """SHA-256 of a checkpoint's weights: a shipped map belongs to exactly these weights."""
-    from .checkpoints import WEIGHTS_FILE
-
-    return hashlib.sha256((Path(folder) / WEIGHTS_FILE).read_bytes()).hexdigest()
-
-
-def save(projection: Projection, vectors: np.ndarray | None, path: Path, weights: str = "") -> None:
-    """Write a map (npz, no pickle) and, for UMAP, the vectors its way back interpolates (float16: ample for
-    interpolation, half the size in the repository). Raw and PCA maps need no vectors to go back. ``weights``:
-    the digest of the checkpoint the map was made from."""
+def to_arrays(projection: Projection, vectors: np.ndarray | None, weights: str = "") -> dict[str, np.ndarray]:
+    """A map as the arrays of its file (no pickle) and, for UMAP, the vectors its way back interpolates (float16:
+    ample for interpolation, half the size in the repository). Raw and PCA maps need no vectors to go back.
+    ``weights``: the SHA-256 of the checkpoint's weights the map was made from."""
     meta = {"method": projection.method, "params": projection.params, "weights_sha256": weights}
     arrays = {"coords": projection.coords, "meta": np.array(json.dumps(meta))}
     if vectors is not None:
         arrays["vectors"] = np.asarray(vectors, np.float16)
     if projection.mean is not None:
         arrays.update(mean=projection.mean, components=projection.components)
-    tmp = Path(path).with_name(Path(path).name + ".tmp")
-    with open(tmp, "wb") as f:
-        np.savez_compressed(f, **arrays)
-    tmp.replace(path)
+    return arrays
 
 
-def load(path: Path) -> tuple[Projection, np.ndarray | None]:
-    """(projection, vectors or None) from a file written by :func:`save`."""
-    with np.load(path, allow_pickle=False) as f:
-        meta = json.loads(str(f["meta"]))
-        proj = Projection(meta["method"], f["coords"], f["mean"] if "mean" in f else None,
-                          f["components"] if "components" in f else None, meta.get("params", {}))
-        return proj, f["vectors"].astype(np.float32) if "vectors" in f else None
+def from_arrays(arrays: dict[str, np.ndarray]) -> tuple[Projection, np.ndarray | None]:
+    """(projection, vectors or None) from the arrays of :func:`to_arrays`."""
+    meta = json.loads(str(arrays["meta"]))
+    proj = Projection(meta["method"], arrays["coords"], arrays.get("mean"), arrays.get("components"),
+                      meta.get("params", {}))
+    vectors = arrays.get("vectors")
+    return proj, None if vectors is None else vectors.astype(np.float32)
 
 
-def load_shipped(folder: Path, method: str) -> tuple[Projection, np.ndarray | None] | None:
+def save_shipped(folder, projection: Projection, vectors: np.ndarray | None) -> None:
+    """Write a map beside its checkpoint (a :class:`~explorer.checkpoints.CheckpointFolder`), stamped with the
+    checkpoint's weights."""
+    folder.write_arrays(projection_file(projection.method), to_arrays(projection, vectors, folder.weights_sha256()))
+
+
+def load_shipped(folder, method: str) -> tuple[Projection, np.ndarray | None] | None:
     """The precomputed map beside a checkpoint, or None when there is none or it was made from other weights
     (a retrained checkpoint: rerun ``python -m explorer.projection``)."""
-    path = projection_path(folder, method)
-    if not path.is_file():
+    if not folder.has(projection_file(method)):
         return None
-    with np.load(path, allow_pickle=False) as f:
-        made_from = json.loads(str(f["meta"])).get("weights_sha256")
-    if made_from != weights_digest(folder):
+    arrays = folder.arrays(projection_file(method))
+    if json.loads(str(arrays["meta"])).get("weights_sha256") != folder.weights_sha256():
         return None
-    return load(path)
-
-
-def is_final(name: str, root: Path | None = None) -> bool:
-    """Whether a checkpoint finished its recipe (only final checkpoints get shipped projection files)."""
-    from .checkpoints import CONFIG_FILE, resolve
-    from .recipes import RECIPES
-
-    doc = json.loads((resolve(name, root) / CONFIG_FILE).read_text())
-    recipe = RECIPES.get(name)
-    return recipe is not None and doc.get("training", {}).get("epochs_done") == recipe.epochs
+    return from_arrays(arrays)
 
 
 def precompute(name: str, root: Path | None = None, log=print) -> list[Path]:
     """Write the PCA and default-parameter UMAP maps of a 16-D or InfoGAN model beside its checkpoint."""
-    from .checkpoints import load_model, resolve
+    from .checkpoints import CheckpointFolder
     from .data import load_dataset
 
-    folder = resolve(name, root)
-    model = load_model(folder, device="cpu")
+    folder = CheckpointFolder.find(name, root)
+    model = folder.load(device="cpu")
     images, _ = load_dataset(model.dataset, "test")
     source, targets = map_vectors(model, images)
     written = []
     for method in ("pca", "umap"):
         proj = pca(source) if method == "pca" else umap(
             source, **UMAP_DEFAULTS, progress=lambda stage, f: log(f"  {name}: {stage}") if f in (0.0, 1.0) else None)
-        path = projection_path(folder, method)
-        save(proj, targets if method == "umap" else None, path, weights=weights_digest(folder))
-        written.append(path)
-        log(f"{name}: wrote {path}")
+        save_shipped(folder, proj, targets if method == "umap" else None)
+        written.append(folder.file(projection_file(method)))
+        log(f"{name}: wrote {written[-1]}")
     return written
 
 
-def needs_projection(name: str) -> bool:
-    """Models whose map is not their raw latent: 16-D AE/VAE and InfoGAN."""
-    parts = name.split("-")
-    return parts[1] == "infogan" or (parts[1] in ("ae", "vae") and parts[-1] != "2d")
+def needs_projection(kind: str, latent_dim: int | None) -> bool:
+    """Models whose map is not their raw latent: AE/VAE beyond 2-D, and InfoGAN."""
+    return kind == "infogan" or (kind in ("ae", "vae") and latent_dim != 2)
 
 
 def main(argv: list[str] | None = None) -> None:
-    from .checkpoints import list_models, resolve
+    from .checkpoints import CheckpointFolder, list_models
 
     parser = argparse.ArgumentParser(prog="python -m explorer.projection",
                                      description="Precompute the latent maps of the shipped models.")
@@ -339,12 +321,14 @@ def main(argv: list[str] | None = None) -> None:
     if args.warm_up:
         print(f"umap-learn ready in {warm_up():.1f} s (numba cache filled)")
         return
-    names = args.names or [n for n in list_models(args.root) if needs_projection(n)]
+    configs = {n: CheckpointFolder.find(n, args.root).document() for n in list_models(args.root)}
+    names = args.names or [n for n, doc in configs.items()
+                           if needs_projection(doc["kind"], doc["config"].get("latent_dim"))]
     for name in names:
-        if not args.force and not is_final(name, args.root):
+        folder = CheckpointFolder.find(name, args.root)
+        if not args.force and not folder.is_final():
             print(f"{name}: skipped (training not finished; --force to map it anyway)")
             continue
-        folder = resolve(name, args.root)
         if not args.redo and all(load_shipped(folder, m) is not None for m in ("pca", "umap")):
             print(f"{name}: up to date")
             continue

@@ -4,12 +4,13 @@ atomically (a run killed with -9 resumes from its last completed epoch)."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import torch
 from safetensors import safe_open
-from safetensors.torch import save_file
+from safetensors.torch import save as safetensors_bytes
+
+from .files import atomic_write
 
 STATE_FILE = "state.safetensors"
 
@@ -49,9 +50,7 @@ def save_state(folder: Path, modules: dict, optimizers: dict, progress: dict) ->
         flatten_optimizer(f"opt:{name}", opt.state_dict(), tensors, meta)
     tensors["rng:torch"] = torch.get_rng_state()
     # One file (the JSON rides in the safetensors header), replaced atomically: never half old, half new.
-    tmp = folder / (STATE_FILE + ".tmp")
-    save_file(tensors, str(tmp), metadata={"meta": json.dumps(meta)})
-    os.replace(tmp, folder / STATE_FILE)
+    atomic_write(folder / STATE_FILE, safetensors_bytes(tensors, metadata={"meta": json.dumps(meta)}))
 
 
 def load_state(folder: Path, modules: dict, optimizers: dict) -> dict | None:

@@ -19,9 +19,6 @@ from . import checkpoints
 from .latent import encode
 from .quality import DecodeQuality, QualityMap, decode_and_score, plane_points
 
-SNAPSHOT_FILE = "snapshots.npz"
-
-
 def class_centre(encodings: np.ndarray, labels: np.ndarray, cls: int) -> np.ndarray:
     """The coordinate-wise median encoding of one class."""
     return np.median(np.asarray(encodings)[np.asarray(labels) == cls, :2], axis=0)
@@ -122,21 +119,10 @@ class Replay:
         return self.encodings[matches[0]]
 
 
-def load_replay(name: str) -> Replay:
-    """Read a checkpoint's ``snapshots.npz`` (raises CheckpointError when it is missing or malformed)."""
-    path = checkpoints.resolve(name) / SNAPSHOT_FILE
-    if not path.is_file():
-        raise checkpoints.CheckpointError(path, "no training snapshots saved with this model")
-    try:
-        with np.load(path, allow_pickle=False) as f:
-            replay = Replay(f["epochs"].astype(np.int64), f["encodings"].astype(np.float32),
-                            f["labels"].astype(np.int64))
-    except (OSError, ValueError, KeyError) as e:
-        raise checkpoints.CheckpointError(path, f"unreadable snapshots ({e})") from None
-    if replay.encodings.ndim != 3 or len(replay.encodings) != len(replay.epochs) \
-            or replay.encodings.shape[1] != len(replay.labels):
-        raise checkpoints.CheckpointError(path, f"inconsistent snapshot shapes {replay.encodings.shape}")
-    return replay
+def load_replay(name_or_path) -> Replay:
+    """A checkpoint's training snapshots (raises CheckpointError when they are missing or malformed)."""
+    saved = checkpoints.CheckpointFolder.find(name_or_path).snapshots()
+    return Replay(saved["epochs"], saved["encodings"], saved["labels"])
 
 
 def common_epochs(*replays: Replay) -> np.ndarray:

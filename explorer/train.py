@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
-import os
 import shutil
 import time
 from pathlib import Path
@@ -30,8 +28,6 @@ from .models import REGISTRY
 from .recipes import RECIPES, Recipe, get_recipe
 from .resume import load_state, save_state
 
-SNAPSHOT_FILE = "snapshots.npz"
-CURVES_FILE = "curves.json"
 
 
 def training_device() -> torch.device:
@@ -243,21 +239,13 @@ def _tensor(images: np.ndarray, device) -> torch.Tensor:
     return torch.from_numpy(data.to_float(images)).to(device)
 
 
-def _save_snapshots(path: Path, snapshots: dict[int, np.ndarray], labels: np.ndarray) -> None:
-    epochs = sorted(snapshots)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as f:
-        np.savez_compressed(f, epochs=np.array(epochs, dtype=np.int64),
-                            encodings=np.stack([snapshots[e] for e in epochs]), labels=labels)
-    os.replace(tmp, path)
-
-
-def _load_snapshots(path: Path) -> dict[int, np.ndarray]:
-    if not path.is_file():
+def _run_snapshots(run_dir: Path) -> dict[int, np.ndarray]:
+    """The test encodings a run has saved so far, by epoch (the run folder keeps them as a checkpoint does)."""
+    folder = checkpoints.CheckpointFolder(run_dir)
+    if not folder.has(folder.SNAPSHOTS):
         return {}
-    with np.load(path, allow_pickle=False) as f:
-        return {int(e): enc for e, enc in zip(f["epochs"], f["encodings"])}
+    saved = folder.snapshots()
+    return {int(e): enc for e, enc in zip(saved["epochs"], saved["encodings"])}
 
 
 def train(recipe: Recipe, out_dir: Path, runs_dir: Path, max_steps: int | None = None,
@@ -283,10 +271,10 @@ def train(recipe: Recipe, out_dir: Path, runs_dir: Path, max_steps: int | None =
         progress = {"epoch": 0, "step": 0, "wall_time": 0.0, "curves": {}}
     else:
         print(f"{recipe.name}: resuming after epoch {progress['epoch']}")
-    snapshots = _load_snapshots(run_dir / SNAPSHOT_FILE)
+    snapshots = _run_snapshots(run_dir)
     if 0 in recipe.snapshot_epochs and 0 not in snapshots and (snap := task.snapshot(x_test)) is not None:
         snapshots[0] = snap
-        _save_snapshots(run_dir / SNAPSHOT_FILE, snapshots, test_y)
+        checkpoints.CheckpointFolder(run_dir).write_snapshots(snapshots, test_y)
 
     for epoch in range(progress["epoch"] + 1, recipe.epochs + 1):
         if max_steps is not None and progress["step"] >= max_steps:
@@ -322,7 +310,7 @@ def train(recipe: Recipe, out_dir: Path, runs_dir: Path, max_steps: int | None =
         progress["wall_time"] += row["seconds"]
         if epoch in recipe.snapshot_epochs and (snap := task.snapshot(x_test)) is not None:
             snapshots[epoch] = snap
-            _save_snapshots(run_dir / SNAPSHOT_FILE, snapshots, test_y)
+            checkpoints.CheckpointFolder(run_dir).write_snapshots(snapshots, test_y)
         task.end_epoch(epoch)
         save_state(run_dir, task.modules, task.optimizers, progress)
         print(f"{recipe.name} epoch {epoch}: " + ", ".join(
@@ -348,16 +336,13 @@ def export(recipe: Recipe, model, progress: dict, snapshots: dict, test_labels: 
         "data_source": source,
     }
     half = recipe.kind == "infogan"   # float16 storage; evaluation checks the metrics hold as shipped
-    checkpoints.save_model(model.cpu(), folder, training=training, half=half)
-    final = {k: v[-1] for k, v in progress["curves"].items()} if progress["curves"] else {}
-    final.update(finished)
-    metrics_path = folder / checkpoints.METRICS_FILE
-    metrics = json.loads(metrics_path.read_text()) if metrics_path.is_file() else {}
-    metrics["training"] = final
-    checkpoints.write_json(metrics_path, metrics)
-    checkpoints.write_json(folder / CURVES_FILE, progress["curves"])
+    target = checkpoints.CheckpointFolder(folder)
+    target.save_model(model.cpu(), training=training, half=half)
+    last = {k: v[-1] for k, v in progress["curves"].items()} if progress["curves"] else {}
+    target.update_metrics("training", {**last, **finished})
+    target.write_curves(progress["curves"])
     if snapshots:
-        _save_snapshots(folder / SNAPSHOT_FILE, snapshots, test_labels)
+        target.write_snapshots(snapshots, test_labels)
     print(f"{recipe.name}: exported to {folder} ({progress['epoch']} epochs, {progress['wall_time']:.0f} s)")
     return folder
 

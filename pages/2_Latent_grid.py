@@ -12,7 +12,7 @@ st.caption("Every cell is the decoder's image of one latent point (z1 left → r
            "*Gaussian* spacing puts equal prior probability between neighbouring cells, as in Kingma & Welling "
            "(2014), Fig. 4; for the VAE that shows the part of the latent space the prior covers.")
 x_default, y_default, bound = grid.default_range(name)
-suffix = name.split("-", 1)[1]                      # ranges differ per model: one set of keys per model
+suffix = name.removeprefix(f"{model.dataset}-")      # ranges differ per model: one set of keys per model
 
 controls = st.columns([1, 1, 2, 2, 1], vertical_alignment="bottom")
 n = controls[0].slider("Grid size", 5, 30, 15, key="grid_size")

@@ -11,8 +11,9 @@ if not names:
     st.warning("No checkpoints found. Train them with `python -m explorer.train all`.")
     st.stop()
 ds = sidebar.current_dataset()
-names = sorted(names, key=lambda n: (not n.startswith(ds + "-"), n))      # the chosen dataset's models first
-cards = [model_card.card(n) for n in names]
+cards = sorted((model_card.card(n) for n in names),                       # the chosen dataset's models first
+               key=lambda c: (c.config.get("dataset") != ds, c.name))
+names = [c.name for c in cards]
 st.dataframe([model_card.summary_row(c) for c in cards], hide_index=True, key="models_table",
              height=36 * (len(cards) + 1) + 3,
              column_config={"parameters": st.column_config.NumberColumn(format="localized")})

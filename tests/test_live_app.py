@@ -131,7 +131,7 @@ def test_latent_map_hover_takes_pca_positions_back_exactly():
     (chart,) = data(hover)["charts"]
     spec = chart["to_latent"]
     assert spec["kind"] == "pca" and len(spec["mean"]) == 16 and np.shape(spec["components"]) == (2, 16)
-    shipped, _ = load_shipped(explorer.checkpoints.resolve("mnist-vae-16d"), "pca")
+    shipped, _ = load_shipped(explorer.checkpoints.CheckpointFolder.find("mnist-vae-16d"), "pca")
     x, y = shipped.coords[7]
     back = np.asarray(spec["mean"]) + x * np.asarray(spec["components"][0]) + y * np.asarray(spec["components"][1])
     assert np.allclose(back, shipped.pca_inverse(np.array([[x, y]]))[0], atol=1e-4)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from explorer import projection
+from explorer.checkpoints import CheckpointFolder
 
 
 def plane_data(n: int = 400, seed: int = 0) -> np.ndarray:
@@ -91,23 +92,23 @@ def test_inverse_needs_one_vector_per_point():
 def test_save_and_load_round_trip(tmp_path):
     x = plane_data(80)
     p = projection.pca(x)
-    path = projection.projection_path(tmp_path, "pca")
-    projection.save(p, None, path)
-    q, vectors = projection.load(path)
+    folder = CheckpointFolder(tmp_path)
+    (tmp_path / folder.WEIGHTS).write_bytes(b"weights")
+    projection.save_shipped(folder, p, None)
+    q, vectors = projection.load_shipped(folder, "pca")
     assert q.method == "pca" and vectors is None
     np.testing.assert_array_equal(q.coords, p.coords)
     np.testing.assert_array_equal(q.components, p.components)
-    assert not list(tmp_path.glob("*.tmp")), "written atomically"
-    umap_path = projection.projection_path(tmp_path, "umap")
-    projection.save(projection.Projection("umap", p.coords, params={"n_neighbors": 5}), x, umap_path)
-    q, vectors = projection.load(umap_path)
+    assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*.tmp")), "written atomically"
+    projection.save_shipped(folder, projection.Projection("umap", p.coords, params={"n_neighbors": 5}), x)
+    q, vectors = projection.load_shipped(folder, "umap")
     assert q.mean is None and q.params == {"n_neighbors": 5}
     np.testing.assert_allclose(vectors, x, rtol=1e-3, atol=1e-3)   # stored as float16
 
 
 def test_which_models_need_a_projection():
-    assert projection.needs_projection("mnist-vae-16d") and projection.needs_projection("fashion-infogan")
-    assert not projection.needs_projection("mnist-ae-2d")
+    assert projection.needs_projection("vae", 16) and projection.needs_projection("infogan", 74)
+    assert not projection.needs_projection("ae", 2) and not projection.needs_projection("classifier", 10)
 
 
 def test_precompute_skips_unfinished_checkpoints(tmp_path, capsys):
@@ -120,7 +121,7 @@ def test_precompute_skips_unfinished_checkpoints(tmp_path, capsys):
     projection.main(["--root", str(tmp_path)])
     assert "skipped" in capsys.readouterr().out
     assert not list((tmp_path / "mnist-ae-16d").glob("projection-*"))
-    assert not projection.is_final("mnist-ae-16d", tmp_path)
+    assert not CheckpointFolder.find("mnist-ae-16d", tmp_path).is_final()
 
 
 def test_umap_fit_reports_progress_and_separates_clusters():
@@ -154,14 +155,15 @@ def test_nearest_neighbours_are_exact_and_start_with_the_point_itself():
 
 def test_a_shipped_map_belongs_to_its_weights(tmp_path):
     """load_shipped ignores a map made from other weights (a retrained checkpoint)."""
+    folder = CheckpointFolder(tmp_path)
     (tmp_path / "model.safetensors").write_bytes(b"weights v1")
     p = projection.pca(plane_data(50))
-    projection.save(p, None, projection.projection_path(tmp_path, "pca"), weights=projection.weights_digest(tmp_path))
-    shipped = projection.load_shipped(tmp_path, "pca")
+    projection.save_shipped(folder, p, None)
+    shipped = projection.load_shipped(folder, "pca")
     assert shipped is not None and shipped[0].method == "pca"
-    assert projection.load_shipped(tmp_path, "umap") is None
+    assert projection.load_shipped(folder, "umap") is None
     (tmp_path / "model.safetensors").write_bytes(b"weights v2")
-    assert projection.load_shipped(tmp_path, "pca") is None
+    assert projection.load_shipped(folder, "pca") is None
 
 
 def test_umap_progress_may_print(capsys):

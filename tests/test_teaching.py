@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from explorer import checkpoints, quality, teaching
+from explorer.checkpoints import CheckpointFolder
 from explorer.latent import decode
 from explorer.metrics import nearest_distances
 from explorer.models import REGISTRY
@@ -209,12 +210,19 @@ def test_ellipses_lie_on_their_ellipse_and_are_separated():
 
 # --- replay --------------------------------------------------------------------------------------------------------
 
+def checkpoint_folder(path):
+    """A folder that counts as a checkpoint (it has a config.json) for what teaching reads from one."""
+    path.mkdir(parents=True, exist_ok=True)
+    (path / CheckpointFolder.CONFIG).write_text('{"kind": "ae", "config": {}}')
+    return path
+
+
 def write_snapshots(folder, epochs, n=6, dim=2, **override):
-    folder.mkdir(parents=True, exist_ok=True)
+    checkpoint_folder(folder)
     arrays = {"epochs": np.array(epochs, np.int64),
               "encodings": np.arange(len(epochs) * n * dim, dtype=np.float16).reshape(len(epochs), n, dim),
               "labels": np.arange(n) % 3, **override}
-    np.savez_compressed(folder / teaching.SNAPSHOT_FILE, **arrays)
+    np.savez_compressed(folder / CheckpointFolder.SNAPSHOTS, **arrays)
     return folder
 
 
@@ -230,14 +238,14 @@ def test_replay_reads_snapshots(tmp_path):
 
 
 def test_replay_errors_name_the_file(tmp_path):
-    (tmp_path / "empty").mkdir()
+    checkpoint_folder(tmp_path / "empty")
     with pytest.raises(checkpoints.CheckpointError, match="no training snapshots"):
         teaching.load_replay(str(tmp_path / "empty"))
     bad = write_snapshots(tmp_path / "bad", [0, 1], labels=np.arange(4))
     with pytest.raises(checkpoints.CheckpointError, match="inconsistent"):
         teaching.load_replay(str(bad))
-    (tmp_path / "junk").mkdir()
-    (tmp_path / "junk" / teaching.SNAPSHOT_FILE).write_bytes(b"not a zip")
+    checkpoint_folder(tmp_path / "junk")
+    (tmp_path / "junk" / CheckpointFolder.SNAPSHOTS).write_bytes(b"not a zip")
     with pytest.raises(checkpoints.CheckpointError, match="unreadable"):
         teaching.load_replay(str(tmp_path / "junk"))
 

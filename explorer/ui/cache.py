@@ -7,6 +7,7 @@ import numpy as np
 import streamlit as st
 
 import explorer
+from explorer.checkpoints import checkpoint_name
 from explorer.quality import QualityScorer
 
 
@@ -43,17 +44,8 @@ def metrics(name: str) -> dict:
 
 @st.cache_resource(show_spinner="Preparing the decode-quality scorer…")
 def quality_scorer(dataset_name: str) -> QualityScorer:
-
     images, _ = dataset(dataset_name, "test")
-    return QualityScorer(model(f"{dataset_name}-classifier"), images)
-
-
-def models_of(dataset_name: str, kind: str | None = None) -> list[str]:
-    """Shipped model names for a dataset (optionally of one kind, read from the name: <ds>-<kind>[-<dim>])."""
-    names = [n for n in explorer.list_models() if n.startswith(dataset_name + "-")]
-    if kind:
-        names = [n for n in names if n.split("-")[1] == kind]
-    return names
+    return QualityScorer(model(checkpoint_name(dataset_name, "classifier")), images)
 
 
 @st.cache_data(show_spinner=False)

@@ -35,7 +35,7 @@ def c1_matching(name: str) -> dict:
         accuracy = ev.get("c1_accuracy", float(np.trace(counts[np.argsort(ev["c1_mapping"])]) / counts.sum()))
         return {"mapping": np.asarray(ev["c1_mapping"], np.int64), "counts": counts,
                 "accuracy": float(accuracy), "source": "the shipped evaluation (metrics.json)"}
-    _, labels = cache.dataset(name.split("-")[0], "test")
+    _, labels = cache.dataset(cache.model(name).dataset, "test")
     pred = cache.test_vectors(name)[1][:, :10].argmax(1)
     mapping, accuracy = match_categories(pred, labels)
     return {"mapping": mapping, "counts": confusion(pred, labels), "accuracy": accuracy,
@@ -48,7 +48,7 @@ def categories_by_class(name: str) -> list[int]:
 
 
 def category_label(name: str, category: int) -> str:
-    classes = explorer.DATASETS[name.split("-")[0]].classes
+    classes = explorer.DATASETS[cache.model(name).dataset].classes
     return f"{classes[c1_matching(name)['mapping'][category]]}"
 
 
@@ -59,7 +59,7 @@ def purity_note(name: str, category: int) -> str:
     per_category, mapping = ev.get("generated_class_accuracy_per_category"), ev.get("c1_mapping")
     if per_category is None or mapping is None or not 0 <= category < min(len(per_category), len(mapping)):
         return ""
-    dataset = explorer.DATASETS[name.split("-")[0]]
+    dataset = explorer.DATASETS[cache.model(name).dataset]
     return (f"The {dataset.title} classifier reads **{per_category[category]:.0%}** of this category's samples as "
             f"{dataset.classes[mapping[category]]} ({PURITY_SAMPLES} samples: random noise, c2 and c3 in −1…1).")
 
@@ -125,7 +125,7 @@ def traversal(name: str, code: str, seed: int, n: int = 9) -> np.ndarray:
 
 def read_back(name: str, index: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(real test image, Q's codes [12]: c1 logits then c2 and c3, the image G draws from those codes)."""
-    images, _ = cache.dataset(name.split("-")[0], "test")
+    images, _ = cache.dataset(cache.model(name).dataset, "test")
     codes = infogan_read_codes(cache.model(name), images[index:index + 1])[0]
     c1 = int(codes[:10].argmax())
     return images[index], codes, generate(name, c1, float(codes[10]), float(codes[11]), seed)

@@ -61,7 +61,7 @@ def grid_axes(name: str, n: int, spacing: str, x_range: tuple, y_range: tuple, o
     """The mosaic with z tick labels and, optionally, test encodings drawn over it as class-coloured dots."""
     xs, ys = axes(n, spacing, x_range, y_range)
     pixels = decoded_mosaic(name, n, spacing, x_range, y_range)
-    ds = name.split("-")[0]
+    ds = cache.model(name).dataset
     if overlay:
         idx = _overlay_subset(name)
         z = cache.encodings(name)[idx]
@@ -107,7 +107,7 @@ def _nice_ticks(lo: float, hi: float, count: int = 5) -> np.ndarray:
 @st.cache_resource(show_spinner=False, max_entries=32)
 def map_axes(name: str, x_range: tuple, y_range: tuple, size: int = 320) -> html_plot.Axes:
     """The test encodings (a 2,000-point sample) drawn as one image, with ticks and a legend."""
-    ds = name.split("-")[0]
+    ds = cache.model(name).dataset
     idx = _overlay_subset(name)
     _, labels = cache.dataset(ds, "test")
     z = cache.encodings(name)[idx]

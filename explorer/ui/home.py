@@ -57,10 +57,10 @@ def model_rows(dataset: str) -> list[dict]:
 
     rows = []
     for name in explorer.list_models():
-        if not name.startswith(dataset + "-"):
-            continue
         c = card(name, load=False)
-        rows.append({"model": name, "what": MODEL_LABELS.get(name.split("-", 1)[1], c.kind),
+        if c.config.get("dataset") != dataset:
+            continue
+        rows.append({"model": name, "what": MODEL_LABELS.get(name.removeprefix(dataset + "-"), c.kind),
                      "status": c.status, "headline metric": c.headline})
     return rows
 

@@ -9,6 +9,7 @@ import streamlit as st
 
 import explorer
 from explorer import quality, teaching
+from explorer.checkpoints import checkpoint_name
 
 from . import cache, lesson_figures
 
@@ -21,7 +22,7 @@ LATENT_SIZES = (2, 16)
 
 def model_name(ds: str, kind: str, dim: int = 2) -> str:
     """The model of a kind the lesson uses: ``<ds>-ae-2d``, ``<ds>-vae-2d`` (the maps), or the 16-D ones."""
-    return f"{ds}-{kind}-{dim}d"
+    return checkpoint_name(ds, kind, dim)
 
 
 def class_names(ds: str) -> tuple[str, ...]:

@@ -77,7 +77,8 @@ STEPS = (
          "**{ae_data_like}** of the autoencoder's plane and **{vae_data_like}** of the VAE's decode to something "
          "data-like; **{ae_far}** and **{vae_far}** of them are far from every encoding.\n\n"
          "Where is the red: in the empty regions beyond the dashes, or along the borders between classes, where "
-         "the decoder blends two of them? Ask the class what the numbers say. In two dimensions a plain autoencoder's decoder is smooth enough "
+         "the decoder blends two of them? Ask the class what the numbers say. In two dimensions a plain "
+         "autoencoder's decoder is smooth enough "
          "to draw plausible images in much of its empty space: its gaps are gaps *in the encodings*. The trouble "
          "starts when you must choose a position without an image to encode, which is the next step.",
          "Colour the planes by the data-like test", lambda ds: {"gaps_metric": "data_like", "gaps_density": False}),

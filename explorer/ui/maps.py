@@ -12,6 +12,7 @@ import streamlit as st
 
 import explorer
 from explorer import projection as proj
+from explorer.checkpoints import CheckpointFolder
 from explorer.latent import decode, infogan_codes_from_features, infogan_decode_codes, infogan_noise
 
 from . import cache, figures
@@ -22,7 +23,8 @@ THUMBNAILS = 300
 
 
 def methods_for(name: str) -> tuple[str, ...]:
-    return ("pca", "umap") if proj.needs_projection(name) else ("raw",)
+    model = cache.model(name)
+    return ("pca", "umap") if proj.needs_projection(model.kind, model.latent_dim) else ("raw",)
 
 
 def is_default(n_neighbors: int, min_dist: float) -> bool:
@@ -34,7 +36,7 @@ def is_default(n_neighbors: int, min_dist: float) -> bool:
 @st.cache_data(show_spinner="Computing the map…")
 def _precomputed_or_fast(name: str, method: str) -> tuple[proj.Projection, np.ndarray]:
     """Raw and PCA maps, and the shipped default UMAP map (read from the checkpoint folder when present)."""
-    shipped = proj.load_shipped(explorer.checkpoints.resolve(name), method) if method != "raw" else None
+    shipped = proj.load_shipped(CheckpointFolder.find(name), method) if method != "raw" else None
     if shipped is not None:
         return shipped
     if method == "umap":
@@ -102,7 +104,7 @@ def inverse_map(name: str, method: str, n_neighbors: int = 15, min_dist: float =
 def base_figure(name: str, method: str, n_neighbors: int = 15, min_dist: float = 0.1, thumbnails: bool = False):
     """The map figure without a marker (shared; never mutate it: :func:`figures.with_marker` copies)."""
     projection_, _ = projection(name, method, n_neighbors, min_dist)
-    ds = name.split("-")[0]
+    ds = cache.model(name).dataset
     images, labels = cache.dataset(ds, "test")
     coords = projection_.coords
     sprites = None
@@ -180,7 +182,7 @@ def decode_position(name: str, method: str, xy, n_neighbors: int = 15, min_dist:
 
 def test_image_vector(name: str, index: int) -> np.ndarray:
     """What the decoder side takes for one test image: its encoding (AE/VAE) or Q's codes (InfoGAN) [D]."""
-    images, _ = cache.dataset(name.split("-")[0], "test")
+    images, _ = cache.dataset(cache.model(name).dataset, "test")
     return proj.map_vectors(cache.model(name), images[index:index + 1])[1][0]
 
 

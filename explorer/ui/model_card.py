@@ -3,18 +3,16 @@ checkpoint yields its error instead of raising, so the page can list it among th
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 import streamlit as st
 
 import explorer
-from explorer.checkpoints import CONFIG_FILE, resolve
+from explorer.checkpoints import CheckpointFolder
 from explorer.recipes import RECIPES
 
 from . import cache
 
-CURVES_FILE = "curves.json"
 HEADLINE = {"ae": "test_recon", "vae": "test_nelbo", "classifier": "test_accuracy", "infogan": "test_c1_accuracy"}
 
 
@@ -27,6 +25,7 @@ class Card:
     metrics: dict = field(default_factory=dict)
     curves: dict = field(default_factory=dict)
     parameters: dict[str, int] = field(default_factory=dict)
+    final: bool = False
     error: str | None = None
 
     @property
@@ -37,7 +36,7 @@ class Card:
         done = self.training.get("epochs_done")
         if recipe is None or done is None:
             return "custom"
-        return "final" if done == recipe.epochs else f"training ({done}/{recipe.epochs} epochs)"
+        return "final" if self.final else f"training ({done}/{recipe.epochs} epochs)"
 
     @property
     def headline(self) -> str:
@@ -61,12 +60,12 @@ def card(name: str, load: bool = True) -> Card:
     error of a broken checkpoint)."""
     c = Card(name)
     try:
-        folder = resolve(name)
-        doc = json.loads((folder / CONFIG_FILE).read_text())
-        c.kind, c.config, c.training = doc.get("kind", "?"), doc.get("config", {}), doc.get("training", {})
-        c.metrics = explorer.read_metrics(name)
-        curves_path = folder / CURVES_FILE
-        c.curves = json.loads(curves_path.read_text()) if curves_path.is_file() else {}
+        folder = CheckpointFolder.find(name)
+        doc = folder.document()
+        c.kind, c.config, c.training = doc["kind"], doc["config"], doc.get("training", {})
+        c.metrics = folder.metrics()
+        c.curves = folder.curves()
+        c.final = folder.is_final()
         if load:
             c.parameters = parameter_counts(cache.model(name))
     except (explorer.CheckpointError, OSError, ValueError) as e:

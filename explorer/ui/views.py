@@ -93,7 +93,7 @@ def show_pick(pick: maps.MapPick | None, params: tuple, images: np.ndarray, labe
               noise_seed: int) -> None:
     """The panel beside the map: what was clicked or selected, decoded."""
     name, method, n_neighbors, min_dist = params
-    classes = explorer.DATASETS[name.split("-")[0]].classes
+    classes = explorer.DATASETS[cache.model(name).dataset].classes
     if pick is None:
         st.info("**Click a point** to see the image beside its reconstruction.  \n"
                 "**Click empty space** to decode that position.  \n"
