@@ -119,7 +119,7 @@ class AutoencoderTask(Task):
 
 class ClassifierTask(Task):
     def step(self, x, y):
-        x = random_shift(x, self.recipe.extra.get("shift_pixels", 0))
+        x = random_shift(x, self.recipe.training.shift_pixels)
         opt = self.optimizers["model"]
         terms = self.model.loss(x, y)
         opt.zero_grad(set_to_none=True)
@@ -135,15 +135,25 @@ class ClassifierTask(Task):
         return terms
 
 
+def from_epoch(schedule: tuple | None, epoch: int, before):
+    """The value of a schedule ``(first_epoch, value)`` in ``epoch``: ``before`` until its first epoch (and when
+    there is no schedule)."""
+    if schedule is None:
+        return before
+    first, value = schedule
+    return value if epoch >= first else before
+
+
 class InfoGANTask(Task):
     """Alternating D and G+Q updates; the information loss trains Q and the shared trunk on both steps.
 
-    ``cont_weight_from`` = (epoch, weight) sets the continuous codes' information weight (lambda_cont) from that
-    epoch on; before it, the model config's weight applies. ``q_shift_from`` = (epoch, pixels) makes the information
-    loss read the fakes through a random shift of up to that many pixels from that epoch on (D's real/fake term
-    still sees them unshifted), so that Q cannot tell categories apart by exact position.
+    Its options are :class:`explorer.recipes.InfoGANTraining`. ``cont_weight_from`` = (epoch, weight) sets the
+    continuous codes' information weight (lambda_cont) from that epoch on; before it, ``cont_weight`` applies.
+    ``q_shift_from`` = (epoch, pixels) makes the information loss read the fakes through a random shift of up to
+    that many pixels from that epoch on (D's real/fake term still sees them unshifted), so that Q cannot tell
+    categories apart by exact position.
 
-    Optional finishing steps for the image readers (trunk + Q head), set in the recipe's ``extra``:
+    Optional finishing steps for the image readers (trunk + Q head):
     ``average_epochs`` averages their weights over the ends of the last that many epochs (stochastic weight
     averaging, Izmailov et al. 2018, https://arxiv.org/abs/1803.05407), and ``recalibrate_bn`` recomputes their
     BatchNorm statistics on the real training images, which needs no labels (averaged weights always get it: their
@@ -152,17 +162,18 @@ class InfoGANTask(Task):
 
     def __init__(self, recipe, model, device):
         self.recipe, self.model, self.device = recipe, model, device
-        betas = tuple(recipe.extra.get("betas", (0.5, 0.999)))
+        self.options = options = recipe.training
+        betas = tuple(options.betas)
         self.d_head = nn.Linear(model.config.d_hidden, 1).to(device)
         self.modules = {"model": model, "d_head": self.d_head}
         self.optimizers = {
             "d": torch.optim.Adam([*model.trunk.parameters(), *self.d_head.parameters()], lr=recipe.lr, betas=betas),
             "g": torch.optim.Adam([*model.generator.parameters(), *model.q_head.parameters()],
-                                  lr=recipe.extra.get("g_lr", recipe.lr), betas=betas),
+                                  lr=options.g_lr, betas=betas),
         }
-        self.cont_weight = model.config.cont_weight
+        self.cont_weight = options.cont_weight
         self.q_shift = 0
-        self.average_epochs = recipe.extra.get("average_epochs", 0)
+        self.average_epochs = options.average_epochs
         if self.average_epochs:
             self.readers_average = AveragedModel(self.readers())
             self.modules["readers_average"] = self.readers_average
@@ -172,13 +183,8 @@ class InfoGANTask(Task):
         return nn.Sequential(self.model.trunk, self.model.q_head)
 
     def start_epoch(self, epoch):
-        self.cont_weight = self._from_epoch("cont_weight_from", epoch, self.model.config.cont_weight)
-        self.q_shift = self._from_epoch("q_shift_from", epoch, 0)
-
-    def _from_epoch(self, option: str, epoch: int, before):
-        """The value of a recipe option ``(first_epoch, value)`` in ``epoch``: ``before`` until its first epoch."""
-        first, value = self.recipe.extra.get(option, (None, None))
-        return value if first is not None and epoch >= first else before
+        self.cont_weight = from_epoch(self.options.cont_weight_from, epoch, self.options.cont_weight)
+        self.q_shift = from_epoch(self.options.q_shift_from, epoch, 0)
 
     def _info_features(self, fake: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
         """The trunk features the information loss scores: ``h`` (the trunk's features of ``fake``), or those of
@@ -194,7 +200,7 @@ class InfoGANTask(Task):
         averaged = bool(self.average_epochs and self.readers_average.n_averaged > 0)
         if averaged:
             readers.load_state_dict(self.readers_average.module.state_dict())
-        if averaged or self.recipe.extra.get("recalibrate_bn"):
+        if averaged or self.options.recalibrate_bn:
             update_bn(x_train.split(self.recipe.batch_size), readers)
             return True
         return False
@@ -209,14 +215,15 @@ class InfoGANTask(Task):
         d_loss = (F.binary_cross_entropy_with_logits(self.d_head(h_real), ones)
                   + F.binary_cross_entropy_with_logits(self.d_head(h_fake), zeros))
         h_info = self._info_features(fake.detach(), h_fake)
-        info_d = model.information_loss(h_info, c1, cont, self.cont_weight)["info"]
+        info_d = model.information_loss(h_info, c1, cont, self.options.cat_weight, self.cont_weight)["info"]
         self.optimizers["d"].zero_grad(set_to_none=True)
         (d_loss + info_d).backward()
         self.optimizers["d"].step()
 
         h = model.trunk(fake)
         g_loss = F.binary_cross_entropy_with_logits(self.d_head(h), ones)
-        info = model.information_loss(self._info_features(fake, h), c1, cont, self.cont_weight)
+        info = model.information_loss(self._info_features(fake, h), c1, cont, self.options.cat_weight,
+                                      self.cont_weight)
         self.optimizers["g"].zero_grad(set_to_none=True)
         (g_loss + info["info"]).backward()
         self.optimizers["g"].step()

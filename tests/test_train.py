@@ -12,7 +12,7 @@ from safetensors.torch import load_file
 
 import explorer
 from explorer import train
-from explorer.recipes import get_recipe
+from explorer.recipes import InfoGANTraining, get_recipe, training_options
 from explorer.resume import load_state, save_state
 
 TINY = ["--max-steps", "2", "--epochs", "2"]  # 60 tiny images: one batch per epoch
@@ -97,12 +97,13 @@ def test_unknown_model_name_is_refused():
         train.main(["mnist-gan", "--max-steps", "1"])
 
 
-def tiny_gan_recipe(**extra):
-    """mnist-infogan's recipe on a tiny network, finishing with reader averaging and BN recalibration."""
+def tiny_gan_recipe(**options):
+    """mnist-infogan's recipe on a tiny network for 3 epochs, with some of its training options changed."""
     recipe = get_recipe("mnist-infogan")
     config = explorer.models.InfoGANConfig("mnist", g_hidden=32, g_channels=(8, 4), d_channels=(4, 8), d_hidden=16,
                                            q_hidden=8)
-    return dataclasses.replace(recipe, model=config, epochs=3, extra={**recipe.extra, **extra})
+    return dataclasses.replace(recipe, model=config, epochs=3,
+                               training=dataclasses.replace(recipe.training, **options))
 
 
 def test_infogan_finish_averages_the_readers_and_recalibrates_their_batchnorm():
@@ -136,7 +137,7 @@ def test_infogan_continuous_information_weight_changes_from_the_recipes_epoch():
     model = explorer.models.InfoGAN(recipe.model).train()
     task = train.InfoGANTask(recipe, model, torch.device("cpu"))
     x, y = torch.rand(16, 1, 28, 28), torch.zeros(16, dtype=torch.long)
-    for epoch, weight in ((1, recipe.model.cont_weight), (2, recipe.model.cont_weight), (3, 0.25)):
+    for epoch, weight in ((1, recipe.training.cont_weight), (2, recipe.training.cont_weight), (3, 0.25)):
         task.start_epoch(epoch)
         terms = task.step(x, y)   # "info" is the weighted sum the G+Q step optimised
         assert terms["info"] == pytest.approx(terms["info_cat"] + weight * terms["info_cont"], rel=1e-5)
@@ -226,3 +227,41 @@ def test_a_run_stopped_inside_an_epoch_does_not_record_it(idx_data_dir, tmp_path
     config = json.loads((tmp_path / "o" / "mnist-ae-2d" / "config.json").read_text())
     assert config["training"]["epochs_done"] == 2 and config["training"]["steps"] == 8
     assert json.loads((tmp_path / "o" / "mnist-ae-2d" / "curves.json").read_text())["epoch"] == [1, 2]
+
+
+def test_training_options_refuse_a_mistyped_key():
+    with pytest.raises(ValueError, match="unknown infogan training options \\['cont_wieght'\\]"):
+        training_options("infogan", {"cont_wieght": 0.1})
+    with pytest.raises(TypeError):
+        dataclasses.replace(get_recipe("mnist-classifier"), training=InfoGANTraining())
+    recorded = json.loads(json.dumps(dataclasses.asdict(get_recipe("mnist-infogan").training)))
+    assert training_options("infogan", recorded) == get_recipe("mnist-infogan").training
+
+
+def test_a_schedule_applies_from_its_epoch():
+    assert [train.from_epoch((3, 0.1), e, 1.0) for e in (1, 2, 3, 4)] == [1.0, 1.0, 0.1, 0.1]
+    assert train.from_epoch(None, 10, 1.0) == 1.0
+
+
+def test_learning_rates_drop_to_a_tenth_for_the_last_epochs():
+    recipe = dataclasses.replace(get_recipe("mnist-classifier"), epochs=10, lr=1e-3, lr_drop_epochs=3)
+    model = torch.nn.Linear(2, 2)
+    opt = torch.optim.Adam(model.parameters(), lr=recipe.lr)
+    seen = []
+    for epoch in range(1, 11):
+        train.set_learning_rates({"model": opt}, recipe, epoch)
+        seen.append(opt.param_groups[0]["lr"])
+    assert seen[:7] == [pytest.approx(1e-3)] * 7 and seen[7:] == [pytest.approx(1e-4)] * 3
+
+
+def test_random_shift_moves_each_image_by_at_most_its_pixels():
+    torch.manual_seed(0)
+    x = torch.zeros(64, 1, 28, 28)
+    x[:, :, 14, 14] = 1.0                                        # one lit pixel in the middle
+    shifted = train.random_shift(x, 2)
+    assert shifted.shape == x.shape and torch.equal(shifted.sum((1, 2, 3)), x.sum((1, 2, 3)))
+    where = shifted[:, 0].flatten(1).argmax(1)
+    rows, cols = where // 28 - 14, where % 28 - 14
+    assert rows.abs().max() <= 2 and cols.abs().max() <= 2
+    assert len(set(zip(rows.tolist(), cols.tolist()))) > 10, "the shifts vary from image to image"
+    assert torch.equal(train.random_shift(x, 0), x)

@@ -28,9 +28,7 @@ class InfoGANConfig:
     d_channels: tuple[int, int] = (64, 128)
     d_hidden: int = 1024
     q_hidden: int = 128
-    cont_weight: float = 1.0   # lambda for the continuous codes' information term
     learn_sigma: bool = False  # Q's Gaussian over c2, c3: learned variance, or fixed sigma = 1 as in the paper
-    cat_weight: float = 1.0    # lambda for the categorical code's information term
 
     @property
     def latent_dim(self) -> int:
@@ -113,17 +111,16 @@ class InfoGAN(Model):
     def latent(self, c1: torch.Tensor, cont: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
         return torch.cat([z, F.one_hot(c1, self.config.n_categories).float(), cont], dim=1)
 
-    def information_loss(self, h: torch.Tensor, c1: torch.Tensor, cont: torch.Tensor,
-                         cont_weight: float | None = None) -> dict[str, torch.Tensor]:
+    def information_loss(self, h: torch.Tensor, c1: torch.Tensor, cont: torch.Tensor, cat_weight: float = 1.0,
+                         cont_weight: float = 1.0) -> dict[str, torch.Tensor]:
         """-log Q(c | x) for the sampled codes: cross-entropy for c1, Gaussian NLL for the continuous codes, weighted
-        by the config's lambdas (``cont_weight`` overrides the continuous one, for recipes that change it late)."""
+        by the lambdas of the run (``info`` is the weighted sum)."""
         logits, mu, logvar = self.q_head(h)
         cat = F.cross_entropy(logits, c1)
         if not self.config.learn_sigma:
             logvar = torch.zeros_like(logvar)
         gauss = (0.5 * (logvar + (cont - mu).pow(2) / logvar.exp())).sum(1).mean()
-        cont_weight = self.config.cont_weight if cont_weight is None else cont_weight
-        total = self.config.cat_weight * cat + cont_weight * gauss
+        total = cat_weight * cat + cont_weight * gauss
         return {"info": total, "info_cat": cat, "info_cont": gauss,
                 "q_acc": (logits.argmax(1) == c1).float().mean()}
 
