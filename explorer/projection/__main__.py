@@ -1,0 +1,5 @@
+"""``python -m explorer.projection``: see :mod:`explorer.projection.cli`."""
+
+from .cli import main
+
+main()
