@@ -3,7 +3,7 @@
 import streamlit as st
 
 import explorer
-from explorer.ui import guards, home, sidebar
+from explorer.ui import guards, home, pages, sidebar
 
 st.title("Latent Space Explorer")
 st.markdown("Look inside neural networks that learned to draw **handwritten digits** (MNIST) and **clothes** "
@@ -16,14 +16,13 @@ images, labels = guards.test_set_or_stop(ds)
 st.image(home.class_strip(images, labels), caption=" · ".join(explorer.DATASETS[ds].classes), width="stretch")
 
 cols = st.columns(2)
-for i, (page, title, text) in enumerate(home.PAGES):
+for i, page in enumerate(pages.in_group("explore")):
     with cols[i % 2].container(border=True):
-        st.page_link(page, label=f"**{title}**")
-        st.caption(text)
-if more := home.more_pages():
-    st.markdown("**Lessons and teaching views**")
-    for page, title, text in more:
-        st.page_link(page, label=f"**{title}**: {text}" if text else f"**{title}**")
+        st.page_link(page.path, label=f"**{page.title}**")
+        st.caption(page.blurb)
+st.markdown("**Lessons and teaching views**")
+for page in pages.in_group("teach"):
+    st.page_link(page.path, label=f"**{page.title}**: {page.blurb}")
 
 st.subheader(f"Shipped {explorer.DATASETS[ds].title} models")
 rows = home.model_rows(ds)

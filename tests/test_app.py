@@ -299,9 +299,10 @@ def test_infogan_codes_are_named_only_after_factors_their_sweeps_move():
 
 def test_models_page_lists_every_checkpoint_and_details_change():
     at = run("pages/4_Models.py")
-    table = at.get("dataframe")[0]
-    assert table is not None
+    table = at.get("dataframe")[0].value
     names = explorer.list_models()
+    assert sorted(table["model"]) == names and set(table["status"]) == {"final"}
+    assert not table["problem"].any(), "no shipped checkpoint reports a problem"
     if len(names) < 2:
         pytest.skip("needs two checkpoints")
     changes(at, lambda a: a.selectbox(key="models_pick").set_value(names[-1]))

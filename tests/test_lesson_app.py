@@ -327,6 +327,6 @@ def test_missing_test_split_shows_an_error(monkeypatch):
     cache.dataset.clear()
     try:
         at = run("pages/7_VAE_posterior.py", "mnist")
-        assert at.error and "test split is not available" in at.error[0].value
+        assert at.error and "test images are missing" in at.error[0].value
     finally:
         cache.dataset.clear()

@@ -4,15 +4,15 @@ prefixed by view; the Lesson page's buttons set them (see :mod:`explorer.ui.less
 
 from __future__ import annotations
 
-import json
 
 import numpy as np
 import streamlit as st
 
 import explorer
 from explorer import quality, teaching
+from explorer.checkpoints import checkpoint_name
 
-from . import cache, lesson_data, lesson_figures, live, sidebar, views
+from . import cache, events, guards, lesson_data, lesson_figures, live, sidebar
 from .figures import with_marker
 from .images import enlarge
 
@@ -35,14 +35,10 @@ def init_state(ds: str) -> None:
 def require(ds: str, kinds=lesson_data.KINDS, classifier: bool = True, dim: int = 2) -> None:
     """Stop this view with a clear ``st.error`` when a model, the classifier or the test split is missing."""
     for kind in kinds:
-        views.model_or_stop(lesson_data.model_name(ds, kind, dim))
+        guards.model_or_stop(lesson_data.model_name(ds, kind, dim))
     if classifier:
-        views.model_or_stop(f"{ds}-classifier")
-    try:
-        cache.dataset(ds, "test")
-    except explorer.DatasetNotFoundError as e:
-        st.error(f"**The {explorer.DATASETS[ds].title} test split is not available.** {e}")
-        st.stop()
+        guards.model_or_stop(checkpoint_name(ds, "classifier"))
+    guards.test_set_or_stop(ds)
 
 
 def _stack(tables: list[dict]) -> dict[str, np.ndarray]:
@@ -70,24 +66,14 @@ def _verdict(d: dict, classes) -> str:
 
 # --- 1. gaps -------------------------------------------------------------------------------------------------------
 
-def _selection_points(event) -> list:
-    try:
-        return list(event["selection"]["points"])
-    except (KeyError, TypeError):
-        return []
-
-
 def take_map_click() -> None:
     """Move the decoded position to a new click on either map (a click already seen, which the chart keeps
     across reruns, does not move it again)."""
     for chart in GAPS_CHARTS.values():
-        points = _selection_points(st.session_state.get(chart))
-        signature = json.dumps([(p.get("x"), p.get("y")) for p in points], default=str)
-        if signature != st.session_state.get(chart + "_seen"):
-            st.session_state[chart + "_seen"] = signature
-            if points and points[0].get("x") is not None:
-                st.session_state[Z_KEYS[0]] = round(float(points[0]["x"]), 2)
-                st.session_state[Z_KEYS[1]] = round(float(points[0]["y"]), 2)
+        points = events.points(events.new_selection(chart))
+        if points and points[0]["x"] is not None:
+            st.session_state[Z_KEYS[0]] = round(points[0]["x"], 2)
+            st.session_state[Z_KEYS[1]] = round(points[0]["y"], 2)
 
 
 def take_live_click() -> None:

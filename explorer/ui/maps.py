@@ -15,7 +15,7 @@ from explorer import projection as proj
 from explorer.checkpoints import CheckpointFolder
 from explorer.latent import decode, infogan_codes_from_features, infogan_decode_codes, infogan_noise
 
-from . import cache, figures
+from . import cache, events, figures
 
 METHOD_LABELS = {"raw": "raw 2-D latent", "pca": "PCA", "umap": "UMAP"}
 AXIS_TITLES = {"raw": ("z1", "z2"), "pca": ("PC 1", "PC 2"), "umap": ("UMAP 1", "UMAP 2")}
@@ -131,29 +131,24 @@ class MapPick:
 
 def read_event(event, labels: np.ndarray) -> MapPick | None:
     """Interpret a ``st.plotly_chart`` selection event (a mapping) on a :func:`figures.latent_map` figure."""
-    if not event:
-        return None
     selection = event.get("selection", event) if hasattr(event, "get") else None
-    if not selection:
-        return None
-    points = list(selection.get("points") or [])
+    points = events.points(selection)
     per_class = [np.flatnonzero(labels == k) for k in range(10)]
 
     def test_index(point) -> int | None:
-        curve = int(point.get("curve_number", -1))
-        index = int(point.get("point_index", point.get("point_number", 0)))
-        if 1 <= curve <= 10 and 0 <= index < len(per_class[curve - 1]):
+        curve, index = point["curve_number"], point["point_index"]
+        if 1 <= curve <= 10 and index < len(per_class[curve - 1]):
             return int(per_class[curve - 1][index])
         return None
 
-    if selection.get("box") or selection.get("lasso"):
+    if events.is_area(selection):
         indices = sorted({i for p in points if (i := test_index(p)) is not None})
         return MapPick("selection", indices=tuple(indices)) if indices else None
-    if len(points) != 1:
+    if len(points) != 1 or points[0]["x"] is None:
         return None
     point = points[0]
-    xy = (float(point["x"]), float(point["y"]))
-    if int(point.get("curve_number", -1)) == figures.GRID_TRACE:
+    xy = (point["x"], point["y"])
+    if point["curve_number"] == figures.GRID_TRACE:
         return MapPick("empty", xy=xy)
     index = test_index(point)
     return MapPick("point", xy=xy, index=index) if index is not None else None

@@ -3,7 +3,6 @@ and the latent map's click / selection panels."""
 
 from __future__ import annotations
 
-import json
 
 import numpy as np
 import streamlit as st
@@ -11,12 +10,10 @@ import streamlit as st
 import explorer
 from explorer.live import snap_code
 
-from . import cache, gan, maps
-from .guards import model_or_stop, test_set_or_stop  # noqa: F401  (the lesson views call views.model_or_stop)
+from . import cache, events, gan, maps
 from .images import enlarge
 
 PICK_KEY = "map_pick"
-SEEN_KEY = "map_event_seen"
 
 
 def map_caption(model, n: int) -> str:
@@ -61,11 +58,9 @@ def warm_up_note(container) -> None:
 def current_pick(params: tuple, labels: np.ndarray, chart_key: str) -> maps.MapPick | None:
     """The click or selection to show: a new chart event replaces the stored one; an event already seen (the
     chart's state survives reruns) does not, and a stored pick belongs to the map it was made on."""
-    event = st.session_state.get(chart_key)
-    signature = json.dumps(event.get("selection") if hasattr(event, "get") else None, sort_keys=True, default=str)
-    if signature != st.session_state.get(SEEN_KEY):
-        st.session_state[SEEN_KEY] = signature
-        new = maps.read_event(event, labels)
+    selection = events.new_selection(chart_key)
+    if selection is not None:
+        new = maps.read_event({"selection": selection}, labels)
         if new is not None:
             st.session_state[PICK_KEY] = (params, new)
     stored = st.session_state.get(PICK_KEY)

@@ -1,0 +1,67 @@
+"""Chart selection events, read in one place: whether a chart's selection is new (``st.plotly_chart`` keeps its last
+selection across reruns, so an old one must not act again), and its points checked (a crafted or malformed event
+is dropped with a warning in the server log, never a traceback)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import numbers
+from collections.abc import Mapping
+
+import numpy as np
+import streamlit as st
+
+log = logging.getLogger(__name__)
+
+
+def new_selection(chart_key: str) -> Mapping | None:
+    """The selection of the chart with this key if it changed since the last call for this chart, else None."""
+    event = st.session_state.get(chart_key)
+    selection = event.get("selection") if hasattr(event, "get") else None
+    signature = json.dumps(selection, sort_keys=True, default=str)
+    seen = f"{chart_key}__seen"
+    if signature == st.session_state.get(seen):
+        return None
+    st.session_state[seen] = signature
+    return selection if isinstance(selection, Mapping) else None
+
+
+def _integer(value) -> int | None:
+    number = _finite(value)
+    if number is None or number != int(number):
+        return None
+    return int(number)
+
+
+def _finite(value) -> float | None:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def points(selection: Mapping | None) -> list[dict]:
+    """The well-formed points of a selection: {"curve_number", "point_index", "x", "y"} with integers and finite
+    coordinates (a point without coordinates, as box and lasso selections of hidden traces send, keeps None)."""
+    if not isinstance(selection, Mapping):
+        return []
+    raw = selection.get("points") or []
+    out = []
+    for point in raw if isinstance(raw, list) else []:
+        if not isinstance(point, Mapping):
+            continue
+        curve = _integer(point.get("curve_number"))
+        index = _integer(point.get("point_index", point.get("point_number")))
+        x, y = _finite(point.get("x")), _finite(point.get("y"))
+        if curve is None or index is None or index < 0 or (x is None) != (y is None) \
+                or (point.get("x") is not None and x is None):
+            log.warning("ignored a malformed chart point: %.200r", point)
+            continue
+        out.append({"curve_number": curve, "point_index": index, "x": x, "y": y})
+    return out
+
+
+def is_area(selection: Mapping | None) -> bool:
+    """Whether a selection is a box or a lasso (not a click)."""
+    return isinstance(selection, Mapping) and bool(selection.get("box") or selection.get("lasso"))

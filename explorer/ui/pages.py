@@ -1,0 +1,55 @@
+"""The page registry: every page of the app once, in menu order, with what Home says about it. The entry script
+builds ``st.navigation`` from it and Home its cards, so a new page is one line here and one file in ``pages/``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str                 # relative to the repository root
+    title: str
+    blurb: str                # Home's one-line description
+    group: str = "explore"    # "home", "explore" (Home's cards) or "teach" (Home's lesson list)
+    icon: str | None = None
+
+
+PAGES = (
+    Page("pages/0_Home.py", "Home", "What the app shows and where to start.", "home", ":material/home:"),
+    Page("pages/1_Latent_map.py", "Latent map",
+         "Every test image as a dot. Click one to see its reconstruction, click empty space to decode it, lasso a "
+         "group to see its images. 16-D codes and the InfoGAN through PCA or UMAP."),
+    Page("pages/2_Latent_grid.py", "Latent grid",
+         "The decoded manifold of the 2-D VAE and AE: what the decoder draws all over the plane, and one point "
+         "decoded large under the pointer."),
+    Page("pages/3_InfoGAN_codes.py", "InfoGAN codes",
+         "Steer a GAN with a category and two continuous codes, sweep them, and read them back off real images."),
+    Page("pages/4_Models.py", "Models", "Every checkpoint's configuration, metrics, training curves and size."),
+    Page("pages/5_Gaps.py", "Gaps",
+         "The 2-D autoencoder and the 2-D VAE side by side, with decode quality over each latent plane.", "teach"),
+    Page("pages/6_Sampling_and_paths.py", "Sampling and paths",
+         "Sampling from the N(0, I) prior and interpolating between two test images, autoencoder beside VAE.",
+         "teach"),
+    Page("pages/7_VAE_posterior.py", "VAE posterior",
+         "The VAE encoder's uncertainty: posterior ellipses over the prior's contours.", "teach"),
+    Page("pages/8_Training_replay.py", "Training replay",
+         "The autoencoder's and the VAE's latent maps at every saved epoch.", "teach"),
+    Page("pages/9_Lesson.py", "Lesson",
+         "A plain autoencoder's latent space has gaps; a VAE's is continuous — step by step, for a class.", "teach"),
+)
+
+
+def in_group(group: str) -> tuple[Page, ...]:
+    return tuple(p for p in PAGES if p.group == group)
+
+
+def navigation() -> list:
+    """The ``st.Page`` list for ``st.navigation`` (Home is the default page)."""
+    return [st.Page(str(ROOT / p.path), title=p.title, icon=p.icon, default=p.group == "home",
+                    url_path="" if p.group == "home" else p.title.replace(" ", "_")) for p in PAGES]
