@@ -89,7 +89,7 @@ def umap_inverse_transform(name: str, repeats: int = 3) -> float:
     model = explorer.load_model(name)
     images, _ = explorer.load_dataset(model.dataset, "test")
     source, _ = projection.map_vectors(model, images)
-    reducer = umap.UMAP(n_neighbors=15, min_dist=0.1, random_state=0, n_jobs=1).fit(source)
+    reducer = umap.UMAP(**projection.UMAP_DEFAULTS, random_state=0, n_jobs=1).fit(source)
     point = np.median(reducer.embedding_, axis=0, keepdims=True)
     reducer.inverse_transform(point)                                              # compile
     times = []

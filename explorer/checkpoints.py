@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
 import re
+import stat
+import typing
 from pathlib import Path
 
 import numpy as np
 import torch
-from safetensors import SafetensorError
+from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file
 from safetensors.torch import save as safetensors_bytes
 
@@ -28,15 +31,30 @@ from .models import REGISTRY, Model
 CHECKPOINT_DIR = Path(os.environ.get("EXPLORER_CHECKPOINTS", Path(__file__).resolve().parent.parent / "checkpoints"))
 FORMAT_VERSION = 1
 NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_JSON_BYTES = 4 << 20          # config, metrics and curves files
+MAX_ARRAY_BYTES = 256 << 20       # snapshots and precomputed maps
+MAX_WEIGHTS_BYTES = 1 << 30
+MAX_UNITS = 4096                  # any size in a model config (layer widths, channels, latent size)
+MAX_PARAMETERS = 50_000_000       # what a config may build (the largest shipped model has 13.3M)
 
 
 class CheckpointError(ValueError):
     """A checkpoint folder is missing, corrupt, truncated or does not match its config."""
 
     def __init__(self, path: Path, problem: str):
-        super().__init__(f"{path}: {problem}")
+        super().__init__(f"{shown_path(path)}: {problem}")
         self.path = Path(path)
         self.problem = problem
+
+
+def shown_path(path: Path) -> str:
+    """A checkpoint file as messages name it: relative to the checkpoint root's parent (``checkpoints/<name>/…``),
+    else its folder and name, so that an error shown in the app does not reveal the server's directories."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path(CHECKPOINT_DIR).resolve().parent))
+    except ValueError:
+        return str(Path(*path.parts[-2:]))
 
 
 def checkpoint_name(dataset: str, kind: str, latent_dim: int | None = None) -> str:
@@ -96,20 +114,25 @@ class CheckpointFolder:
 
     def _json(self, filename: str, default=None):
         path = self.file(filename)
-        if default is not None and not path.is_file():
+        if default is not None and not path.exists():
             return default
         try:
-            return json.loads(path.read_text())
-        except FileNotFoundError:
-            raise CheckpointError(path, "missing file") from None
+            return json.loads(_read(path, MAX_JSON_BYTES))
         except (json.JSONDecodeError, UnicodeDecodeError) as e:
             raise CheckpointError(path, f"not valid JSON ({e})") from None
 
     def document(self) -> dict:
-        """``config.json``: {"kind", "config", "training", "format_version"}."""
+        """``config.json``: {"kind", "config", "training", "format_version"}, checked: a known kind, and a config
+        whose every field has its type and lies within bounds (:func:`check_config`)."""
+        path = self.file(self.CONFIG)
         doc = self._json(self.CONFIG)
         if not isinstance(doc, dict) or "kind" not in doc or not isinstance(doc.get("config"), dict):
-            raise CheckpointError(self.file(self.CONFIG), "config must be an object with 'kind' and 'config'")
+            raise CheckpointError(path, "config must be an object with 'kind' and 'config'")
+        if doc["kind"] not in REGISTRY:
+            raise CheckpointError(path, f"unknown model kind {doc['kind']!r}; expected one of {sorted(REGISTRY)}")
+        if not isinstance(doc.get("training", {}), dict):
+            raise CheckpointError(path, "training must be an object")
+        check_config(doc["kind"], doc["config"], path)
         return doc
 
     @property
@@ -131,22 +154,21 @@ class CheckpointFolder:
     def metrics(self) -> dict:
         """``metrics.json`` ({} when there is none): "training" (the last epoch's numbers) and "eval"."""
         doc = self._json(self.METRICS, default={})
-        if not isinstance(doc, dict):
-            raise CheckpointError(self.file(self.METRICS), "metrics must be a JSON object")
+        if not isinstance(doc, dict) or not all(isinstance(v, dict) for v in doc.values()):
+            raise CheckpointError(self.file(self.METRICS), "metrics must be an object of sections (objects)")
         return doc
 
     def curves(self) -> dict:
         """``curves.json``: per-epoch numbers ({} when there are none)."""
         doc = self._json(self.CURVES, default={})
-        if not isinstance(doc, dict):
-            raise CheckpointError(self.file(self.CURVES), "curves must be a JSON object")
+        if not isinstance(doc, dict) or not all(isinstance(v, list) for v in doc.values()):
+            raise CheckpointError(self.file(self.CURVES), "curves must be an object of per-epoch lists")
         return doc
 
     def arrays(self, filename: str) -> dict[str, np.ndarray]:
         """Every array of an ``.npz`` file of the folder (pickled objects refused)."""
         path = self.file(filename)
-        if not path.is_file():
-            raise CheckpointError(path, "missing file")
+        _check_file(path, MAX_ARRAY_BYTES)
         try:
             with np.load(path, allow_pickle=False) as f:
                 return {key: f[key] for key in f.files}
@@ -156,7 +178,7 @@ class CheckpointFolder:
     def snapshots(self) -> dict[str, np.ndarray]:
         """``snapshots.npz``: epochs [S], encodings [S, N, d], labels [N] of the test split during training."""
         path = self.file(self.SNAPSHOTS)
-        if not path.is_file():
+        if not path.exists():
             raise CheckpointError(path, "no training snapshots saved with this model")
         arrays = self.arrays(self.SNAPSHOTS)
         try:
@@ -174,15 +196,26 @@ class CheckpointFolder:
 
         return hashlib.sha256(self.file(self.WEIGHTS).read_bytes()).hexdigest()
 
-    def build(self) -> Model:
-        """The model ``config.json`` describes, with freshly initialised weights."""
+    def build(self, device: str | torch.device | None = None) -> Model:
+        """The model ``config.json`` describes, with freshly initialised weights (``device="meta"``: shapes only,
+        nothing allocated)."""
         doc = self.document()
-        return _model_from(doc["kind"], doc["config"], self.file(self.CONFIG))
+        return _model_from(doc["kind"], doc["config"], self.file(self.CONFIG), device)
 
     def load(self, device: str | torch.device | None = None) -> Model:
-        """The model with its weights, in eval mode, on ``device`` (default :func:`best_device`)."""
+        """The model with its weights, in eval mode, on ``device`` (default :func:`best_device`). The weights
+        file's header is checked against the shapes the config builds (on the meta device) before any tensor is
+        allocated."""
+        path = self.file(self.WEIGHTS)
+        _check_file(path, MAX_WEIGHTS_BYTES)
+        skeleton = self.build("meta")
+        count = sum(v.numel() for v in skeleton.state_dict().values())
+        if count > MAX_PARAMETERS:
+            raise CheckpointError(self.file(self.CONFIG), f"the config builds {count:,} parameters, over the "
+                                                          f"{MAX_PARAMETERS:,} limit")
+        _check_header(skeleton, path)
         model = self.build()
-        _load_weights(model, self.file(self.WEIGHTS))
+        _load_weights(model, path)
         model.name = self.name
         model.training_info = self.training
         return model.to(device or best_device()).eval()
@@ -225,40 +258,127 @@ class CheckpointFolder:
                                            "labels": np.asarray(labels)})
 
 
+# --- checks before anything is allocated ---------------------------------------------------------------------------
+
+def _check_file(path: Path, limit: int) -> None:
+    """A regular file (not a FIFO, device or directory) of at most ``limit`` bytes."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise CheckpointError(path, "missing file") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise CheckpointError(path, "not a regular file")
+    if info.st_size > limit:
+        raise CheckpointError(path, f"{info.st_size:,} bytes is over the {limit:,}-byte limit")
+
+
+def _read(path: Path, limit: int) -> str:
+    _check_file(path, limit)
+    return path.read_text()
+
+
+def _check_value(name: str, hint, value, path: Path) -> None:
+    """One config field against its annotation: str, bool, int or float (finite), or a tuple of ints."""
+    def fail(what: str):
+        raise CheckpointError(path, f"config field {name!r} = {value!r}: {what}")
+
+    def size(v) -> None:
+        if isinstance(v, bool) or not isinstance(v, int):
+            fail("expected a whole number")
+        if not 1 <= v <= MAX_UNITS:
+            fail(f"expected 1 to {MAX_UNITS}")
+
+    origin = typing.get_origin(hint)
+    if hint is str:
+        if not isinstance(value, str):
+            fail("expected a string")
+    elif hint is bool:
+        if not isinstance(value, bool):
+            fail("expected true or false")
+    elif hint is int:
+        size(value)
+    elif hint is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            fail("expected a finite number")
+        if not 0 <= value < (1 if name == "dropout" else 1e6):
+            fail("out of range")
+    elif origin is tuple:
+        args = typing.get_args(hint)
+        if not isinstance(value, (list, tuple)) or not 1 <= len(value) <= 16:
+            fail("expected a list of 1 to 16 whole numbers")
+        if args and args[-1] is not Ellipsis and len(value) != len(args):
+            fail(f"expected {len(args)} numbers")
+        for v in value:
+            size(v)
+    else:
+        fail(f"unsupported field type {hint}")
+
+
+def check_config(kind: str, values: dict, path: Path) -> None:
+    """A model config as ``config.json`` holds it: the fields of its kind's config class, each of its type and
+    within bounds, and a known dataset."""
+    from .data import DATASETS
+
+    config_cls = REGISTRY[kind][1]
+    hints = typing.get_type_hints(config_cls)
+    fields = {f.name: f for f in dataclasses.fields(config_cls)}
+    unknown = sorted(set(values) - set(fields))
+    if unknown:
+        raise CheckpointError(path, f"unknown {kind} config fields {unknown}")
+    missing = sorted(n for n, f in fields.items() if n not in values and f.default is dataclasses.MISSING
+                     and f.default_factory is dataclasses.MISSING)
+    if missing:
+        raise CheckpointError(path, f"{kind} config lacks {missing}")
+    for name, value in values.items():
+        _check_value(name, hints[name], value, path)
+    if "dataset" in values and values["dataset"] not in DATASETS:
+        raise CheckpointError(path, f"unknown dataset {values['dataset']!r}; expected one of {sorted(DATASETS)}")
+
+
+def _check_header(skeleton: Model, path: Path) -> None:
+    """The weights file's tensor names, shapes and dtypes (read from its header only) against a model built on
+    the meta device."""
+    expected = skeleton.state_dict()
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            header = {key: (tuple(f.get_slice(key).get_shape()), f.get_slice(key).get_dtype()) for key in f.keys()}
+    except (SafetensorError, OSError, ValueError) as e:
+        raise CheckpointError(path, f"corrupt or truncated safetensors file ({e})") from None
+    missing = sorted(set(expected) - set(header))
+    unexpected = sorted(set(header) - set(expected))
+    if missing or unexpected:
+        raise CheckpointError(path, f"weights do not match the config: missing {missing[:5]}"
+                                    f"{'...' if len(missing) > 5 else ''}, unexpected {unexpected[:5]}")
+    for key, (shape, dtype) in header.items():
+        want = expected[key]
+        if shape != tuple(want.shape):
+            raise CheckpointError(path, f"{key} has shape {list(shape)}, the config builds {list(want.shape)}")
+        floating = dtype in ("F16", "BF16", "F32", "F64")
+        if floating != want.is_floating_point():
+            raise CheckpointError(path, f"{key} is stored as {dtype}; the model holds {want.dtype}")
+
+
 # --- models from configs and weights --------------------------------------------------------------------------------
 
-def _model_from(kind: str, values: dict, path: Path) -> Model:
-    if kind not in REGISTRY:
-        raise CheckpointError(path, f"unknown model kind {kind!r}; expected one of {sorted(REGISTRY)}")
+def _model_from(kind: str, values: dict, path: Path, device=None) -> Model:
     model_cls, config_cls = REGISTRY[kind]
-    fields = {f.name for f in dataclasses.fields(config_cls)}
-    unknown = set(values) - fields
-    if unknown:
-        raise CheckpointError(path, f"unknown {kind} config fields {sorted(unknown)}")
     typed = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
     try:
-        return model_cls(config_cls(**typed))
-    except TypeError as e:
+        config = config_cls(**typed)
+    except (TypeError, ValueError) as e:
         raise CheckpointError(path, f"bad {kind} config: {e}") from None
+    if device is None:
+        return model_cls(config)
+    with torch.device(device):
+        return model_cls(config)
 
 
 def _load_weights(model: Model, path: Path) -> None:
-    if not path.is_file():
-        raise CheckpointError(path, "missing weights file")
     try:
         state = load_file(str(path))
     except (SafetensorError, OSError, ValueError) as e:
         raise CheckpointError(path, f"corrupt or truncated safetensors file ({e})") from None
-    expected = model.state_dict()
-    missing = sorted(set(expected) - set(state))
-    unexpected = sorted(set(state) - set(expected))
-    if missing or unexpected:
-        raise CheckpointError(path, f"weights do not match the config: missing {missing[:5]}"
-                                    f"{'...' if len(missing) > 5 else ''}, unexpected {unexpected[:5]}")
     for key, value in state.items():
-        if value.shape != expected[key].shape:
-            raise CheckpointError(path, f"{key} has shape {list(value.shape)}, the config builds "
-                                        f"{list(expected[key].shape)}")
         if value.is_floating_point() and not torch.isfinite(value).all():
             raise CheckpointError(path, f"{key} holds NaN or infinite values")
     model.load_state_dict(state, strict=True)

@@ -231,8 +231,11 @@ def dataset_source(name: str, split: str = "train") -> str:
 
 
 def to_float(images: np.ndarray) -> np.ndarray:
-    """uint8 [N, 28, 28] -> float32 [N, 1, 28, 28] in [0, 1], the models' input."""
-    return (np.asarray(images, dtype=np.float32) / 255.0)[:, None]
+    """Images as the models take them: float32 [N, 1, 28, 28] in [0, 1], from uint8 pixels (0-255) or from floats
+    already in [0, 1], shaped [N, 28, 28], [N, 784] or [N, 1, 28, 28]."""
+    x = np.asarray(images)
+    x = x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x.astype(np.float32)
+    return x.reshape(len(x), 1, 28, 28)
 
 
 def write_sample(name: str) -> Path:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from .data import to_float
+
 
 
 def percentile_box(encodings: np.ndarray, low: float = 1.0, high: float = 99.0) -> tuple[np.ndarray, np.ndarray]:
@@ -47,9 +49,7 @@ def decode(model, z: np.ndarray, batch: int = 4096) -> np.ndarray:
 
 def encode(model, images: np.ndarray, batch: int = 4096) -> np.ndarray:
     """Encode uint8 [N, 28, 28] (or float [N, 1, 28, 28] in [0, 1]) images to latent vectors [N, d]."""
-    x = np.asarray(images)
-    x = x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x.astype(np.float32)
-    x = x.reshape(len(x), 1, 28, 28)
+    x = to_float(images)
     parts = [model.encode(torch.from_numpy(x[i:i + batch])) for i in range(0, len(x), batch)]
     return torch.cat(parts).numpy()
 
@@ -67,12 +67,6 @@ def tile(images: np.ndarray, rows: int, cols: int, pad: int = 1) -> np.ndarray:
 
 
 # --- InfoGAN: codes in, images out; images in, codes out -------------------------------------------------------
-
-def _float_images(images: np.ndarray) -> np.ndarray:
-    x = np.asarray(images)
-    x = x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x.astype(np.float32)
-    return x.reshape(len(x), 1, 28, 28)
-
 
 def infogan_noise(model, seed: int, n: int = 1) -> np.ndarray:
     """``n`` noise vectors z ~ N(0, I) [n, noise_dim], reproducible from ``seed``."""
@@ -93,7 +87,7 @@ def infogan_generate(model, c1, c2, c3, z: np.ndarray) -> np.ndarray:
 
 def infogan_read_codes(model, images: np.ndarray, batch: int = 2048) -> np.ndarray:
     """What Q reads from images: [N, 12] = 10 c1 logits, then the means of c2 and c3."""
-    x = _float_images(images)
+    x = to_float(images)
     parts = []
     for i in range(0, len(x), batch):
         logits, cont = model.infer_codes(torch.from_numpy(x[i:i + batch]))
@@ -103,7 +97,7 @@ def infogan_read_codes(model, images: np.ndarray, batch: int = 2048) -> np.ndarr
 
 def infogan_features(model, images: np.ndarray, batch: int = 2048) -> np.ndarray:
     """The D/Q trunk's features of images [N, d_hidden] (what the InfoGAN latent map projects)."""
-    x = _float_images(images)
+    x = to_float(images)
     parts = [model.features(torch.from_numpy(x[i:i + batch])) for i in range(0, len(x), batch)]
     return torch.cat(parts).numpy()
 

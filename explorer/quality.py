@@ -21,6 +21,7 @@ import torch
 from scipy.ndimage import gaussian_filter
 from scipy.spatial import cKDTree
 
+from .data import to_float
 from .latent import decode, grid_axis, percentile_box
 from .metrics import nearest_distances
 
@@ -61,7 +62,7 @@ class QualityScorer:
         if len(ref) > reference_size:
             ref = ref[np.random.default_rng(seed).choice(len(ref), reference_size, replace=False)]
         self.classifier = classifier
-        self.reference = (ref.astype(np.float32) / 255.0 if ref.dtype == np.uint8 else ref).reshape(len(ref), -1)
+        self.reference = to_float(ref).reshape(len(ref), -1)
         self.typical_distance = float(np.median(nearest_distances(self.reference, self.reference, exclude_self=True)))
         self._nearest = NearestReference(self.reference)
         self._proba = fast_classifier_proba(classifier)

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import torch
-from safetensors import safe_open
+from safetensors import SafetensorError, safe_open
 from safetensors.torch import save as safetensors_bytes
 
 from .files import atomic_write
@@ -58,13 +58,26 @@ def load_state(folder: Path, modules: dict, optimizers: dict) -> dict | None:
     path = folder / STATE_FILE
     if not path.is_file():
         return None
-    with safe_open(str(path), framework="pt") as f:
-        meta = json.loads(f.metadata()["meta"])
-        tensors = {key: f.get_tensor(key) for key in f.keys()}
-    for name, module in modules.items():
-        prefix = name + "/"
-        module.load_state_dict({k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}, strict=True)
-    for name, opt in optimizers.items():
-        opt.load_state_dict(unflatten_optimizer(f"opt:{name}", tensors, meta))
-    torch.set_rng_state(tensors["rng:torch"])
-    return meta["progress"]
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            meta = json.loads(f.metadata()["meta"])
+            tensors = {key: f.get_tensor(key) for key in f.keys()}
+        for name, module in modules.items():
+            prefix = name + "/"
+            module.load_state_dict({k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)},
+                                   strict=True)
+        for name, opt in optimizers.items():
+            opt.load_state_dict(unflatten_optimizer(f"opt:{name}", tensors, meta))
+        torch.set_rng_state(tensors["rng:torch"])
+        return meta["progress"]
+    except (SafetensorError, OSError, ValueError, KeyError, TypeError, RuntimeError) as e:
+        raise RunStateError(path, f"{type(e).__name__}: {e}") from None
+
+
+class RunStateError(RuntimeError):
+    """A run's saved state cannot be resumed from."""
+
+    def __init__(self, path: Path, problem: str):
+        super().__init__(f"{path}: cannot resume from this run state ({problem}). Delete it, or rerun with --fresh "
+                         "to start the run again.")
+        self.path = path

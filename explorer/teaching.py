@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 from . import checkpoints
+from .data import to_float
 from .latent import encode
 from .quality import DecodeQuality, QualityMap, decode_and_score, plane_points
 
@@ -75,9 +76,7 @@ def interpolation(model, scorer, image_a: np.ndarray, image_b: np.ndarray, steps
 
 def posterior(model, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A VAE's posterior mean and standard deviation of each image: (mu [N, d], sigma [N, d])."""
-    x = np.asarray(images)
-    x = (x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x.astype(np.float32)).reshape(len(x), 1, 28, 28)
-    mu, logvar = model.posterior(torch.from_numpy(x))
+    mu, logvar = model.posterior(torch.from_numpy(to_float(images)))
     return mu.numpy(), np.exp(0.5 * logvar.numpy())
 
 

@@ -22,7 +22,7 @@ from torch.nn import functional as F
 from torch.optim.swa_utils import AveragedModel, update_bn
 from tqdm import tqdm
 
-from . import checkpoints, data
+from . import checkpoints, data, files
 from .metrics import match_categories
 from .models import REGISTRY
 from .recipes import RECIPES, Recipe, get_recipe
@@ -343,13 +343,19 @@ def export(recipe: Recipe, model, progress: dict, snapshots: dict, test_labels: 
         "data_source": source,
     }
     half = recipe.kind == "infogan"   # float16 storage; evaluation checks the metrics hold as shipped
-    target = checkpoints.CheckpointFolder(folder)
-    target.save_model(model.cpu(), training=training, half=half)
-    last = {k: v[-1] for k, v in progress["curves"].items()} if progress["curves"] else {}
-    target.update_metrics("training", {**last, **finished})
-    target.write_curves(progress["curves"])
-    if snapshots:
-        target.write_snapshots(snapshots, test_labels)
+    # A complete new folder, swapped in whole: an interrupted export leaves the old checkpoint as it was, and no
+    # number of the old one (its evaluation, its precomputed maps) stays beside the new weights.
+    target = checkpoints.CheckpointFolder(files.staging_folder(folder))
+    try:
+        target.save_model(model.cpu(), training=training, half=half)
+        last = {k: v[-1] for k, v in progress["curves"].items()} if progress["curves"] else {}
+        target.update_metrics("training", {**last, **finished})
+        target.write_curves(progress["curves"])
+        if snapshots:
+            target.write_snapshots(snapshots, test_labels)
+        files.swap_in(target.path, folder)
+    finally:
+        shutil.rmtree(target.path, ignore_errors=True)       # gone after a swap; a half-written one after an error
     print(f"{recipe.name}: exported to {folder} ({progress['epoch']} epochs, {progress['wall_time']:.0f} s)")
     return folder
 

@@ -16,7 +16,7 @@ methods = maps.methods_for(name)
 controls = st.columns([2, 3, 2])
 method = controls[0].radio("Projection", methods, key="map_method", horizontal=True,
                            format_func=maps.METHOD_LABELS.get) if len(methods) > 1 else methods[0]
-n_neighbors, min_dist = views.umap_controls(controls[1]) if method == "umap" else (15, 0.1)
+n_neighbors, min_dist = views.umap_controls(controls[1]) if method == "umap" else (maps.NEIGHBORS, maps.MIN_DIST)
 thumbnails = controls[2].toggle("Thumbnails on the map", key="map_thumbnails",
                                 help=f"Draw {maps.THUMBNAILS} images spread over the map, tinted by class.")
 noise_seed = controls[2].number_input("InfoGAN noise seed", 0, 9999, 0, key="map_noise_seed",

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 import explorer
 from explorer import projection
@@ -340,6 +341,67 @@ def test_broken_checkpoint_shows_its_error_and_the_rest_works(tmp_path, monkeypa
     assert not at.error
     at = run("pages/1_Latent_map.py", state={"map_model": "ae-2d"})
     assert any("cannot be loaded" in e.value for e in at.error)
+
+
+BREAKAGES = {   # one broken copy of mnist-ae-2d per kind of damage: (file, how, what the error names)
+    "wrong-type": ("config.json", lambda p: _edit(p, hidden="abc"), "'hidden' = 'abc'"),
+    "absurd-size": ("config.json", lambda p: _edit(p, hidden=[20000, 20000]), "expected 1 to 4096"),
+    "not-an-object": ("config.json", lambda p: p.write_text("[1, 2, 3]"), "must be an object"),
+    "bad-metrics": ("metrics.json", lambda p: p.write_text("[1, 2]"), "metrics must be an object"),
+    "fifo": ("metrics.json", lambda p: (p.unlink(), __import__("os").mkfifo(p)), "not a regular file"),
+    "truncated": ("model.safetensors", lambda p: p.write_bytes(p.read_bytes()[:1000]), "corrupt or truncated"),
+    "int-weights": ("model.safetensors", lambda p: _integer_weights(p), "is stored as I64"),
+}
+
+
+def _edit(path: Path, **fields) -> None:
+    doc = json.loads(path.read_text())
+    doc["config"].update(fields)
+    path.write_text(json.dumps(doc))
+
+
+def _integer_weights(path: Path) -> None:
+    from safetensors.torch import load_file, save_file
+
+    save_file({k: v.to(torch.int64) for k, v in load_file(str(path)).items()}, str(path))
+
+
+def test_a_root_with_one_broken_folder_of_each_kind_keeps_every_page_working(tmp_path, monkeypatch, request):
+    """Each broken card fails alone on the Models page, naming its file and problem; every page still runs for the
+    good models."""
+    import shutil
+
+    from explorer import checkpoints
+
+    need("mnist-vae-2d", "mnist-ae-2d", "mnist-infogan", "mnist-classifier")
+    root = tmp_path / "checkpoints"
+    root.mkdir()
+    for name in ("mnist-vae-2d", "mnist-ae-2d", "mnist-infogan", "mnist-classifier"):
+        shutil.copytree(checkpoints.CHECKPOINT_DIR / name, root / name)
+    for label, (filename, damage, _) in BREAKAGES.items():
+        broken = root / f"broken-{label}"
+        shutil.copytree(checkpoints.CHECKPOINT_DIR / "mnist-ae-2d", broken,
+                        ignore=shutil.ignore_patterns("snapshots.npz"))
+        damage(broken / filename)
+    monkeypatch.setattr(checkpoints, "CHECKPOINT_DIR", root)
+    clear_caches()
+    request.addfinalizer(clear_caches)
+    at = run("pages/4_Models.py")
+    assert not at.exception
+    table = at.get("dataframe")[0].value
+    assert len(table) == 4 + len(BREAKAGES)
+    for label, (filename, _, problem) in BREAKAGES.items():
+        row = table[table["model"] == f"broken-{label}"].iloc[0]
+        assert row["status"] == "broken" and filename in row["problem"] and problem in row["problem"], label
+    assert not any(str(tmp_path) in e.value for e in at.error), "errors name checkpoints/<name>/…, not server paths"
+    for page in [None] + sorted(str(p.relative_to(REPO)) for p in (REPO / "pages").glob("[1-9]*.py")):
+        at = run(page)
+        shown = [e.value for e in at.error]
+        assert not at.exception, page
+        if page and page.endswith("4_Models.py"):       # the Models page lists the broken ones, each with its problem
+            assert {e.split("**")[1] for e in shown} == {f"broken-{k}" for k in BREAKAGES}, shown
+        else:
+            assert not shown, (page, shown)
 
 
 def test_missing_dataset_shows_an_error_and_the_models_page_works(monkeypatch, request):

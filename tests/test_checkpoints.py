@@ -93,7 +93,7 @@ def test_bad_config(saved_vae, text, message):
 def test_missing_files_and_unknown_names(saved_vae, tmp_path):
     _, folder = saved_vae
     (folder / "model.safetensors").unlink()
-    with pytest.raises(explorer.CheckpointError, match="missing weights file"):
+    with pytest.raises(explorer.CheckpointError, match=r"model\.safetensors: missing file"):
         explorer.load_model(folder)
     with pytest.raises(explorer.CheckpointError, match="no such checkpoint"):
         explorer.load_model("no-such-model", root=tmp_path)
@@ -111,3 +111,82 @@ def test_nan_weights_are_refused(saved_vae):
 def test_list_models_only_lists_checkpoint_folders(saved_vae, tmp_path):
     (tmp_path / "not-a-model").mkdir()
     assert checkpoints.list_models(tmp_path) == ["tiny-vae"]
+
+
+def set_config(folder, **fields) -> None:
+    doc = json.loads((folder / "config.json").read_text())
+    doc["config"].update(fields)
+    (folder / "config.json").write_text(json.dumps(doc))
+
+
+@pytest.mark.parametrize("fields, message", [
+    ({"hidden": "abc"}, r"'hidden' = 'abc': expected a list"),
+    ({"latent_dim": "two"}, r"'latent_dim' = 'two': expected a whole number"),
+    ({"latent_dim": 2.5}, r"'latent_dim' = 2.5: expected a whole number"),
+    ({"latent_dim": -5}, r"'latent_dim' = -5: expected 1 to 4096"),
+    ({"latent_dim": True}, r"'latent_dim' = True: expected a whole number"),
+    ({"hidden": [20000, 20000]}, r"'hidden' = \[20000, 20000\]: expected 1 to 4096"),
+    ({"hidden": [4096] * 16}, r"builds [\d,]+ parameters, over the 50,000,000 limit"),
+    ({"dataset": "cifar"}, r"unknown dataset 'cifar'"),
+])
+def test_a_config_value_of_the_wrong_type_or_size_is_refused_before_allocating(saved_vae, fields, message):
+    """Each failure names config.json and the field; nothing the size of the config is allocated first."""
+    import tracemalloc
+
+    _, folder = saved_vae
+    set_config(folder, **fields)
+    tracemalloc.start()
+    with pytest.raises(explorer.CheckpointError, match=r"config\.json: .*" + message):
+        explorer.load_model(folder, device="cpu")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 20 << 20, f"{peak:,} bytes allocated before the refusal"
+
+
+@pytest.mark.parametrize("name, text, message", [
+    ("config.json", "[1, 2, 3]", "must be an object"),
+    ("metrics.json", "[1, 2]", "metrics must be an object of sections"),
+    ("metrics.json", '{"eval": [1]}', "metrics must be an object of sections"),
+    ("curves.json", '{"loss": 3}', "curves must be an object of per-epoch lists"),
+])
+def test_malformed_json_files_are_checkpoint_errors(saved_vae, name, text, message):
+    _, folder = saved_vae
+    (folder / name).write_text(text)
+    with pytest.raises(explorer.CheckpointError, match=message):
+        f = checkpoints.CheckpointFolder(folder)
+        f.document(), f.metrics(), f.curves()
+
+
+def test_a_fifo_or_an_oversized_file_is_refused_without_reading_it(saved_vae, tmp_path):
+    import os
+
+    _, folder = saved_vae
+    (folder / "metrics.json").unlink(missing_ok=True)
+    os.mkfifo(folder / "metrics.json")                         # reading it would block forever
+    with pytest.raises(explorer.CheckpointError, match=r"metrics\.json: not a regular file"):
+        explorer.read_metrics(folder)
+    (folder / "metrics.json").unlink()
+    with open(folder / "curves.json", "wb") as f:
+        f.truncate(checkpoints.MAX_JSON_BYTES + 1)             # sparse: no disk space used
+    with pytest.raises(explorer.CheckpointError, match="over the .*-byte limit"):
+        checkpoints.CheckpointFolder(folder).curves()
+
+
+def test_integer_weights_where_the_model_holds_floats_are_refused(saved_vae):
+    from safetensors.torch import save_file
+
+    model, folder = saved_vae
+    state = {k: v.to(torch.int64) if v.is_floating_point() else v for k, v in model.state_dict().items()}
+    save_file(state, str(folder / "model.safetensors"))
+    with pytest.raises(explorer.CheckpointError, match="is stored as I64; the model holds torch.float32"):
+        explorer.load_model(folder)
+
+
+def test_a_name_is_always_a_folder_of_the_checkpoint_root(saved_vae, tmp_path, monkeypatch):
+    """A plain name never resolves to a folder of the working directory (which could shadow a checkpoint)."""
+    _, folder = saved_vae
+    monkeypatch.chdir(folder.parent)
+    with pytest.raises(explorer.CheckpointError, match="no such checkpoint"):
+        explorer.load_model("tiny-vae", root=tmp_path / "elsewhere")
+    assert explorer.load_model("tiny-vae", root=folder.parent).kind == "vae"
+    assert explorer.load_model(folder).kind == "vae"             # an explicit path still works

@@ -13,7 +13,8 @@ from safetensors.torch import load_file
 import explorer
 from explorer import train
 from explorer.recipes import InfoGANTraining, get_recipe, training_options
-from explorer.resume import load_state, save_state
+from explorer import checkpoints
+from explorer.resume import RunStateError, load_state, save_state
 
 TINY = ["--max-steps", "2", "--epochs", "2"]  # 60 tiny images: one batch per epoch
 
@@ -265,3 +266,39 @@ def test_random_shift_moves_each_image_by_at_most_its_pixels():
     assert rows.abs().max() <= 2 and cols.abs().max() <= 2
     assert len(set(zip(rows.tolist(), cols.tolist()))) > 10, "the shifts vary from image to image"
     assert torch.equal(train.random_shift(x, 0), x)
+
+
+def test_export_replaces_the_whole_folder_and_an_interrupted_one_changes_nothing(idx_data_dir, tmp_path,
+                                                                                   monkeypatch):
+    out, args = tmp_path / "o", ["mnist-vae-2d", "--epochs", "1", "--runs", str(tmp_path / "r")]
+    train.main([*args, "--out", str(out)])
+    folder = out / "mnist-vae-2d"
+    (folder / "projection-pca.npz").write_bytes(b"maps of the old weights")
+    checkpoints.CheckpointFolder(folder).update_metrics("eval", {"test_nelbo": 1.0})
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    def fail(self, curves):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(checkpoints.CheckpointFolder, "write_curves", fail)
+    with pytest.raises(OSError, match="disk full"):
+        train.main([*args, "--epochs", "2", "--out", str(out)])
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before, "an interrupted export leaves it as it was"
+    assert sorted(p.name for p in out.iterdir()) == ["mnist-vae-2d"], "no staging folder is left behind"
+
+    monkeypatch.undo()
+    train.main([*args, "--epochs", "2", "--out", str(out)])
+    assert not (folder / "projection-pca.npz").exists() and "eval" not in explorer.read_metrics(folder)
+    assert checkpoints.CheckpointFolder(folder).training["epochs_done"] == 2
+    assert sorted(p.name for p in out.iterdir()) == ["mnist-vae-2d"]
+
+
+def test_a_damaged_run_state_names_its_file_and_what_to_do(idx_data_dir, tmp_path):
+    runs = tmp_path / "r"
+    args = ["mnist-vae-2d", "--epochs", "1", "--out", str(tmp_path / "o"), "--runs", str(runs)]
+    train.main(args)
+    state = next(runs.rglob("state.safetensors"))
+    state.write_bytes(state.read_bytes()[:500])
+    with pytest.raises(RunStateError, match=r"state\.safetensors: cannot resume .*--fresh"):
+        train.main(args)
+    train.main([*args, "--fresh"])                          # and --fresh does start again

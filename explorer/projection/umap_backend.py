@@ -52,7 +52,8 @@ def nearest_neighbours(vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndar
     return indices.astype(np.int64), distances.astype(np.float32)
 
 
-def umap(vectors: np.ndarray, n_neighbors: int = 15, min_dist: float = 0.1, seed: int = 0,
+def umap(vectors: np.ndarray, n_neighbors: int = UMAP_DEFAULTS["n_neighbors"],
+         min_dist: float = UMAP_DEFAULTS["min_dist"], seed: int = 0,
          progress: Callable[[str, float], None] | None = None) -> Projection:
     """A UMAP map of ``vectors`` on the exact neighbour graph. ``progress(stage, fraction)`` is called as the fit
     advances (fractions are rough)."""

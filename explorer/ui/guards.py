@@ -7,6 +7,7 @@ import numpy as np
 import streamlit as st
 
 import explorer
+from explorer.checkpoints import shown_path
 
 from . import cache
 
@@ -18,7 +19,7 @@ def model_or_stop(name: str | None):
     try:
         return cache.model(name)
     except explorer.CheckpointError as e:
-        st.error(f"**The `{name}` checkpoint cannot be loaded.** {e.problem}  \n`{e.path}`  \n"
+        st.error(f"**The `{name}` checkpoint cannot be loaded.** {e.problem}  \n`{shown_path(e.path)}`  \n"
                  "The other models and pages still work; the Models page lists every checkpoint's state.")
         st.stop()
 

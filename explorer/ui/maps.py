@@ -20,6 +20,7 @@ from . import cache, events, figures
 METHOD_LABELS = {"raw": "raw 2-D latent", "pca": "PCA", "umap": "UMAP"}
 AXIS_TITLES = {"raw": ("z1", "z2"), "pca": ("PC 1", "PC 2"), "umap": ("UMAP 1", "UMAP 2")}
 THUMBNAILS = 300
+NEIGHBORS, MIN_DIST = proj.UMAP_DEFAULTS["n_neighbors"], proj.UMAP_DEFAULTS["min_dist"]
 
 
 def methods_for(name: str) -> tuple[str, ...]:
@@ -60,7 +61,7 @@ def umap_warm_up() -> threading.Thread:
     return thread
 
 
-def projection(name: str, method: str, n_neighbors: int = 15, min_dist: float = 0.1
+def projection(name: str, method: str, n_neighbors: int = NEIGHBORS, min_dist: float = MIN_DIST
                ) -> tuple[proj.Projection, np.ndarray | None]:
     """(map, vectors its way back interpolates: UMAP only). A UMAP that is neither shipped nor cached is fitted
     here, with a progress bar, and kept for every later session."""
@@ -95,13 +96,13 @@ def projection(name: str, method: str, n_neighbors: int = 15, min_dist: float = 
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def inverse_map(name: str, method: str, n_neighbors: int = 15, min_dist: float = 0.1) -> proj.InverseMap:
+def inverse_map(name: str, method: str, n_neighbors: int = NEIGHBORS, min_dist: float = MIN_DIST) -> proj.InverseMap:
     projection_, vectors = projection(name, method, n_neighbors, min_dist)
     return proj.InverseMap(projection_, vectors)
 
 
 @st.cache_resource(show_spinner="Drawing the map…", max_entries=16)
-def base_figure(name: str, method: str, n_neighbors: int = 15, min_dist: float = 0.1, thumbnails: bool = False):
+def base_figure(name: str, method: str, n_neighbors: int = NEIGHBORS, min_dist: float = MIN_DIST, thumbnails: bool = False):
     """The map figure without a marker (shared; never mutate it: :func:`figures.with_marker` copies)."""
     projection_, _ = projection(name, method, n_neighbors, min_dist)
     ds = cache.model(name).dataset
@@ -165,7 +166,7 @@ def decode_vectors(name: str, vectors: np.ndarray, noise_seed: int = 0) -> np.nd
     return decode(model, vectors)
 
 
-def decode_position(name: str, method: str, xy, n_neighbors: int = 15, min_dist: float = 0.1,
+def decode_position(name: str, method: str, xy, n_neighbors: int = NEIGHBORS, min_dist: float = MIN_DIST,
                     noise_seed: int = 0) -> tuple[np.ndarray, proj.Inversion]:
     """The image decoded at a map position, and how exactly the position was taken back to a vector."""
     inversion = inverse_map(name, method, n_neighbors, min_dist)(xy)

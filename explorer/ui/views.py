@@ -40,9 +40,9 @@ def umap_controls(container) -> tuple[int, float]:
     """UMAP's two main parameters, applied with a button (a new UMAP of all test points takes a while)."""
     with container.form("map_umap_form", border=False):
         a, b = st.columns(2)
-        n_neighbors = a.slider("n_neighbors", 2, 100, 15, key="map_n_neighbors",
+        n_neighbors = a.slider("n_neighbors", 2, 100, maps.NEIGHBORS, key="map_n_neighbors",
                                help="Local (small) versus global (large) structure.")
-        min_dist = b.slider("min_dist", 0.0, 0.99, 0.1, 0.01, key="map_min_dist",
+        min_dist = b.slider("min_dist", 0.0, 0.99, maps.MIN_DIST, 0.01, key="map_min_dist",
                             help="How tightly points may pack together.")
         st.form_submit_button("Apply UMAP parameters", key="map_umap_apply")
     return int(n_neighbors), round(float(min_dist), 2)
