@@ -94,17 +94,20 @@ def clicks(page, url: str, n: int) -> dict:
 
     out = {}
 
-    def click_times(which: str, query: str, targets) -> list[float]:
-        b.open_page(page, url, which, query)
+    def timed_clicks(targets, timeout_ms: float = 30_000) -> list[float]:
         times = []
         for i in range(n):
             b.install_latency_probe(page)
             targets(i)
-            page.wait_for_function("() => window.__probe.loads.length > 0", timeout=30_000)
+            page.wait_for_function("() => window.__probe.loads.length > 0", timeout=timeout_ms)
             times.append(page.evaluate("() => window.__probe.loads[0].t - window.__probe.input"))
             b.wait_idle(page)
             page.wait_for_timeout(450)
         return times
+
+    def click_times(which: str, query: str, targets) -> list[float]:
+        b.open_page(page, url, which, query)
+        return timed_clicks(targets)
 
     def map_point(i: int) -> None:
         page.locator(b.PLOT).first.scroll_into_view_if_needed()
@@ -124,14 +127,7 @@ def clicks(page, url: str, n: int) -> dict:
     b.open_page(page, url, "map")
     b.select_option(page, "Model", "VAE · 16-D latent")
     b.select_option(page, "Projection", "UMAP")
-    times = []
-    for i in range(n):
-        b.install_latency_probe(page)
-        map_empty(i)
-        page.wait_for_function("() => window.__probe.loads.length > 0", timeout=240_000)
-        times.append(page.evaluate("() => window.__probe.loads[0].t - window.__probe.input"))
-        b.wait_idle(page)
-        page.wait_for_timeout(450)
+    times = timed_clicks(map_empty, timeout_ms=240_000)
     out["UMAP map (16-D VAE): empty space"] = times[1:] if len(times) > 1 else times   # the first: numba compile
 
     def gaps_click(i: int) -> None:

@@ -67,6 +67,7 @@ def test_click_empty_space_decodes_there(server, page):
     b.screenshot(page, "map-empty-click")
 
 
+@pytest.mark.slow
 def test_click_empty_space_on_a_umap_map_is_approximate(server, page):
     if "mnist-vae-16d" not in explorer.list_models():
         pytest.skip("mnist-vae-16d not shipped")
@@ -109,6 +110,7 @@ def test_infogan_slider_changes_the_image_with_the_live_widgets_off(server, page
     b.screenshot(page, "infogan-slider-moved")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dataset", ["MNIST", "Fashion-MNIST"])
 def test_screenshot_every_page(server, page, dataset):
     """Every page of the menu (the teaching pages included) opens without an exception; saved for a look."""

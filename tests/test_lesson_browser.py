@@ -49,6 +49,7 @@ def z_inputs(page) -> tuple[float, float]:
             float(page.get_by_label("z2", exact=True).input_value()))
 
 
+@pytest.mark.slow
 def test_click_empty_space_on_a_gaps_map_decodes_there_with_both_models(server, page):
     open_view(page, server, "gaps")
     before = b.image_sources(page)
@@ -71,6 +72,7 @@ def test_click_empty_space_on_a_gaps_map_decodes_there_with_both_models(server, 
     b.screenshot(page, "lesson-gaps-mnist-clicked")
 
 
+@pytest.mark.slow
 def test_next_sets_up_the_autoencoder_gap_and_its_button_sets_it_up_again(server, page):
     open_view(page, server, "lesson")
     page.get_by_role("button", name="Next ▶").click()
@@ -113,6 +115,7 @@ def test_figure_exports_as_png_and_data_as_csv(server, page):
     assert all(0 <= float(r["confidence"]) <= 1 for r in rows[:100])
 
 
+@pytest.mark.slow
 def test_replay_slider_moves_through_the_epochs(server, page):
     open_view(page, server, "replay", "fashion")
     slider = page.get_by_role("slider")
@@ -127,6 +130,7 @@ def test_replay_slider_moves_through_the_epochs(server, page):
     assert not page.locator(EXCEPTION).count()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ds", ["mnist", "fashion"])
 def test_screenshot_every_lesson_page(server, page, ds):
     for view in SLUGS:
