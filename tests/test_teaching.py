@@ -129,12 +129,13 @@ def synthetic_map(enc: np.ndarray, n: int = 30) -> quality.QualityMap:
 def test_data_like_and_far_follow_their_thresholds():
     enc, _ = two_clusters()
     qmap = synthetic_map(enc)
-    expected = (qmap.confidence >= quality.CONFIDENT) & (qmap.distance_ratio <= quality.CLOSE)
-    np.testing.assert_array_equal(qmap.data_like, expected)
-    assert qmap.far_threshold == pytest.approx(quality.FAR * np.ptp(qmap.x))
-    scores = DecodeQuality(qmap.confidence.ravel(), qmap.predicted.ravel(), qmap.distance_ratio.ravel())
-    np.testing.assert_array_equal(scores.data_like, expected.ravel())
-    np.testing.assert_array_equal(quality.is_data_like(scores.confidence, scores.distance_ratio), expected.ravel())
+    # known verdicts at and around both thresholds (confidence >= 0.9 and distance ratio <= 1.5)
+    scores = DecodeQuality(np.array([0.95, 0.90, 0.89, 0.99, 0.99]), np.zeros(5, int),
+                           np.array([1.0, 1.5, 1.0, 1.51, 0.2]))
+    assert scores.data_like.tolist() == [True, True, False, False, True]
+    assert quality.is_data_like(0.9, 1.5) and not quality.is_data_like(0.9, 1.500001)
+    assert qmap.data_like.any() and not qmap.data_like.all()
+    assert qmap.far_threshold == pytest.approx(0.04 * np.ptp(qmap.x))
     assert qmap.headline()["data_like_where_far"] == pytest.approx(qmap.data_like[qmap.far].mean())
 
 
