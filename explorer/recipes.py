@@ -112,8 +112,9 @@ def _recipes() -> dict[str, Recipe]:
                                            training=ClassifierTraining(shift_pixels=2))
         # MNIST: the paper's full width (at half width the categories mix digits: c1 accuracy 0.66); Fashion (no
         # bar, 7.5x the data per epoch): half width for 60 epochs (G's samples read as their category's class
-        # 30% -> 48% -> 52% of the time after 6, 30, 60 epochs). MNIST's last 120 epochs also average the weights of the image readers (trunk + Q head), whose BatchNorm statistics are then recomputed
-        # on the training images. From epoch 201 the continuous codes' information weight drops to 0.1 (chosen by
+        # 30% -> 48% -> 52% of the time after 6, 30, 60 epochs). MNIST's last 120 epochs also average the weights
+        # of the image readers (trunk + Q head), whose BatchNorm statistics are then recomputed on the training
+        # images. From epoch 201 the continuous codes' information weight drops to 0.1 (chosen by
         # G's generated-class accuracy among 1, 0.3 and 0.1) and Q reads the fakes through random shifts of up to
         # 2 px, so Q cannot rely on position cues (c1 accuracy on the training digits 0.950 -> 0.965).
         # Every run: docs/experiments.md.

@@ -443,3 +443,21 @@ def test_infogan_map_caption_names_the_trunk_width_of_the_shipped_model():
         model = explorer.load_model(name)
         assert f"({model.config.d_hidden:,} numbers)" in views.map_caption(model, 2000)
     assert "(1,024 numbers)" in views.map_caption(explorer.load_model("mnist-infogan"), 2000)
+
+
+def test_every_cache_has_a_size_bound():
+    """Each st.cache_* of the app taking arguments has max_entries: memory stays bounded whatever sessions ask
+    for (one without arguments holds one entry)."""
+    import ast
+
+    unbounded = []
+    for path in sorted((REPO / "explorer" / "ui").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for dec in node.decorator_list:
+                    target = dec.func if isinstance(dec, ast.Call) else dec
+                    if isinstance(target, ast.Attribute) and target.attr in ("cache_data", "cache_resource"):
+                        keywords = {k.arg for k in dec.keywords} if isinstance(dec, ast.Call) else set()
+                        if "max_entries" not in keywords and node.args.args:
+                            unbounded.append(f"{path.name}:{node.name}")
+    assert not unbounded, unbounded

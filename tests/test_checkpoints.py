@@ -64,7 +64,8 @@ def test_mismatched_config(saved_vae):
     doc = json.loads((folder / "config.json").read_text())
     doc["config"]["latent_dim"] = 16
     (folder / "config.json").write_text(json.dumps(doc))
-    with pytest.raises(explorer.CheckpointError, match=r"decoder.0.weight has shape \[32, 2\], the config builds \[32, 16\]"):
+    with pytest.raises(explorer.CheckpointError,
+                       match=r"decoder.0.weight has shape \[32, 2\], the config builds \[32, 16\]"):
         explorer.load_model(folder)
 
 

@@ -253,7 +253,8 @@ def test_app_shows_the_recorded_gap_numbers(ds):
     assert f"**{recorded['ae']['prior_data_like']:.0%}** (autoencoder)" in texts(prior)
     assert f"**{recorded['vae']['prior_class_mix']:.2f}**" in texts(prior)
     gaps = [m.value for m in run("pages/5_Gaps.py", ds).metric]
-    assert gaps[0] == f"{recorded['ae']['fraction_data_like']:.0%}" and gaps[1] == f"{recorded['ae']['fraction_far']:.0%}"
+    assert gaps[0] == f"{recorded['ae']['fraction_data_like']:.0%}"
+    assert gaps[1] == f"{recorded['ae']['fraction_far']:.0%}"
     assert gaps[3] == f"{recorded['vae']['fraction_data_like']:.0%}"
 
 

@@ -11,7 +11,7 @@ from explorer.checkpoints import checkpoint_name
 from explorer.quality import QualityScorer
 
 
-@st.cache_resource(show_spinner="Loading model…")
+@st.cache_resource(show_spinner="Loading model…", max_entries=32)
 def model(name: str):
     """A loaded model (raises CheckpointError for a broken checkpoint; pages show it with st.error)."""
     _inference_threads()
@@ -32,23 +32,23 @@ def _inference_threads() -> int:
     return threads
 
 
-@st.cache_data(show_spinner="Loading dataset…")
+@st.cache_data(show_spinner="Loading dataset…", max_entries=8)
 def dataset(name: str, split: str = "test") -> tuple[np.ndarray, np.ndarray]:
     return explorer.load_dataset(name, split)
 
 
-@st.cache_data
+@st.cache_data(max_entries=32)
 def metrics(name: str) -> dict:
     return explorer.read_metrics(name)
 
 
-@st.cache_resource(show_spinner="Preparing the decode-quality scorer…")
+@st.cache_resource(show_spinner="Preparing the decode-quality scorer…", max_entries=4)
 def quality_scorer(dataset_name: str) -> QualityScorer:
     images, _ = dataset(dataset_name, "test")
     return QualityScorer(model(checkpoint_name(dataset_name, "classifier")), images)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=32)
 def test_vectors(name: str) -> tuple[np.ndarray, np.ndarray]:
     """(what the latent map projects, what its way back returns) for the test split (see explorer.projection)."""
     from explorer.projection import map_vectors
@@ -57,7 +57,7 @@ def test_vectors(name: str) -> tuple[np.ndarray, np.ndarray]:
     return map_vectors(model(name), images)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=32)
 def encodings(name: str) -> np.ndarray:
     """An AE/VAE's encodings of the test split [N, latent_dim]."""
     return test_vectors(name)[1]

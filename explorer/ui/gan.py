@@ -25,7 +25,7 @@ SLIDER = live_core.CODE_RANGE   # the c2 / c3 controls
 FACTOR_MIN_RHO = 0.5
 
 
-@st.cache_resource(show_spinner=False)      # a resource, not data: read on every slider step, never copied
+@st.cache_resource(show_spinner=False, max_entries=8)   # a resource, not data: read every slider step, not copied
 def c1_matching(name: str) -> dict:
     """{"mapping": category -> class, "counts": [category][class], "accuracy", "source"} from the shipped
     evaluation when present, else computed here from Q's argmax over the test split."""
@@ -109,7 +109,7 @@ def sweep_values(n: int = 9) -> np.ndarray:
     return np.linspace(*SLIDER, n)
 
 
-@st.cache_data(show_spinner="Drawing traversals…")
+@st.cache_data(show_spinner="Drawing traversals…", max_entries=64)
 def traversal(name: str, code: str, seed: int, n: int = 9) -> np.ndarray:
     """A mosaic: rows are the categories in class order, columns sweep ``code`` ("c2" or "c3") over −2…2 with the
     other continuous code at 0 and one noise vector."""

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import explorer
 from explorer import projection as proj
+from explorer.projection.fits import FitLimit, FitQueue
 from explorer.checkpoints import CheckpointFolder
 from explorer.latent import decode, infogan_codes_from_features, infogan_decode_codes, infogan_noise
 
@@ -34,7 +36,7 @@ def is_default(n_neighbors: int, min_dist: float) -> bool:
 
 # --- maps ---------------------------------------------------------------------------------------------------------
 
-@st.cache_data(show_spinner="Computing the map…")
+@st.cache_data(show_spinner="Computing the map…", max_entries=32)
 def _precomputed_or_fast(name: str, method: str) -> tuple[proj.Projection, np.ndarray]:
     """Raw and PCA maps, and the shipped default UMAP map (read from the checkpoint folder when present)."""
     shipped = proj.load_shipped(CheckpointFolder.find(name), method) if method != "raw" else None
@@ -47,9 +49,18 @@ def _precomputed_or_fast(name: str, method: str) -> tuple[proj.Projection, np.nd
 
 
 @st.cache_resource(show_spinner=False)
-def _umap_store() -> tuple[dict, threading.Lock]:
-    """UMAP maps fitted in this server process, shared by all sessions: (name, n_neighbors, min_dist) -> map."""
-    return {}, threading.Lock()
+def _umap_fits() -> FitQueue:
+    """Custom UMAP maps of this server process, shared by all sessions (see :mod:`explorer.projection.fits`)."""
+    def wait_for_warm_up(job) -> None:     # a fit while numba compiles would compile the same code twice
+        warm_up = umap_warm_up()
+        while warm_up.is_alive():
+            job.report("Preparing umap-learn (numba code, once per server process)", 0.0)
+            warm_up.join(1.0)
+
+    def fit(source, targets, n_neighbors, min_dist, progress):
+        return proj.umap(source, n_neighbors, min_dist, progress=progress), targets
+
+    return FitQueue(fit, before=wait_for_warm_up)
 
 
 @st.cache_resource(show_spinner=False)
@@ -67,42 +78,50 @@ def projection(name: str, method: str, n_neighbors: int = NEIGHBORS, min_dist: f
     here, with a progress bar, and kept for every later session."""
     if method != "umap":
         return _precomputed_or_fast(name, method)
-    store, lock = _umap_store()
+    fits = _umap_fits()
     key = (name, n_neighbors, min_dist)
-    if key in store:
-        return store[key]
+    if (done := fits.get(key)) is not None:
+        return done
     if is_default(n_neighbors, min_dist):
         try:
             return _precomputed_or_fast(name, "umap")
         except LookupError:
             pass
-    with lock:
-        if key not in store:
-            source, targets = cache.test_vectors(name)
-            bar = st.progress(0.0, text="Starting UMAP…")
-            started = time.perf_counter()
+    source, targets = cache.test_vectors(name)
+    ctx = get_script_run_ctx()
+    try:
+        job = fits.submit(key, ctx.session_id if ctx else None, source, targets, n_neighbors, min_dist)
+    except FitLimit as e:
+        st.warning(f"**This UMAP map is not computed now:** {e}. The shipped map (default parameters) is shown.")
+        return _shipped_umap(name)
+    bar = st.progress(0.0, text="Starting UMAP…")
+    while not job.done.wait(0.25):   # a closed tab stops this loop; the fit goes on in its worker and is kept
+        bar.progress(job.fraction, text=f"UMAP of {len(source):,} points: {job.stage} · "
+                                        f"{time.perf_counter() - job.started:.0f} s")
+    bar.empty()
+    if job.error is not None:
+        st.error(f"**The UMAP map could not be computed:** {job.error}. The shipped map is shown.")
+        return _shipped_umap(name)
+    return job.result
 
-            def report(stage: str, fraction: float) -> None:
-                bar.progress(min(max(fraction, 0.0), 1.0),
-                             text=f"UMAP of {len(source):,} points: {stage} · {time.perf_counter() - started:.0f} s")
 
-            warm_up = umap_warm_up()
-            while warm_up.is_alive():  # a fit while numba compiles would compile the same code twice
-                report("Preparing umap-learn (numba code, once per server process)", 0.0)
-                warm_up.join(1.0)
-            store[key] = (proj.umap(source, n_neighbors, min_dist, progress=report), targets)
-            bar.empty()
-    return store[key]
+def _shipped_umap(name: str) -> tuple[proj.Projection, np.ndarray | None]:
+    try:
+        return _precomputed_or_fast(name, "umap")
+    except LookupError:
+        st.stop()
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def inverse_map(name: str, method: str, n_neighbors: int = NEIGHBORS, min_dist: float = MIN_DIST) -> proj.InverseMap:
+def inverse_map(name: str, method: str, n_neighbors: int = NEIGHBORS,
+                min_dist: float = MIN_DIST) -> proj.InverseMap:
     projection_, vectors = projection(name, method, n_neighbors, min_dist)
     return proj.InverseMap(projection_, vectors)
 
 
 @st.cache_resource(show_spinner="Drawing the map…", max_entries=16)
-def base_figure(name: str, method: str, n_neighbors: int = NEIGHBORS, min_dist: float = MIN_DIST, thumbnails: bool = False):
+def base_figure(name: str, method: str, n_neighbors: int = NEIGHBORS, min_dist: float = MIN_DIST,
+                thumbnails: bool = False):
     """The map figure without a marker (shared; never mutate it: :func:`figures.with_marker` copies)."""
     projection_, _ = projection(name, method, n_neighbors, min_dist)
     ds = cache.model(name).dataset

@@ -54,7 +54,7 @@ def parameter_counts(model) -> dict[str, int]:
     return {**parts, "total": model.parameter_count()}
 
 
-@st.cache_data(show_spinner=False, ttl=30)
+@st.cache_data(show_spinner=False, ttl=30, max_entries=64)
 def card(name: str, load: bool = True) -> Card:
     """What the folder says about a checkpoint; ``load``: also load the weights (parameter counts, and the
     error of a broken checkpoint)."""

@@ -161,7 +161,7 @@ def range_note(*values: float) -> str:
     return "Inside the trained range −1…1."
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def traversal_figure(name: str, code: str, seed: int, values: np.ndarray):
     """A traversal mosaic with rows labelled by matched class, columns by code value, and the columns outside the
     trained range shaded."""
