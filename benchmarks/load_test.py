@@ -1,0 +1,260 @@
+"""A class at once: N concurrent sessions against one app server (or a proxy in front of several), each walking a
+lesson mix for a fixed time, as a table of per-action latency, errors and server memory (no pass/fail):
+``python benchmarks/load_test.py [--sessions 1 10 30] [--seconds 60] [--url http://127.0.0.1:PORT] [--write]``.
+
+Each session is a Streamlit client speaking the app's own websocket protocol (what a browser sends: a rerun with
+its widget states; what it waits for: the script's deltas and its end), so that 30 sessions cost the client side
+almost nothing and the figures are the server's. Per session, in a loop with 1-2 s of thinking between actions:
+open the InfoGAN page and release its c2 slider at a new value (the live widgets off: the Streamlit slider path,
+answered by the server), open the Latent map and click a test image (a chart selection event), open Gaps and pin a
+point, open the Lesson and press Next. Latency: from the message sent to the script's end (``script_finished``);
+for the slider, to the first new image. Errors: exceptions shown in the page, error elements, dropped
+connections, actions not answered within 60 s. Server memory: the resident set (``/proc/<pid>/status``) before
+the sessions connect and its peak while they run, per session count. Loopback only; bounded in sessions and time.
+
+Without ``--url`` the benchmark starts its own server (``python -m explorer.ui.serve``) and stops it; with one it
+measures that server, e.g. the two-replica proxy of ``scripts/serve_class.sh`` (memory is then not measured).
+``--write`` puts the table in docs/benchmarks.md (section ``load``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))
+
+from benchmarks import report  # noqa: E402
+
+TIMEOUT_S = 60
+THINK_S = (1.0, 2.0)
+ACTIONS = ("open InfoGAN", "slider release → image", "open Latent map", "map click → decode", "open Gaps",
+           "Gaps click → decode", "open Lesson", "Lesson Next")
+
+
+class Session:
+    """One browser's worth of protocol: rerun requests with the widget states, deltas in."""
+
+    def __init__(self, url: str, rng: random.Random):
+        self.url, self.rng = url, rng
+        self.states: dict[str, object] = {}       # widget id -> (kind, value)
+        self.ids: dict[str, str] = {}             # user key -> widget id
+        self.pages: dict[str, str] = {}           # url path -> page script hash
+        self.page = ""
+        self.errors: list[str] = []
+
+    async def connect(self):
+        import websockets
+
+        self.ws = await websockets.connect(self.url.replace("http", "ws", 1) + "/_stcore/stream",
+                                           subprotocols=["streamlit"], max_size=None, open_timeout=TIMEOUT_S)
+
+    async def rerun(self, page: str | None = None, wait_for_image: bool = False) -> float:
+        """Send a rerun (of ``page``, or the current one) with every widget state; seconds until the script has
+        finished (or, with ``wait_for_image``, until the first image arrives)."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        if page is not None:
+            self.page = page
+        msg = BackMsg()
+        state = msg.rerun_script
+        state.query_string = ""
+        state.page_script_hash = self.pages.get(self.page, "")
+        for wid, (kind, value) in self.states.items():
+            w = state.widget_states.widgets.add()
+            w.id = wid
+            if kind == "double_array_value":
+                w.double_array_value.data[:] = value
+            else:
+                setattr(w, kind, value)
+        started = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        image_at = None
+        while True:
+            data = await asyncio.wait_for(self.ws.recv(), TIMEOUT_S)
+            fm = ForwardMsg()
+            fm.ParseFromString(data)
+            kind = fm.WhichOneof("type")
+            if kind == "navigation":
+                for p in fm.navigation.app_pages:
+                    self.pages[p.url_pathname] = p.page_script_hash
+            elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+                self._element(fm.delta.new_element)
+                if wait_for_image and image_at is None and fm.delta.new_element.WhichOneof("type") == "imgs":
+                    image_at = time.perf_counter()
+            elif kind == "script_finished":
+                if fm.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    continue                                 # another run follows (a callback's st.rerun)
+                if fm.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                    self.errors.append("the script did not compile")
+                return (image_at or time.perf_counter()) - started
+
+    def _element(self, el) -> None:
+        kind = el.WhichOneof("type")
+        if kind == "exception":
+            self.errors.append(f"exception: {el.exception.type} {el.exception.message[:80]}")
+        elif kind == "alert" and el.alert.format == 1:    # st.error
+            self.errors.append(f"error: {el.alert.body[:80]}")
+        widget = getattr(el, kind, None) if kind else None
+        wid = getattr(widget, "id", "") if widget is not None else ""
+        if wid and "-" in wid:
+            self.ids[wid.rsplit("-", 1)[-1]] = wid
+
+    def set(self, key: str, kind: str, value) -> None:
+        self.states[self.ids[key]] = (kind, value)
+
+
+async def lesson_mix(url: str, seconds: float, seed: int, out: dict[str, list[float]], errors: list[str]) -> None:
+    rng = random.Random(seed)
+    s = Session(url, rng)
+    try:
+        await s.connect()
+        await s.rerun("")
+        s.set("live_widgets", "bool_value", False)              # the server-answered path for every widget
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            out["open InfoGAN"].append(await s.rerun("InfoGAN_codes"))
+            await asyncio.sleep(rng.uniform(*THINK_S))
+            s.set("gan_c2", "double_array_value", [round(rng.uniform(-2, 2), 2)])
+            out["slider release → image"].append(await s.rerun(wait_for_image=True))
+            await asyncio.sleep(rng.uniform(*THINK_S))
+            out["open Latent map"].append(await s.rerun("Latent_map"))
+            await asyncio.sleep(rng.uniform(*THINK_S))
+            point = {"curve_number": rng.randint(1, 10), "point_index": rng.randint(0, 150), "x": 0.0, "y": 0.0}
+            s.set("map_chart", "string_value", json.dumps(
+                {"selection": {"points": [point], "point_indices": [point["point_index"]], "box": [], "lasso": []}}))
+            out["map click → decode"].append(await s.rerun())
+            s.states.pop(s.ids["map_chart"], None)
+            await asyncio.sleep(rng.uniform(*THINK_S))
+            out["open Gaps"].append(await s.rerun("Gaps"))
+            await asyncio.sleep(rng.uniform(*THINK_S))
+            s.set("gaps_z1", "double_value", round(rng.uniform(-2, 2), 2))
+            out["Gaps click → decode"].append(await s.rerun())
+            await asyncio.sleep(rng.uniform(*THINK_S))
+            out["open Lesson"].append(await s.rerun("Lesson"))
+            await asyncio.sleep(rng.uniform(*THINK_S))
+            s.set("lesson_next", "trigger_value", True)
+            out["Lesson Next"].append(await s.rerun())
+            s.states.pop(s.ids["lesson_next"], None)
+            await asyncio.sleep(rng.uniform(*THINK_S))
+    except Exception as e:      # a dropped connection or a timeout counts as an error of this session
+        errors.append(f"{type(e).__name__}: {e}"[:120])
+    finally:
+        errors.extend(s.errors)
+        if hasattr(s, "ws"):
+            await s.ws.close()
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def run_level(url: str, n: int, seconds: float, pid: int | None = None) -> tuple[dict, list[str], float]:
+    """Every action's latencies, the errors, and the server's peak RSS (MB) while the sessions ran."""
+    out: dict[str, list[float]] = {a: [] for a in ACTIONS}
+    errors: list[str] = []
+    peak = [0.0]
+
+    async def sample() -> None:
+        while True:
+            peak[0] = max(peak[0], rss_mb(pid))
+            await asyncio.sleep(0.5)
+
+    sampler = asyncio.create_task(sample()) if pid else None
+    await asyncio.gather(*(lesson_mix(url, seconds, seed, out, errors) for seed in range(n)))
+    if sampler:
+        sampler.cancel()
+    return out, errors, peak[0]
+
+
+def percentile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))] if values else float("nan")
+
+
+def table(levels: dict[int, dict]) -> str:
+    lines = ["| sessions | action | count | p50 | p95 | errors |", "|---:|---|---:|---:|---:|---:|"]
+    for n, r in levels.items():
+        for i, action in enumerate(ACTIONS):
+            t = [1e3 * v for v in r["times"][action]]
+            lines.append(f"| {n} | {action} | {len(t)} | {percentile(t, 0.5):.0f} ms | "
+                         f"**{percentile(t, 0.95):.0f} ms** | {len(r['errors']) if i == 0 else ''} |")
+    if not any(r.get("rss") for r in levels.values()):
+        return "\n".join(lines)
+    lines += ["", "| sessions | server RSS before | peak while they ran | growth per session |", "|---:|---:|---:|---:|"]
+    for n, r in levels.items():
+        if r.get("rss"):
+            before, after = r["rss"]
+            lines.append(f"| {n} | {before:.0f} MB | {after:.0f} MB | {(after - before) / n:.1f} MB |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    import browser_app as b
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, nargs="+", default=[1, 10, 30])
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--url", help="an app already running (loopback); default: start one")
+    parser.add_argument("--label", default="one server", help="what --url is, for the table")
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args(argv)
+    if any(n > 60 for n in args.sessions) or args.seconds > 600:
+        raise SystemExit("bounded: at most 60 sessions and 600 s per level")
+
+    def measure(url: str, pid: int | None) -> dict:
+        asyncio.run(run_level(url, 4, 10))          # warm every replica's caches (not counted)
+        levels = {}
+        for n in args.sessions:
+            before = rss_mb(pid) if pid else None
+            times, errors, peak = asyncio.run(run_level(url, n, args.seconds, pid))
+            levels[n] = {"times": times, "errors": errors, "rss": (before, peak) if pid else None}
+            worst = max(percentile(v, 0.95) for v in times.values()) * 1e3
+            print(f"{n} sessions: {sum(map(len, times.values()))} actions, {len(errors)} errors, worst p95 "
+                  f"{worst:.0f} ms", flush=True)
+            for e in errors[:5]:
+                print("   ", e)
+        return levels
+
+    if args.url:
+        if not args.url.startswith(("http://127.0.0.1", "http://localhost")):
+            raise SystemExit("loopback only")
+        levels = measure(args.url, None)
+    else:
+        with b.streamlit_server(preload=True) as (url, _):
+            pid = int(next(p for p in os.listdir("/proc") if p.isdigit() and _is_server(int(p), url)))
+            levels = measure(url, pid)
+    text = table(levels)
+    print(text)
+    if args.write:
+        from bench_app import hardware
+
+        doc = (f"## A class at once: {args.label}\n\nMeasured {report.stamp()} by `python benchmarks/load_test.py"
+               f"{' --url … --label ' + repr(args.label) if args.url else ''}` ({args.seconds:.0f} s per level; "
+               f"its docstring says what each figure is).\n\n{text}\n\n**Hardware:** {hardware()}.\n")
+        report.write_section(REPO / "docs" / "benchmarks.md", "load-proxy" if args.url else "load", doc)
+
+
+def _is_server(pid: int, url: str) -> bool:
+    try:
+        cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return b"explorer.ui.serve" in cmd and url.rsplit(":", 1)[1].encode() in cmd
+
+
+if __name__ == "__main__":
+    main()
