@@ -128,13 +128,12 @@ def test_screenshot_every_page(server, page, dataset):
 
 
 @pytest.mark.slow
-def test_a_tab_closed_mid_fit_leaves_other_sessions_fits_working(server):
+def test_a_tab_closed_mid_fit_leaves_other_sessions_fits_working(server, page):
     """One session starts a custom UMAP and its tab is closed mid-fit; another session's custom UMAP of another
     model still finishes, and the abandoned map is kept for whoever asks for it next."""
     for name in ("mnist-vae-16d", "mnist-ae-16d"):
         if name not in explorer.list_models():
             pytest.skip(f"{name} not shipped")
-    from playwright.sync_api import sync_playwright
 
     def custom_umap(page, model: str, neighbors_steps: int) -> None:
         b.open_page(page, server, "map")
@@ -146,21 +145,20 @@ def test_a_tab_closed_mid_fit_leaves_other_sessions_fits_working(server):
             slider.press("ArrowRight")
         page.get_by_role("button", name="Apply UMAP parameters").click()
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=b.CHROMIUM, args=b.CHROMIUM_ARGS)
-        first = browser.new_page(viewport={"width": 1366, "height": 768})
-        first.set_default_timeout(120_000)
-        custom_umap(first, "VAE · 16-D latent", 3)
-        first.get_by_text("UMAP of", exact=False).first.wait_for()    # the fit is under way
-        first.close()                                                  # the student leaves mid-fit
-        second = browser.new_page(viewport={"width": 1366, "height": 768})
-        second.set_default_timeout(180_000)
-        custom_umap(second, "Autoencoder · 16-D latent", 4)
-        second.wait_for_selector(b.PLOT)
-        b.wait_idle(second, 180_000)
-        assert not second.get_by_text("UMAP of", exact=False).count(), "the second session's fit finished"
-        assert not second.locator("[data-testid=stException]").count()
-        custom_umap(second, "VAE · 16-D latent", 3)                   # the abandoned map: kept, no new fit
-        b.wait_idle(second, 180_000)
-        assert not second.locator("[data-testid=stException]").count()
-        browser.close()
+    browser = page.context.browser                                     # the module's browser, new tabs
+    first = browser.new_page(viewport={"width": 1366, "height": 768})
+    first.set_default_timeout(120_000)
+    custom_umap(first, "VAE · 16-D latent", 3)
+    first.get_by_text("UMAP of", exact=False).first.wait_for()    # the fit is under way
+    first.close()                                                  # the student leaves mid-fit
+    second = browser.new_page(viewport={"width": 1366, "height": 768})
+    second.set_default_timeout(180_000)
+    custom_umap(second, "Autoencoder · 16-D latent", 4)
+    second.wait_for_selector(b.PLOT)
+    b.wait_idle(second, 180_000)
+    assert not second.get_by_text("UMAP of", exact=False).count(), "the second session's fit finished"
+    assert not second.locator("[data-testid=stException]").count()
+    custom_umap(second, "VAE · 16-D latent", 3)                   # the abandoned map: kept, no new fit
+    b.wait_idle(second, 180_000)
+    assert not second.locator("[data-testid=stException]").count()
+    second.close()

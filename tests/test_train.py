@@ -280,13 +280,13 @@ def test_export_replaces_the_whole_folder_and_an_interrupted_one_changes_nothing
     def fail(self, curves):
         raise OSError("disk full")
 
-    monkeypatch.setattr(checkpoints.CheckpointFolder, "write_curves", fail)
-    with pytest.raises(OSError, match="disk full"):
-        train.main([*args, "--epochs", "2", "--out", str(out)])
+    with monkeypatch.context() as patch:
+        patch.setattr(checkpoints.CheckpointFolder, "write_curves", fail)
+        with pytest.raises(OSError, match="disk full"):
+            train.main([*args, "--epochs", "2", "--out", str(out)])
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before, "an interrupted export leaves it as it was"
     assert sorted(p.name for p in out.iterdir()) == ["mnist-vae-2d"], "no staging folder is left behind"
 
-    monkeypatch.undo()
     train.main([*args, "--epochs", "2", "--out", str(out)])
     assert not (folder / "projection-pca.npz").exists() and "eval" not in explorer.read_metrics(folder)
     assert checkpoints.CheckpointFolder(folder).training["epochs_done"] == 2
