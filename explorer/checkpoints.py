@@ -196,10 +196,10 @@ class CheckpointFolder:
 
         return hashlib.sha256(self.file(self.WEIGHTS).read_bytes()).hexdigest()
 
-    def build(self, device: str | torch.device | None = None) -> Model:
-        """The model ``config.json`` describes, with freshly initialised weights (``device="meta"``: shapes only,
-        nothing allocated)."""
-        doc = self.document()
+    def build(self, device: str | torch.device | None = None, doc: dict | None = None) -> Model:
+        """The model ``config.json`` (or ``doc``, as :meth:`document` read it) describes, with freshly initialised
+        weights (``device="meta"``: shapes only, nothing allocated)."""
+        doc = doc or self.document()
         return _model_from(doc["kind"], doc["config"], self.file(self.CONFIG), device)
 
     def load(self, device: str | torch.device | None = None) -> Model:
@@ -208,16 +208,17 @@ class CheckpointFolder:
         allocated."""
         path = self.file(self.WEIGHTS)
         _check_file(path, MAX_WEIGHTS_BYTES)
-        skeleton = self.build("meta")
+        doc = self.document()
+        skeleton = self.build("meta", doc)
         count = sum(v.numel() for v in skeleton.state_dict().values())
         if count > MAX_PARAMETERS:
             raise CheckpointError(self.file(self.CONFIG), f"the config builds {count:,} parameters, over the "
                                                           f"{MAX_PARAMETERS:,} limit")
         _check_header(skeleton, path)
-        model = self.build()
+        model = self.build(doc=doc)
         _load_weights(model, path)
         model.name = self.name
-        model.training_info = self.training
+        model.training_info = doc.get("training", {})
         return model.to(device or best_device()).eval()
 
     # --- writing --------------------------------------------------------------------------------------------------

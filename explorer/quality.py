@@ -197,11 +197,16 @@ def class_mix(predicted: np.ndarray, labels: np.ndarray, n_classes: int = 10) ->
 
 # --- the published numbers ------------------------------------------------------------------------------------------
 
-def gap_numbers(model, scorer: QualityScorer, encodings: np.ndarray, labels: np.ndarray) -> dict[str, float]:
-    """Every gap number of an AE or VAE: for a 2-D model its plane's :meth:`QualityMap.headline`, and for any
-    latent size the fraction of prior samples that decode to something data-like (``prior_data_like``) and the
-    distance of their classes from the test ``labels``' class mix (``prior_class_mix``)."""
-    out = quality_map(model, scorer, encodings).headline() if model.latent_dim == 2 else {}
+def gap_numbers(model, scorer: QualityScorer, encodings: np.ndarray, labels: np.ndarray,
+                qmap: QualityMap | None = None) -> dict[str, float]:
+    """Every gap number of an AE or VAE: for a 2-D model its plane's :meth:`QualityMap.headline` (``qmap``: the
+    map :func:`quality_map` already made), and for any latent size the fraction of prior samples that decode to
+    something data-like (``prior_data_like``) and the distance of their classes from the test ``labels``' class
+    mix (``prior_class_mix``)."""
+    if model.latent_dim == 2:
+        out = (qmap or quality_map(model, scorer, encodings)).headline()
+    else:
+        out = {}
     prior = prior_quality(model, scorer)
     out["prior_data_like"] = float(prior.data_like.mean())
     out["prior_class_mix"] = class_mix(prior.predicted, labels)[2]

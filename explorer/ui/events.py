@@ -53,9 +53,9 @@ def points(selection: Mapping | None) -> list[dict]:
             continue
         curve = _integer(point.get("curve_number"))
         index = _integer(point.get("point_index", point.get("point_number")))
+        located = point.get("x") is not None or point.get("y") is not None
         x, y = _finite(point.get("x")), _finite(point.get("y"))
-        if curve is None or index is None or index < 0 or (x is None) != (y is None) \
-                or (point.get("x") is not None and x is None):
+        if curve is None or index is None or index < 0 or (located and (x is None or y is None)):
             log.warning("ignored a malformed chart point: %.200r", point)
             continue
         out.append({"curve_number": curve, "point_index": index, "x": x, "y": y})

@@ -46,7 +46,8 @@ def gap_numbers(name: str) -> dict[str, float]:
     ``python -m explorer.evaluate`` records and the README and docs show)."""
     model = cache.model(name)
     _, labels = cache.dataset(model.dataset, "test")
-    return quality.gap_numbers(model, cache.quality_scorer(model.dataset), cache.encodings(name), labels)
+    qmap = quality_map(name) if model.latent_dim == 2 else None
+    return quality.gap_numbers(model, cache.quality_scorer(model.dataset), cache.encodings(name), labels, qmap)
 
 
 @st.cache_resource(show_spinner="Drawing the map…", max_entries=48)
