@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from . import checkpoints, data
-from . import files, generated, quality
+from . import denoising, files, generated, quality, sample_quality
 from .latent import decode, encode
 from .metrics import image_moments, match_categories, sweep_correlation
 
@@ -109,6 +109,42 @@ def evaluate_infogan(model, classifier, images: np.ndarray, labels: np.ndarray) 
     }
 
 
+def evaluate_dae(model, autoencoder, images: np.ndarray) -> dict:
+    """The denoising curves (PSNR and SSIM of every :data:`explorer.denoising.METHODS` at each noise amount, salt
+    and pepper and Gaussian) and the bar's margin: the DAE's smallest PSNR gain over the median filter."""
+    clean = data.to_float(images).reshape(-1, 28, 28)
+    curves = {kind: denoising.curve(model, autoencoder, clean, kind) for kind in ("salt and pepper", "gaussian")}
+    sp = curves["salt and pepper"]
+    at = {a: i for i, a in enumerate(sp["amounts"])}
+    gains = [sp["psnr"][denoising.METHODS[3]][at[a]] - sp["psnr"][denoising.METHODS[1]][at[a]]
+             for a in denoising.BAR_AMOUNTS]
+    return {"denoising": curves, "min_psnr_gain_over_median": float(min(gains))}
+
+
+SAMPLE_CONTROLS = {"vae": ("temperature", (0.5, 0.75, 1.0, 1.25, 1.5)),
+                   "infogan": ("noise_scale", (0.5, 0.75, 1.0, 1.25, 1.5))}
+
+
+def sample_scores(model, judge: sample_quality.SampleJudge, value: float) -> dict[str, float]:
+    """One generator's sample scores at one setting of its control (:data:`SAMPLE_CONTROLS`)."""
+    if model.kind == "vae":
+        images = sample_quality.vae_samples(model, temperature=value)
+    else:
+        images = sample_quality.gan_samples(model, noise_scale=value)
+    return judge.score(images).as_dict()
+
+
+def evaluate_samples(model, classifier, images: np.ndarray) -> dict:
+    """Sample quality (:mod:`explorer.sample_quality`) at every setting of the model's control, and of real test
+    images against the same reference."""
+    reference, comparison = sample_quality.real_split(data.to_float(images).reshape(-1, 28, 28))
+    judge = sample_quality.SampleJudge(classifier, reference)
+    control, values = SAMPLE_CONTROLS[model.kind]
+    return {"control": control, "values": list(values),
+            "scores": [sample_scores(model, judge, v) for v in values],
+            "real": judge.score(comparison).as_dict(), "samples": sample_quality.SAMPLES}
+
+
 def evaluate_model(name: str, source: str = "auto") -> dict:
     """Every number for one shipped checkpoint, computed on the test split from ``source``."""
     model = checkpoints.load_model(name, device="cpu")
@@ -126,6 +162,11 @@ def evaluate_model(name: str, source: str = "auto") -> dict:
             result.update(evaluate_infogan(model, classifier, images, labels))
         else:
             result["gaps"] = evaluate_gaps(model, quality.QualityScorer(classifier, images), images, labels)
+        if model.kind == "infogan" or (model.kind == "vae" and model.latent_dim == 16):
+            result["samples"] = evaluate_samples(model, classifier, images)
+    if model.kind == "dae":
+        autoencoder = checkpoints.load_model(checkpoints.checkpoint_name(model.dataset, "ae", 16), device="cpu")
+        result.update(evaluate_dae(model, autoencoder, images))
     result["test_images"] = int(len(images))
     result["data_source"] = data.dataset_source(model.dataset, "test") if source == "auto" else source
     return result
@@ -135,6 +176,7 @@ BARS = {  # the quality bars of the foundation issue: (metric, "<=" or ">=", bou
     "mnist-vae-2d": [("test_nelbo", "<=", 155)], "mnist-vae-16d": [("test_nelbo", "<=", 112)],
     "fashion-vae-2d": [("test_nelbo", "<=", 258)], "fashion-vae-16d": [("test_nelbo", "<=", 238)],
     "mnist-classifier": [("test_accuracy", ">=", 0.98)], "fashion-classifier": [("test_accuracy", ">=", 0.91)],
+    "mnist-dae": [("min_psnr_gain_over_median", ">", 0)], "fashion-dae": [("min_psnr_gain_over_median", ">", 0)],
     "mnist-infogan": [("c1_accuracy", ">=", 0.95), ("abs_rotation_rho", ">=", 0.9), ("abs_width_rho", ">=", 0.9),
                       ("generated_class_accuracy", ">=", 0.95)],
 }
@@ -144,7 +186,8 @@ def bar_results(name: str, result: dict) -> list[tuple[str, float, str, float, b
     rows = []
     for metric, op, bound in BARS.get(name, []):
         value = abs(result[metric[4:]]) if metric.startswith("abs_") else result[metric]
-        rows.append((metric, value, op, bound, value <= bound if op == "<=" else value >= bound))
+        holds = {"<=": value <= bound, ">=": value >= bound, ">": value > bound}[op]
+        rows.append((metric, value, op, bound, holds))
     return rows
 
 

@@ -22,8 +22,8 @@ from torch.nn import functional as F
 from torch.optim.swa_utils import AveragedModel, update_bn
 from tqdm import tqdm
 
-from . import checkpoints, data, files
-from .metrics import match_categories
+from . import checkpoints, data, files, noise
+from .metrics import match_categories, psnr
 from .models import REGISTRY
 from .recipes import RECIPES, Recipe, get_recipe
 from .resume import load_state, save_state
@@ -239,7 +239,36 @@ class InfoGANTask(Task):
         return {"test_c1_accuracy": acc}
 
 
-TASKS = {"ae": AutoencoderTask, "vae": AutoencoderTask, "classifier": ClassifierTask, "infogan": InfoGANTask}
+class DenoisingTask(Task):
+    """Clean images in, a fresh corruption of each on every step (:class:`explorer.recipes.DenoisingTraining`); the
+    noise generator is seeded per epoch, so a resumed run corrupts the same way as an uninterrupted one."""
+
+    def start_epoch(self, epoch):
+        self.generator = torch.Generator(device=self.device).manual_seed(self.recipe.seed * 100_003 + epoch + 7)
+
+    def step(self, x, y):
+        amounts = torch.rand(len(x), generator=self.generator, device=self.device) * self.recipe.training.max_noise
+        noisy = noise.salt_and_pepper(x, amounts, self.generator)
+        opt = self.optimizers["model"]
+        terms = self.model.loss(noisy, x)
+        opt.zero_grad(set_to_none=True)
+        terms["loss"].backward()
+        opt.step()
+        return {k: v.item() for k, v in terms.items()}
+
+    @torch.no_grad()
+    def evaluate(self, x, y):
+        self.model.eval()
+        gen = torch.Generator(device=self.device).manual_seed(0)
+        noisy = noise.salt_and_pepper(x, self.recipe.training.test_noise, gen)
+        denoised = torch.sigmoid(self.model.logits(noisy))
+        self.model.train()
+        return {"test_recon": float(self.model.loss(noisy, x)["recon"]),
+                "test_psnr": float(psnr(denoised.cpu().numpy(), x.cpu().numpy()).mean())}
+
+
+TASKS = {"ae": AutoencoderTask, "vae": AutoencoderTask, "classifier": ClassifierTask, "infogan": InfoGANTask,
+         "dae": DenoisingTask}
 
 
 def _tensor(images: np.ndarray, device) -> torch.Tensor:

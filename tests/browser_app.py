@@ -20,7 +20,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 PAGES = {"home": "", "map": "Latent_map", "grid": "Latent_grid", "gan": "InfoGAN_codes", "models": "Models",
-         "gaps": "Gaps", "lesson": "Lesson"}
+         "gaps": "Gaps", "lesson": "Lesson", "beta": "From_AE_to_VAE", "denoise": "Denoise",
+         "samples": "VAE_vs_GAN"}
 
 APP_READY = "[data-testid=stApp][data-test-connection-state=CONNECTED][data-test-script-state=notRunning]"
 PLOT = "[data-testid=stPlotlyChart] .js-plotly-plot"
@@ -272,7 +273,7 @@ def install_paint_probe(page) -> None:
     and a count of script runs (the app's script-state attribute turning to "running")."""
     page.evaluate("""(canvases) => {
         const live = () => globalThis.__lseLive ? globalThis.__lseLive.stats.paints : 0;
-        const hash = c => { const d = c.getContext('2d').getImageData(0, 0, 28, 28).data; let h = 0;
+        const hash = c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let h = 0;
                             for (let i = 0; i < d.length; i += 4) h = (h * 31 + d[i]) >>> 0; return h; };
         const p = window.__paint = {moves: [], runs: 0, hover: false, record: true};
         document.addEventListener('pointermove', e => {

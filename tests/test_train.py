@@ -19,13 +19,14 @@ from explorer.resume import RunStateError, load_state, save_state
 TINY = ["--max-steps", "2", "--epochs", "2"]  # 60 tiny images: one batch per epoch
 
 
-@pytest.mark.parametrize("name", ["mnist-ae-2d", "mnist-vae-16d", "fashion-classifier", "mnist-infogan"])
+@pytest.mark.parametrize("name", ["mnist-ae-2d", "mnist-vae-16d", "fashion-classifier", "mnist-infogan", "mnist-dae",
+                                  "fashion-vae-2d-beta0p1"])
 def test_training_smoke_exports_a_loadable_checkpoint(name, idx_data_dir, tmp_path, capsys):
     out, runs = tmp_path / "out", tmp_path / "runs"
     train.main([name, *TINY, "--out", str(out), "--runs", str(runs)])
     folder = out / name
     expected = {"config.json", "model.safetensors", "metrics.json", "curves.json"}
-    if "ae" in name:
+    if get_recipe(name).snapshot_epochs:
         expected.add("snapshots.npz")
     assert {p.name for p in folder.iterdir()} == expected
     config = json.loads((folder / "config.json").read_text())
@@ -302,3 +303,16 @@ def test_a_damaged_run_state_names_its_file_and_what_to_do(idx_data_dir, tmp_pat
     with pytest.raises(RunStateError, match=r"state\.safetensors: cannot resume .*--fresh"):
         train.main(args)
     train.main([*args, "--fresh"])                          # and --fresh does start again
+
+
+def test_a_denoising_run_corrupts_the_same_way_when_resumed(idx_data_dir, tmp_path):
+    """Two epochs in one go and one + one resumed give the same weights: the noise is seeded per epoch."""
+    whole, split = tmp_path / "whole", tmp_path / "split"
+    train.main(["mnist-dae", "--epochs", "2", "--out", str(whole / "o"), "--runs", str(whole / "r")])
+    train.main(["mnist-dae", "--epochs", "1", "--out", str(split / "o"), "--runs", str(split / "r")])
+    train.main(["mnist-dae", "--epochs", "2", "--out", str(split / "o"), "--runs", str(split / "r")])
+    a = load_file(str(whole / "o" / "mnist-dae" / "model.safetensors"))
+    b = load_file(str(split / "o" / "mnist-dae" / "model.safetensors"))
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+    curves = json.loads((whole / "o" / "mnist-dae" / "curves.json").read_text())
+    assert np.isfinite(curves["test_psnr"]).all()

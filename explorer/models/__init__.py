@@ -3,6 +3,7 @@
 from .ae import AE, AEConfig
 from .base import Model
 from .classifier import Classifier, ClassifierConfig
+from .dae import DAE, DAEConfig
 from .infogan import InfoGAN, InfoGANConfig
 from .vae import VAE, VAEConfig
 
@@ -11,7 +12,8 @@ REGISTRY: dict[str, tuple[type[Model], type]] = {
     "vae": (VAE, VAEConfig),
     "infogan": (InfoGAN, InfoGANConfig),
     "classifier": (Classifier, ClassifierConfig),
+    "dae": (DAE, DAEConfig),
 }
 
-__all__ = ["AE", "AEConfig", "VAE", "VAEConfig", "InfoGAN", "InfoGANConfig", "Classifier", "ClassifierConfig",
+__all__ = ["AE", "AEConfig", "VAE", "VAEConfig", "InfoGAN", "InfoGANConfig", "Classifier", "ClassifierConfig", "DAE", "DAEConfig",
            "Model", "REGISTRY"]

@@ -55,6 +55,12 @@ class Classifier(Model):
         return self.net(self.to_device(check_images(x)))
 
     @public
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        """The last hidden layer's activations [N, hidden]: the feature space sample-quality measures compare
+        real and generated images in (as FID uses Inception's)."""
+        return self.net[:-1](self.to_device(check_images(x)))
+
+    @public
     def predict_proba(self, x: torch.Tensor) -> torch.Tensor:
         """Class probabilities [N, n_classes]."""
         return torch.softmax(self.net(self.to_device(check_images(x))), dim=1)

@@ -15,6 +15,7 @@ class VAEConfig:
     dataset: str
     latent_dim: int = 2
     hidden: tuple[int, ...] = (512, 256)
+    beta: float = 1.0     # the KL term's weight in the training loss (Higgins et al. 2017); 1 is the ELBO
 
 
 class VAE(Model):
@@ -43,8 +44,9 @@ class VAE(Model):
         return {"recon": recon, "kl": kl, "nelbo": recon + kl}
 
     def loss(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
+        """Reconstruction + beta * KL, averaged over the batch; the terms of the (beta = 1) NELBO beside it."""
         terms = {k: v.mean() for k, v in self.negative_elbo(x).items()}
-        return {"loss": terms["nelbo"], **terms}
+        return {"loss": terms["recon"] + self.config.beta * terms["kl"], **terms}
 
     @public
     def posterior(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

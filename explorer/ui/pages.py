@@ -40,6 +40,13 @@ PAGES = (
          "The VAE encoder's uncertainty: posterior ellipses over the prior's contours.", "teach"),
     Page("pages/8_Training_replay.py", "Training replay",
          "The autoencoder's and the VAE's latent maps at every saved epoch.", "teach"),
+    Page("pages/10_From_AE_to_VAE.py", "From AE to VAE",
+         "One slider along β, the KL weight: from a plain autoencoder with gaps to a VAE, and beyond.", "teach"),
+    Page("pages/11_Denoise.py", "Denoise",
+         "A denoising autoencoder against a median filter and a plain autoencoder, at any amount of noise.",
+         "teach"),
+    Page("pages/12_VAE_vs_GAN.py", "VAE vs GAN",
+         "VAE samples beside GAN samples, scored: sharpness, Fréchet distance, precision and recall.", "teach"),
     Page("pages/9_Lesson.py", "Lesson",
          "A plain autoencoder's latent space has gaps; a VAE's is continuous — step by step, for a class.", "teach"),
 )

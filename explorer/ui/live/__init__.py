@@ -23,6 +23,7 @@ _decoder = st.components.v2.component("lse_decoder", js=_JS)
 _pad = st.components.v2.component("lse_pad", js=_JS, css=_CSS)
 _hover = st.components.v2.component("lse_hover", js=_JS, css=_CSS)
 _codes = st.components.v2.component("lse_codes", js=_JS, css=_CSS)
+_flipbook = st.components.v2.component("lse_flipbook", js=_JS, css=_CSS)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -106,3 +107,10 @@ def codes(key: str, name: str, c1: int, c2: float, c3: float, seed: int, labels:
         "size": size, "range": {"lo": lo, "hi": hi, "step": core.CODE_STEP, "trained": list(gan.TRAINED),
                                 "values": core.code_values().tolist()}},
         default={"codes": None}, on_codes_change=on_change or (lambda: None))
+
+
+def flipbook(key: str, payload: dict, index: int, on_change=None) -> None:
+    """A :class:`explorer.ui.flipbook.Book`'s payload at stop ``index``; a release calls ``on_change`` with the stop
+    in ``st.session_state[key].index``. The browser rebuilds its panels only when the payload's signature changes."""
+    _flipbook(key=key, data={**payload, "index": int(index)}, default={"index": None},
+              on_index_change=on_change or (lambda: None))
