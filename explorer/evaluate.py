@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from . import checkpoints, data
-from . import denoising, files, generated, quality, sample_quality
+from . import denoising, family_tables, files, generated, quality, sample_quality
 from .latent import decode, encode
 from .metrics import image_moments, match_categories, sweep_correlation
 
@@ -209,12 +209,23 @@ def format_table(results: dict[str, dict]) -> str:
 
 
 GAP_DOCS = {"gaps": ("README.md", "docs/teaching.md"), "gaps-detail": ("docs/teaching.md",)}
+FAMILY_DOCS = {"beta": ("docs/teaching.md", "docs/evaluation.md"), "denoising": ("README.md", "docs/evaluation.md"),
+               "samples": ("README.md", "docs/evaluation.md")}
+
+
+def shipped_evals() -> dict[str, dict]:
+    """``metrics.json["eval"]`` of every shipped checkpoint, by name."""
+    return {name: checkpoints.read_metrics(name).get("eval", {}) for name in checkpoints.list_models()}
+
+
+def published_titles() -> dict[str, str]:
+    titles = {ds: spec.title for ds, spec in data.DATASETS.items()}
+    return {"fashion": titles.pop("fashion"), **titles}          # the dataset the lessons show best, first
 
 
 def gap_tables(numbers: dict[str, dict]) -> dict[str, str]:
     """The published gap tables (block name -> Markdown) from each model's ``eval.gaps`` numbers."""
-    titles = {ds: spec.title for ds, spec in data.DATASETS.items()}
-    titles = {"fashion": titles.pop("fashion"), **titles}          # the dataset the lesson shows best, first
+    titles = published_titles()
     return {"gaps": quality.gaps_table(numbers, titles), "gaps-detail": quality.gaps_detail_table(numbers, titles)}
 
 
@@ -226,6 +237,29 @@ def shipped_gap_numbers() -> dict[str, dict]:
         if gaps:
             out[name] = gaps
     return out
+
+
+FAMILY_SECTIONS = """## Denoising: mean PSNR (dB) on the test split
+
+The bar: the denoising autoencoder beats the 3 × 3 median filter at every amount from 0.1 to 0.5
+(`min_psnr_gain_over_median` above). Best per column in bold.
+
+<!-- begin denoising -->
+<!-- end denoising -->
+
+## VAE samples vs GAN samples
+
+1,000 samples each against 1,000 real test images, in the classifier's 128-D features
+(`explorer/sample_quality.py`); "real test images" are 1,000 others, the floor.
+
+<!-- begin samples -->
+<!-- end samples -->
+
+## The AE -> VAE continuum
+
+<!-- begin beta -->
+<!-- end beta -->
+"""
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -252,9 +286,13 @@ def main(argv: list[str] | None = None) -> None:
         doc.parent.mkdir(exist_ok=True)
         files.atomic_write(doc, "# Evaluation of the shipped checkpoints\n\nWritten by `python -m explorer.evaluate` "
                            "on the test splits (MNIST-10k: 2,000 digits; Fashion-MNIST: 10,000 images).\n\n"
-                           + table + "\n")
+                           + table + "\n\n" + FAMILY_SECTIONS)
         tables = gap_tables(shipped_gap_numbers())
         for block, paths in GAP_DOCS.items():
+            for path in paths:
+                generated.write_block(data.REPO_ROOT / path, block, tables[block])
+        tables = family_tables.tables(shipped_evals(), published_titles())
+        for block, paths in FAMILY_DOCS.items():
             for path in paths:
                 generated.write_block(data.REPO_ROOT / path, block, tables[block])
 

@@ -55,9 +55,14 @@ TRAINING = {"ae": AutoencoderTraining, "vae": AutoencoderTraining, "classifier":
 BETAS = (0.01, 0.03, 0.1, 0.3, 2.0)
 
 
+def beta_suffix(beta: float) -> str:
+    """``vae-2d-beta0p01``: a continuum model's name after its dataset (a dot is not allowed in a name)."""
+    return f"vae-2d-beta{beta:g}".replace(".", "p")
+
+
 def beta_name(dataset: str, beta: float) -> str:
-    """``<ds>-vae-2d-beta0p01``: the continuum's checkpoint names (a dot is not allowed in a name)."""
-    return f"{dataset}-vae-2d-beta{beta:g}".replace(".", "p")
+    """``<ds>-vae-2d-beta0p01``: the continuum's checkpoint names."""
+    return f"{dataset}-{beta_suffix(beta)}"
 
 
 def training_options(kind: str, values: dict):

@@ -94,11 +94,13 @@ class SampleJudge:
                             precision=precision, recall=recall)
 
 
-def real_split(images: np.ndarray, n: int = SAMPLES) -> tuple[np.ndarray, np.ndarray]:
-    """The test images as (reference, comparison): even and odd indices, ``n`` of each. The comparison set is what
-    "real images" score against the reference: the floor every generator is measured from."""
+def real_split(images: np.ndarray, n: int = SAMPLES, seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
+    """Two disjoint sets of ``n`` test images drawn by a seeded permutation (whatever the file's order, e.g.
+    MNIST-10k's by class): (reference, comparison). The comparison set is what "real images" score against the
+    reference: the floor every generator is measured from."""
     x = np.asarray(images)
-    return x[0::2][:n], x[1::2][:n]
+    order = np.random.default_rng(seed).permutation(len(x))
+    return x[order[:n]], x[order[n:2 * n]]
 
 
 def vae_samples(model, n: int = SAMPLES, temperature: float = 1.0, seed: int = SEED,

@@ -7,9 +7,8 @@ import numpy as np
 import streamlit as st
 
 import explorer
-from explorer import denoising, quality, sample_quality
+from explorer import denoising, family_tables, quality, sample_quality
 from explorer.checkpoints import checkpoint_name
-from explorer.recipes import BETAS, beta_name
 
 from . import cache, lesson_data
 from .figures import draw_dots
@@ -19,10 +18,8 @@ from .images import enlarge, mosaic, to_uint8
 # --- AE -> VAE: the beta continuum ---------------------------------------------------------------------------------
 
 def beta_names(ds: str) -> list[tuple[float, str]]:
-    """The continuum's models by beta: the 2-D autoencoder (beta 0), the beta-VAEs and the 2-D VAE (beta 1)."""
-    pairs = [(0.0, checkpoint_name(ds, "ae", 2)), *((b, beta_name(ds, b)) for b in BETAS if b < 1),
-             (1.0, checkpoint_name(ds, "vae", 2)), *((b, beta_name(ds, b)) for b in BETAS if b > 1)]
-    return pairs
+    """The continuum's models by beta (:func:`explorer.family_tables.beta_models`)."""
+    return family_tables.beta_models(ds)
 
 
 def beta_label(beta: float) -> str:
@@ -182,7 +179,8 @@ def samples_book(name: str) -> Book:
         facts.append(score_facts(scores))
     label = "Temperature (σ of z)" if model.kind == "vae" else "Noise scale (× z)"
     stops = tuple(f"{v:g}" for v in record["values"])
-    return Book(label, stops, (ImagePanel(f"{GRID_SAMPLES} samples", _fit(grids), 232),), tuple(facts))
+    return Book(label, stops, (ImagePanel(f"{GRID_SAMPLES} of the {sample_quality.SAMPLES:,} scored samples",
+                                          _fit(grids), 232),), tuple(facts), facts_below=True)
 
 
 def score_facts(scores: dict) -> tuple:

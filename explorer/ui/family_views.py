@@ -65,7 +65,8 @@ def denoise_figure(curve: dict) -> go.Figure:
 
 # --- VAE vs GAN ----------------------------------------------------------------------------------------------------
 
-GENERATORS = (("vae", "VAE (16-D) · samples from N(0, I)"), ("infogan", "InfoGAN · random codes and noise"))
+GENERATORS = (("vae", "VAE samples", "The 16-D VAE decodes z drawn from N(0, I), scaled by the temperature."),
+              ("infogan", "GAN samples", "The InfoGAN draws its codes at random and scales its noise z."))
 
 
 def vae_vs_gan_view(ds: str) -> None:
@@ -82,15 +83,16 @@ def vae_vs_gan_view(ds: str) -> None:
                "samples look like real images) and **recall** (how much of the real variety the samples cover) "
                "compare them with real test images in the dataset classifier's features.")
     columns = st.columns([4, 4, 3], gap="large")
-    for (kind, title), col in zip(GENERATORS, columns):
+    for (kind, title, what), col in zip(GENERATORS, columns):
         with col:
-            st.subheader(title)
+            st.subheader(title, help=what)
             record = records[kind]
             flipbook.show(f"samples_{kind}", family_data.samples_book(names[kind]),
                           default=record["values"].index(1.0))
     with columns[2]:
-        st.subheader("Real test images")
-        st.image(family_data.real_grid(ds), width=232)
+        st.subheader("Real images", help="Test images the generators never saw, scored the same way: the best a "
+                                         "generator can do.")
+        st.image(family_data.real_grid(ds), width=232, caption=f"64 of {sample_quality.SAMPLES:,} test images")
         st.markdown("\n".join(f"- {k}: **{v}**" for k, v in family_data.score_facts(records["vae"]["real"])))
     st.markdown(story(records))
     st.plotly_chart(precision_recall_figure(records), key="samples_pr",
@@ -113,10 +115,10 @@ def story(records: dict) -> str:
 
 def precision_recall_figure(records: dict) -> go.Figure:
     fig = go.Figure()
-    for kind, title in GENERATORS:
+    for kind, title, _ in GENERATORS:
         r = records[kind]
         fig.add_trace(go.Scatter(x=[s["recall"] for s in r["scores"]], y=[s["precision"] for s in r["scores"]],
-                                 mode="lines+markers+text", name=title.split(" ·")[0],
+                                 mode="lines+markers+text", name=title,
                                  text=[f"{v:g}" for v in r["values"]], textposition="top center"))
     real = records["vae"]["real"]
     fig.add_trace(go.Scatter(x=[real["recall"]], y=[real["precision"]], mode="markers+text", name="real images",

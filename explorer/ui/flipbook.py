@@ -44,6 +44,7 @@ class Book:
     facts: tuple = ()             # per stop: ((name, value), ...)
     notes: tuple = ()             # per stop: a sentence under the slider
     help: str = field(default="")
+    facts_below: bool = False     # the numbers under the images (a narrow column) instead of beside the slider
 
     def __post_init__(self):
         for panel in self.panels:
@@ -67,7 +68,8 @@ class Book:
                                "points": [None if q is None else [float(q[0]), float(q[1])] for q in p.points],
                                "point_labels": list(p.point_labels) if p.point_labels else None})
         body = {"label": self.label, "stops": list(self.stops), "panels": panels,
-                "facts": [[list(f) for f in stop] for stop in self.facts], "notes": list(self.notes)}
+                "facts": [[list(f) for f in stop] for stop in self.facts], "notes": list(self.notes),
+                "facts_below": self.facts_below}
         body["signature"] = hashlib.md5(json.dumps(body, sort_keys=True).encode()).hexdigest()
         return body
 

@@ -13,7 +13,8 @@ from explorer.recipes import RECIPES
 
 from . import cache
 
-HEADLINE = {"ae": "test_recon", "vae": "test_nelbo", "classifier": "test_accuracy", "infogan": "test_c1_accuracy"}
+HEADLINE = {"ae": "test_recon", "vae": "test_nelbo", "classifier": "test_accuracy", "infogan": "test_c1_accuracy",
+            "dae": "test_psnr"}
 
 
 @dataclass

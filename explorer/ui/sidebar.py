@@ -7,6 +7,7 @@ import os
 import streamlit as st
 
 import explorer
+from explorer.recipes import BETAS, beta_suffix
 from explorer.ui import ensure_navigation
 
 DATASET_KEY = "dataset"
@@ -40,7 +41,9 @@ def current_dataset() -> str:
 
 
 MODEL_LABELS = {"vae-2d": "VAE · 2-D latent", "ae-2d": "Autoencoder · 2-D latent",
-                "vae-16d": "VAE · 16-D latent", "ae-16d": "Autoencoder · 16-D latent", "infogan": "InfoGAN"}
+                "vae-16d": "VAE · 16-D latent", "ae-16d": "Autoencoder · 16-D latent", "infogan": "InfoGAN",
+                "dae": "Denoising autoencoder",
+                **{beta_suffix(b): f"β-VAE · 2-D latent, β = {b:g}" for b in BETAS}}
 
 
 def pick_model(suffixes: tuple[str, ...], key: str, label: str = "Model") -> str | None:

@@ -535,6 +535,7 @@ function mountFlipbook(state, component) {
     makeStopSlider(state, controls);
   }
   state.data = data;
+  state.root.dataset.server = data.index;
   if (state.signature !== data.signature) buildPanels(state);
   if (!state.dragging) setStop(state, data.index, false);
 }
@@ -591,6 +592,7 @@ function makeStopSlider(state, parent) {
 function buildPanels(state) {
   const { data, panels, slider } = state;
   state.signature = data.signature;
+  (data.facts_below ? state.root : state.root.firstChild).appendChild(state.facts);
   slider.label.textContent = data.label;
   slider.thumb.setAttribute("aria-label", data.label);
   slider.legend.replaceChildren(...[data.stops[0], data.stops[data.stops.length - 1]].map((t) => {
