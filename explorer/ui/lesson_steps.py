@@ -14,7 +14,7 @@ import streamlit as st
 import explorer
 from explorer import quality, teaching
 
-from . import cache, lesson_data, lesson_views
+from . import cache, family_data, family_views, lesson_data, lesson_views
 
 STEP_KEY = "lesson_step"
 SHOWN_KEY = "lesson_shown"                      # (dataset, step key) whose settings are in place
@@ -22,7 +22,7 @@ SHOWN_KEY = "lesson_shown"                      # (dataset, step key) whose sett
 PAIRS = {"mnist": (1, 7), "fashion": (1, 8)}
 VIEWS = {"gaps": lesson_views.gaps_view, "prior": lesson_views.prior_view,
          "interpolation": lesson_views.interpolation_view, "posterior": lesson_views.posterior_view,
-         "replay": lesson_views.replay_view}
+         "replay": lesson_views.replay_view, "beta": family_views.beta_view}
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,14 @@ STEPS = (
          "learns the space around the encodings, and the prior describes where the encodings are: that is what "
          "lets you sample from it. How big are the clouds (the σ table) next to the distances between classes?",
          "Show the posterior clouds of {a}s and {b}s", lambda ds: {"post_classes": list(PAIRS[ds]), "post_count": 8}),
+    Step("beta", "One knob from autoencoder to VAE", "beta",
+         "One number links the two models: **β**, the weight of the KL term that pulls every encoding's cloud "
+         "towards N(0, I). β = 0 trains a plain autoencoder, β = 1 the VAE; the networks and the images are the "
+         "same. **Drag β from 0 to 2** and watch the encodings gather, the plane's red retreat and the prior "
+         "samples turn into {dataset} images. Measured: N(0, I) samples decode to something data-like "
+         "**{beta_prior_0}** of the time at β = 0, **{beta_prior_1}** at β = 1 and **{beta_prior_2}** at β = 2; "
+         "the price is reconstruction error, **{beta_recon_0}** → **{beta_recon_1}** → **{beta_recon_2}** nats.",
+         "Start β at 0, the plain autoencoder", lambda ds: {"beta_book_at": 0}),
     Step("replay", "Watch the maps form", "replay",
          "Finally, replay training. Both maps start as a small blob (before training). Drag the slider: the "
          "autoencoder spreads its classes out to whatever scale suits it (the span is printed above each map), "
@@ -135,6 +143,20 @@ def facts(ds: str) -> dict[str, str]:
     return out
 
 
+def beta_facts(ds: str) -> dict[str, str]:
+    """The β step's numbers at β = 0, 1 and 2 (:func:`explorer.ui.family_data.beta_numbers`)."""
+    out = {}
+    names = dict(family_data.beta_names(ds))
+    for beta in (0.0, 1.0, 2.0):
+        key = f"{beta:g}"
+        if names[beta] in explorer.list_models():
+            n = family_data.beta_numbers(names[beta])
+            out[f"beta_prior_{key}"], out[f"beta_recon_{key}"] = f"{n['prior_data_like']:.0%}", f"{n['test_recon']:.0f}"
+        else:
+            out[f"beta_prior_{key}"] = out[f"beta_recon_{key}"] = "(not shipped)"
+    return out
+
+
 def step_by_key(key: str) -> Step:
     return next(s for s in STEPS if s.key == key)
 
@@ -144,7 +166,10 @@ def fill(text: str, ds: str) -> str:
     classes = lesson_data.class_names(ds)
     a, b = PAIRS[ds]
     fields = {field for _, field, _, _ in string.Formatter().parse(text) if field}
-    numbers = facts(ds) if fields - {"a", "b", "dataset", "samples"} else {}
+    quoted = fields - {"a", "b", "dataset", "samples"}
+    numbers = facts(ds) if quoted - {f for f in quoted if f.startswith("beta_")} else {}
+    if any(f.startswith("beta_") for f in quoted):
+        numbers.update(beta_facts(ds))
     return text.format(a=classes[a], b=classes[b], dataset=explorer.DATASETS[ds].title,
                        samples=f"{quality.PRIOR_SAMPLES:,}", **numbers)
 
