@@ -19,7 +19,7 @@ CHROMIUM = os.environ.get("EXPLORER_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
-PAGES = {"home": "", "map": "Latent_map", "grid": "Latent_grid", "gan": "InfoGAN_codes", "models": "Models",
+PAGES = {"home": "", "own": "Your_own", "map": "Latent_map", "grid": "Latent_grid", "gan": "InfoGAN_codes", "models": "Models",
          "gaps": "Gaps", "lesson": "Lesson", "beta": "From_AE_to_VAE", "denoise": "Denoise",
          "samples": "VAE_vs_GAN"}
 

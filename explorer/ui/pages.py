@@ -30,6 +30,8 @@ PAGES = (
          "decoded large under the pointer."),
     Page("pages/3_InfoGAN_codes.py", "InfoGAN codes",
          "Steer a GAN with a category and two continuous codes, sweep them, and read them back off real images."),
+    Page("pages/13_Your_own.py", "Your own",
+         "Draw a digit or upload a photo: see it prepared like the data, and where every model puts it."),
     Page("pages/4_Models.py", "Models", "Every checkpoint's configuration, metrics, training curves and size."),
     Page("pages/5_Gaps.py", "Gaps",
          "The 2-D autoencoder and the 2-D VAE side by side, with decode quality over each latent plane.", "teach"),

@@ -1,0 +1,176 @@
+"""A student's own image as the models' data: read an upload safely, then prepare it the way each dataset's images
+were made. Pure functions: bytes or arrays in, float images in [0, 1] out, every step kept so a teacher can show
+it.
+
+- MNIST (LeCun et al.): ink as white on black, the ink's bounding box scaled so that its longer side is 20 px
+  (anti-aliased), then placed in 28 x 28 with its centre of mass at the centre.
+- Fashion-MNIST (Xiao et al. 2017, the published conversion): trim the background, resize the longer edge to 28
+  px, extend the shorter edge to 28 px and centre the object, grey, negated so the object is light on black.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_BYTES = 2 * 1024 * 1024          # the same as Streamlit's server.maxUploadSize (.streamlit/config.toml)
+MAX_PIXELS = 4096 * 4096             # larger images are refused before they are decoded
+FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
+INK = 0.1                            # a pixel counts as ink from this intensity (of the image's strongest)
+
+
+class ImageInputError(ValueError):
+    """An image that cannot be used, with a message for the person who gave it."""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    image: np.ndarray                # float32 [28, 28] in [0, 1]: what the models get
+    steps: tuple[tuple[str, np.ndarray], ...]   # (what was done, the image after it) in order
+    inverted: bool                   # whether the input was dark ink on a light background
+
+
+def read_image(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS) -> np.ndarray:
+    """An uploaded file as grey float [H, W] in [0, 1]: PNG, JPEG, WebP or GIF (the first frame), any size up to
+    ``max_pixels``, colour or grey, 8 or 16 bits, CMYK; transparency is composited onto white."""
+    if len(data) == 0:
+        raise ImageInputError("The file is empty.")
+    if len(data) > max_bytes:
+        raise ImageInputError(f"The file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB.")
+    try:
+        img = Image.open(io.BytesIO(data))          # reads the header only
+    except UnidentifiedImageError:
+        raise ImageInputError("This file is not an image (PNG, JPEG, WebP or GIF).") from None
+    except Image.DecompressionBombError:
+        raise ImageInputError("The image has far too many pixels to open safely.") from None
+    if img.format not in FORMATS:
+        raise ImageInputError(f"{img.format} images are not supported; use PNG, JPEG, WebP or GIF.")
+    width, height = img.size
+    if width * height > max_pixels:
+        raise ImageInputError(f"The image is {width} × {height} pixels; the limit is {max_pixels:,} pixels.")
+    if width < 1 or height < 1:
+        raise ImageInputError("The image has no pixels.")
+    try:
+        img.seek(0)                                   # an animation: its first frame
+        img.load()
+    except (OSError, SyntaxError, Image.DecompressionBombError) as e:
+        raise ImageInputError(f"The image is damaged or truncated ({e}).") from None
+    return to_grey(img)
+
+
+def to_grey(img: Image.Image) -> np.ndarray:
+    """Any PIL image as grey float [H, W] in [0, 1] (16-bit and float modes scaled by their range)."""
+    if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        a = np.asarray(img, np.float64)
+        top = 65535.0 if img.mode.startswith("I;16") or a.max() > 255 else 255.0
+        return np.clip(a / top, 0, 1).astype(np.float32)
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(white, rgba)
+    return np.asarray(img.convert("L"), np.float32) / 255.0
+
+
+def canvas_ink(rgba: np.ndarray) -> np.ndarray:
+    """A drawing canvas's RGBA pixels (light strokes on a dark or transparent background) as ink [H, W]."""
+    a = np.asarray(rgba, np.float32)
+    if a.ndim != 3 or a.shape[2] != 4:
+        raise ImageInputError(f"expected RGBA canvas pixels [H, W, 4]; got {list(a.shape)}")
+    grey = a[..., :3].mean(2) / 255.0
+    return np.clip(grey * (a[..., 3] / 255.0), 0, 1)
+
+
+def is_dark_on_light(grey: np.ndarray) -> bool:
+    """Whether an image shows dark ink on a light background: its border is lighter than mid-grey."""
+    g = np.asarray(grey)
+    border = np.concatenate([g[0], g[-1], g[:, 0], g[:, -1]])
+    return float(np.median(border)) > 0.5
+
+
+def ink_of(grey: np.ndarray, invert: bool | None = None) -> tuple[np.ndarray, bool]:
+    """(ink as white on black, whether it was inverted): ``invert`` None detects it (:func:`is_dark_on_light`)."""
+    g = np.clip(np.asarray(grey, np.float32), 0, 1)
+    flip = is_dark_on_light(g) if invert is None else bool(invert)
+    return (1.0 - g if flip else g), flip
+
+
+def _check_ink(ink: np.ndarray) -> np.ndarray:
+    if not np.isfinite(ink).all():
+        raise ImageInputError("The image holds invalid values.")
+    # the background as zero: subtract its level, read off the border (a photo's paper is not pure white)
+    border = np.concatenate([ink[0], ink[-1], ink[:, 0], ink[:, -1]])
+    ink = np.clip(ink - float(np.median(border)), 0, None)
+    if float(ink.max(initial=0)) < 0.05 or float(np.ptp(ink)) < 0.05:
+        raise ImageInputError("The image is blank: there is nothing drawn on it (or it is one uniform colour).")
+    return ink / float(ink.max())
+
+
+def _bounding_box(ink: np.ndarray) -> tuple[slice, slice]:
+    rows, cols = np.nonzero(ink >= INK)
+    return slice(rows.min(), rows.max() + 1), slice(cols.min(), cols.max() + 1)
+
+
+def _resize(ink: np.ndarray, longer: int) -> np.ndarray:
+    """Scale so that the longer side is ``longer`` px, anti-aliased (PIL's Lanczos filter, clipped to [0, 1])."""
+    h, w = ink.shape
+    scale = longer / max(h, w)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    img = Image.fromarray(np.asarray(ink, np.float32), mode="F").resize(size, Image.LANCZOS)
+    return np.clip(np.asarray(img, np.float32), 0, 1)
+
+
+def centre_of_mass(image: np.ndarray) -> tuple[float, float]:
+    """(row, column) of an image's intensity-weighted centre."""
+    a = np.asarray(image, np.float64)
+    rows, cols = np.mgrid[0:a.shape[0], 0:a.shape[1]]
+    total = a.sum()
+    return float((a * rows).sum() / total), float((a * cols).sum() / total)
+
+
+def _place(small: np.ndarray, by_mass: bool) -> np.ndarray:
+    """``small`` in a 28 x 28 field: its centre of mass (or its box's centre) at the field's centre (13.5, 13.5),
+    by whole pixels, clipped at the border."""
+    field = np.zeros((28, 28), np.float32)
+    h, w = small.shape
+    if by_mass:
+        cy, cx = centre_of_mass(small)
+    else:
+        cy, cx = (h - 1) / 2, (w - 1) / 2
+    top, left = int(round(13.5 - cy)), int(round(13.5 - cx))
+    r0, c0 = max(0, top), max(0, left)
+    r1, c1 = min(28, top + h), min(28, left + w)
+    if r1 > r0 and c1 > c0:
+        field[r0:r1, c0:c1] = small[r0 - top:r1 - top, c0 - left:c1 - left]
+    return field
+
+
+def prepare(grey: np.ndarray, dataset: str, invert: bool | None = None) -> Prepared:
+    """An image (grey [H, W] in [0, 1]) prepared like ``dataset``'s images ("mnist" or "fashion"), every step
+    kept. Raises :class:`ImageInputError` for a blank image."""
+    g = np.asarray(grey, np.float32)
+    if g.ndim != 2 or min(g.shape) < 1:
+        raise ImageInputError(f"expected a grey image [H, W]; got shape {list(g.shape)}")
+    ink, flipped = ink_of(g, invert)
+    steps = [("your image", g)]
+    if flipped:
+        steps.append(("inverted: light on black", ink))
+    ink = _check_ink(ink)
+    box = ink[_bounding_box(ink)]
+    steps.append(("cropped to the ink", box))
+    if dataset == "mnist":
+        small = _resize(box, 20)
+        steps.append(("longer side 20 px", small))
+        out = _place(small, by_mass=True)
+        steps.append(("centre of mass at the centre of 28 × 28", out))
+    elif dataset == "fashion":
+        small = _resize(box, 28)
+        steps.append(("longer side 28 px", small))
+        out = _place(small, by_mass=False)
+        steps.append(("centred in 28 × 28", out))
+    else:
+        raise ValueError(f"unknown dataset {dataset!r}")
+    out = np.clip(np.nan_to_num(out), 0, 1).astype(np.float32)
+    return Prepared(out, tuple(steps), flipped)

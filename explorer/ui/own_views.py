@@ -1,0 +1,152 @@
+"""Your own image: draw or upload one, see it prepared like the dataset's images, and what every model makes of
+it (reconstructions, its place on the maps, the classifier's and InfoGAN's readings, its nearest test images)."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+import explorer
+from explorer import own_image
+from explorer.checkpoints import checkpoint_name
+
+from . import cache, figures, guards, lesson_data, maps, own_data, sidebar
+from .images import enlarge
+
+SOURCES = ("Draw", "Upload", "Example")
+CANVAS = 260
+INVERT = {"auto": None, "dark ink on light": True, "light ink on dark": False}
+
+
+def own_view(ds: str) -> None:
+    guards.model_or_stop(checkpoint_name(ds, "classifier"))
+    guards.test_set_or_stop(ds)
+    classes = explorer.DATASETS[ds].classes
+    left, right = st.columns([1, 2], gap="large")
+    with left:
+        grey, source = _input(ds)
+    if grey is None:
+        right.info("Draw a " + ("digit" if ds == "mnist" else "piece of clothing") + " on the canvas (or upload an "
+                   "image): every model's view of it appears here as soon as you lift the pen.")
+        return
+    try:
+        prepared = own_image.prepare(grey, ds, INVERT[st.session_state.get("own_invert", "auto")])
+    except own_image.ImageInputError as e:
+        right.warning(f"**This image cannot be used:** {e}")
+        return
+    with left:
+        _steps(prepared, ds)
+    method = st.session_state.get("own_map_method", "pca")
+    reading = own_data.read(ds, prepared.image.tobytes(), method)
+    with right:
+        _readings(ds, prepared, reading, classes)
+    _maps(ds, reading, method)
+    _nearest(ds, reading, classes)
+
+
+def _input(ds: str) -> tuple[np.ndarray | None, str]:
+    source = st.segmented_control("Your image", SOURCES, key="own_source", default="Draw")
+    if source == "Upload":
+        file = st.file_uploader("An image (PNG, JPEG, WebP or GIF; up to 2 MB)", type=["png", "jpg", "jpeg", "webp",
+                                                                                     "gif"], key="own_upload")
+        if file is None:
+            return None, source
+        try:
+            grey = own_image.read_image(file.getvalue())
+        except own_image.ImageInputError as e:
+            st.warning(f"**This file cannot be used:** {e}")
+            return None, source
+        st.radio("Background", list(INVERT), key="own_invert", horizontal=True,
+                 help="Auto: a light border means dark ink on light paper, which is inverted to the datasets' "
+                      "light-on-black.")
+        return grey, source
+    if source == "Example":
+        examples = own_data.examples(ds)
+        name = st.selectbox("Example", list(examples), key="own_example")
+        return own_image.read_image(examples[name]), source
+    from streamlit_drawable_canvas import st_canvas
+
+    pen = st.slider("Pen width", 6, 40, 20, key="own_pen")
+    result = st_canvas(stroke_width=pen, stroke_color="#ffffff", background_color="#000000", height=CANVAS,
+                       width=CANVAS, drawing_mode="freedraw", return_image_data=True, key="own_canvas")
+    st.caption("Draw with the mouse; the toolbar undoes, redoes and clears. Lift the pen to update.")
+    data = result.image_data if result is not None and result.json_data else None
+    if data is None or not (result.json_data or {}).get("objects"):
+        return None, source
+    return own_image.canvas_ink(data), source
+
+
+def _steps(prepared: own_image.Prepared, ds: str) -> None:
+    st.caption("**Prepared like the " + explorer.DATASETS[ds].title + " images**" +
+               (" (dark ink on light: inverted)" if prepared.inverted else ""))
+    cols = st.columns(len(prepared.steps))
+    for (what, img), col in zip(prepared.steps, cols):
+        col.image(np.clip(img, 0, 1), caption=what, width=72 if img.shape == (28, 28) else 72, clamp=True)
+
+
+def _readings(ds: str, prepared, reading: dict, classes) -> None:
+    st.markdown("**What the autoencoders make of it** (mean squared pixel error)")
+    names = list(reading["reconstructions"])
+    cols = st.columns(1 + len(names))
+    cols[0].image(enlarge(prepared.image, 112), caption="the input, 28 × 28", width=112)
+    for name, col in zip(names, cols[1:]):
+        image, error = reading["reconstructions"][name]
+        col.image(enlarge(image, 112), caption=f"{sidebar.MODEL_LABELS[name.removeprefix(ds + '-')]} · "
+                                              f"{error:.3f}", width=112)
+    a, b = st.columns(2)
+    if "top" in reading:
+        a.markdown("**The classifier reads it as**  \n" + "  \n".join(
+            f"{classes[c]}: **{p:.0%}**" for c, p in reading["top"]))
+    if "posterior" in reading:
+        mu, sigma = reading["posterior"]
+        a.caption(f"The 2-D VAE places it at ({mu[0]:.2f}, {mu[1]:.2f}), give or take σ = ({sigma[0]:.2f}, "
+                  f"{sigma[1]:.2f}): the ring on its map below.")
+    if "gan" in reading:
+        g = reading["gan"]
+        inner, img = b.columns([3, 2])
+        inner.markdown(f"**InfoGAN's Q reads** category {g['category']} (matched to **{classes[g['class']]}**, "
+                       f"{g['confidence']:.0%} sure), c2 = {g['c2']:+.2f}, c3 = {g['c3']:+.2f}.")
+        img.image(enlarge(g["regenerated"], 112), caption="G draws these codes (noise 0)", width=112)
+
+
+def _maps(ds: str, reading: dict, method: str) -> None:
+    st.markdown("**Where it lands** (the ring; each dot is a test image)")
+    charts = []
+    cols = st.columns(3)
+    for (kind, col) in zip(("ae", "vae"), cols):
+        name = checkpoint_name(ds, kind, 2)
+        if name not in reading["codes"]:
+            continue
+        z = reading["codes"][name]
+        key = f"own_map_{kind}"
+        fig = lesson_data.encodings_figure(name, height=340)
+        if not sidebar.live_enabled():
+            fig = figures.with_marker(fig, tuple(z), "your image")
+        col.caption(lesson_data.TITLES[kind] + f", 2-D: ({z[0]:.2f}, {z[1]:.2f})")
+        col.plotly_chart(fig, key=key, config={"displayModeBar": False})
+        charts.append((key, None, tuple(float(v) for v in z)))
+    big = checkpoint_name(ds, *own_data.MAP_MODEL)
+    if "map_xy" in reading:
+        with cols[2]:
+            st.radio("16-D VAE map", ("pca", "umap"), key="own_map_method", horizontal=True,
+                     format_func=maps.METHOD_LABELS.get,
+                     help="PCA places the image exactly; on UMAP it is placed from its 10 nearest test codes "
+                          "(UMAP's own transform takes seconds).")
+            fig = maps.base_figure(big, method)
+            if not sidebar.live_enabled():
+                fig = figures.with_marker(fig, reading["map_xy"], "your image")
+            st.plotly_chart(fig, key="own_map_16d", config={"displayModeBar": False})
+            charts.append(("own_map_16d", None, reading["map_xy"]))
+    if sidebar.live_enabled() and charts:
+        from . import live
+
+        live.hover("own_hover", charts, [], [])
+
+
+def _nearest(ds: str, reading: dict, classes) -> None:
+    images, labels = cache.dataset(ds, "test")
+    order, distances = reading["nearest"]
+    st.markdown("**Its nearest test images** (pixel distance)")
+    cols = st.columns(len(order) + 3)
+    for i, d, col in zip(order, distances, cols):
+        col.image(enlarge(images[i], 84), caption=f"{classes[labels[i]]} · {d:.1f}", width=84)

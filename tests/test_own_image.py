@@ -1,0 +1,184 @@
+"""A student's own image: reading uploads safely (every bad input gets a clear error) and preparing images like
+each dataset's, checked on synthetic images against known positions and moments, and on the MNIST test digits
+themselves."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+import explorer
+from explorer import own_image, readings
+from explorer.own_image import ImageInputError
+
+from .test_app import need
+
+
+def encoded(img: Image.Image, fmt: str = "PNG", **kw) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, format=fmt, **kw)
+    return buf.getvalue()
+
+
+def line_image(dark_on_light: bool = False, size=(200, 120), offset=(30, 20)) -> np.ndarray:
+    """A thick horizontal bar at a known place."""
+    g = np.zeros((size[1], size[0]), np.float32)
+    y, x = offset
+    g[y:y + 10, x:x + 100] = 1.0
+    return 1 - g if dark_on_light else g
+
+
+# --- reading -------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt, mode", [("PNG", "L"), ("PNG", "RGB"), ("PNG", "RGBA"), ("JPEG", "RGB"),
+                                       ("WEBP", "RGB"), ("GIF", "P"), ("PNG", "I;16"), ("JPEG", "CMYK")])
+def test_every_supported_format_and_mode_reads_as_grey_in_range(fmt, mode):
+    base = Image.fromarray((line_image() * 255).astype(np.uint8))
+    img = base.convert(mode) if mode != "I;16" else Image.fromarray((line_image() * 65535).astype(np.uint16))
+    grey = own_image.read_image(encoded(img, fmt))
+    assert grey.shape == (120, 200) and grey.dtype == np.float32
+    assert np.isfinite(grey).all() and 0 <= grey.min() and grey.max() <= 1
+    assert grey[35, 80] > 0.8 and grey[80, 20] < 0.2       # the bar is bright, the background dark
+
+
+def test_transparency_is_composited_onto_white():
+    rgba = np.zeros((40, 40, 4), np.uint8)
+    rgba[10:20, 10:30] = (0, 0, 0, 255)                       # black ink, transparent elsewhere
+    grey = own_image.read_image(encoded(Image.fromarray(rgba, "RGBA")))
+    assert grey[15, 15] == 0.0 and grey[30, 30] == 1.0
+
+
+def test_an_animated_gif_gives_its_first_frame():
+    frames = [Image.fromarray(np.full((30, 30), v, np.uint8)) for v in (200, 10)]
+    buf = io.BytesIO()
+    frames[0].save(buf, format="GIF", save_all=True, append_images=frames[1:])
+    assert own_image.read_image(buf.getvalue()).mean() > 0.7
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"", "empty"),
+    (b"this is not an image at all", "not an image"),
+    (encoded(Image.new("L", (64, 64), 128))[:60], "damaged or truncated"),
+    (encoded(Image.new("L", (64, 64)), "BMP"), "not supported"),
+])
+def test_bad_files_get_a_clear_error(data, message):
+    with pytest.raises(ImageInputError, match=message):
+        own_image.read_image(data)
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_opened():
+    with pytest.raises(ImageInputError, match="the limit is 2 MB"):
+        own_image.read_image(b"\x89PNG" + b"0" * (2 * 1024 * 1024 + 1))
+
+
+def test_an_image_over_the_pixel_limit_is_refused_before_it_is_decoded():
+    bomb = encoded(Image.new("L", (5000, 5000)), optimize=True)    # 25 M pixels in ~25 KB
+    assert len(bomb) < 100_000
+    with pytest.raises(ImageInputError, match="5000 × 5000 pixels"):
+        own_image.read_image(bomb)
+
+
+def test_a_decompression_bomb_is_refused():
+    Image.MAX_IMAGE_PIXELS, before = 1000, Image.MAX_IMAGE_PIXELS
+    try:
+        with pytest.raises(ImageInputError):
+            own_image.read_image(encoded(Image.new("L", (100, 100))), max_pixels=10**9)
+    finally:
+        Image.MAX_IMAGE_PIXELS = before
+
+
+def test_the_upload_limit_is_streamlits():
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(__file__).parents[1] / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == own_image.MAX_BYTES
+
+
+# --- preparing -----------------------------------------------------------------------------------------------------
+
+def test_mnist_preparation_scales_the_longer_side_to_20_and_centres_the_mass():
+    prepared = own_image.prepare(line_image(), "mnist")
+    out = prepared.image
+    assert out.shape == (28, 28) and out.dtype == np.float32 and np.isfinite(out).all()
+    cols = np.flatnonzero(out.max(0) > 0.1)
+    assert 19 <= len(cols) <= 21                               # the bar's length: the longer side, 20 px
+    cy, cx = own_image.centre_of_mass(out)
+    assert abs(cy - 13.5) <= 0.5 and abs(cx - 13.5) <= 0.5
+    assert [s[0] for s in prepared.steps] == ["your image", "cropped to the ink", "longer side 20 px",
+                                              "centre of mass at the centre of 28 × 28"]
+
+
+def test_where_the_ink_was_does_not_matter():
+    a = own_image.prepare(line_image(offset=(5, 5)), "mnist").image
+    b = own_image.prepare(line_image(offset=(90, 95)), "mnist").image
+    assert np.abs(a - b).max() < 1e-5
+
+
+def test_a_dark_on_light_photo_is_detected_and_inverted():
+    prepared = own_image.prepare(line_image(dark_on_light=True) * 0.8 + 0.1, "mnist")
+    assert prepared.inverted and prepared.steps[1][0] == "inverted: light on black"
+    assert np.abs(prepared.image - own_image.prepare(line_image(), "mnist").image).max() < 0.05
+
+
+
+def test_invert_can_be_forced():
+    assert own_image.prepare(line_image(), "mnist", invert=False).inverted is False
+    forced = own_image.prepare(line_image(dark_on_light=True), "mnist", invert=True)
+    assert forced.inverted and forced.image.max() == pytest.approx(1.0)
+
+
+def test_fashion_preparation_fills_28_px_and_centres_the_box():
+    out = own_image.prepare(line_image(), "fashion").image
+    cols = np.flatnonzero(out.max(0) > 0.1)
+    rows = np.flatnonzero(out.max(1) > 0.1)
+    assert len(cols) == 28 and abs((rows[0] + rows[-1]) / 2 - 13.5) <= 0.5
+
+
+@pytest.mark.parametrize("grey", [np.zeros((50, 50)), np.full((50, 50), 0.6), np.ones((20, 30))])
+def test_a_blank_or_uniform_image_is_refused(grey):
+    with pytest.raises(ImageInputError, match="blank"):
+        own_image.prepare(grey.astype(np.float32), "mnist")
+
+
+def test_canvas_pixels_become_ink():
+    rgba = np.zeros((100, 100, 4), np.uint8)
+    rgba[..., 3] = 255
+    rgba[40:60, 20:80, :3] = 255
+    ink = own_image.canvas_ink(rgba)
+    assert ink[50, 50] == 1.0 and ink[5, 5] == 0.0
+    with pytest.raises(ImageInputError):
+        own_image.canvas_ink(np.zeros((10, 10, 3)))
+
+
+def test_mnist_preparation_keeps_the_classifiers_accuracy_on_the_test_digits():
+    """The issue's proof that the preparation matches the data: the MNIST classifier on the test digits passed
+    through it (re-cropped, re-scaled, re-centred) is within 1 point of its accuracy on the originals."""
+    need("mnist-classifier")
+    images, labels = explorer.load_dataset("mnist", "test")
+    x = images.astype(np.float32) / 255
+    prepared = np.stack([own_image.prepare(im, "mnist", invert=False).image for im in x])
+    classifier = explorer.load_model("mnist-classifier")
+    accuracy = lambda a: float((classifier.predict_proba(torch.from_numpy(a[:, None])).argmax(1).numpy()  # noqa
+                                == labels).mean())
+    assert abs(accuracy(prepared) - accuracy(x)) <= 0.01
+
+
+# --- readings ------------------------------------------------------------------------------------------------------
+
+def test_a_point_on_a_mapped_one_lands_exactly_there_and_others_between_neighbours():
+    vectors = np.array([[0, 0], [10, 0], [0, 10]], np.float32)
+    coords = np.array([[1, 1], [5, 1], [1, 5]], np.float64)
+    assert np.allclose(readings.place_on_map(vectors[1], vectors, coords, k=2), [5, 1])
+    xy = readings.place_on_map(np.array([5, 0]), vectors, coords, k=2)
+    assert np.allclose(xy, [3, 1])
+
+
+def test_nearest_images_of_a_test_image_start_with_itself():
+    images = np.random.default_rng(0).integers(0, 256, (20, 28, 28)).astype(np.uint8)
+    order, distances = readings.nearest_images(images[7] / 255.0, images, k=3)
+    assert order[0] == 7 and distances[0] < 1e-5 and list(distances) == sorted(distances)
