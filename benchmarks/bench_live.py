@@ -58,8 +58,9 @@ def drags(page, url: str, n: int) -> dict:
         b.install_paint_probe(page)
         records, echoes = [], []
         for i in range(n):
-            y0, y1 = (0.5, 0.5) if which == "gan" else (0.3 + 0.1 * i, 0.6 - 0.05 * i)
-            x0, x1 = ((0.5, 0.9) if which == "gan" else (0.2, 0.8))[::1 if i % 2 == 0 else -1]
+            track = which in ("gan", "beta", "denoise")
+            y0, y1 = (0.5, 0.5) if track else (0.3 + 0.1 * i, 0.6 - 0.05 * i)
+            x0, x1 = ((0.5, 0.9) if which == "gan" else (0.0, 1.0) if track else (0.2, 0.8))[::1 if i % 2 == 0 else -1]
             record = b.sweep(page, locate(), (x0, y0), (x1, y1), 2.0, press=press)
             if echo:
                 started = time.perf_counter()
@@ -83,6 +84,10 @@ def drags(page, url: str, n: int) -> dict:
     out["Latent grid pad (drag)"] = run(
         "grid", lambda: page.locator(".lse-area").first, True,
         f"() => {{ const r = {pad}; return r.dataset.server === r.querySelector('canvas').dataset.z; }}")
+    book = shadow.format(sel=".lse-flipbook")
+    for which, title in (("beta", "From AE to VAE, β slider (drag)"), ("denoise", "Denoise, noise slider (drag)")):
+        out[title] = run(which, lambda: page.locator(".lse-flipbook .lse-track").first, True,
+                         f"() => {{ const r = {book}; return r.dataset.server === r.dataset.index; }}")
     out["Gaps planes (hover)"] = run("gaps", lambda: page.locator(".st-key-gaps_map_ae .nsewdrag").first, False)
     out["Latent map, 2-D VAE (hover)"] = run("map", lambda: page.locator(".st-key-map_chart .nsewdrag").first,
                                              False)
@@ -177,6 +182,25 @@ def payloads() -> dict:
     uris = [png_data_uri(np.concatenate(list(to_uint8(live.code_frames(gan, 0, code, 0.0, 7))), axis=1))
             for code in ("c2", "c3")]
     out["InfoGAN frames, c2 + c3 (2 × 81)"] = (sum(len(u) for u in uris), (time.perf_counter() - started) * 1e3)
+    out.update(book_payloads())
+    return out
+
+
+def book_payloads() -> dict:
+    """The flipbooks' bytes and their uncached server time (run in a bare Streamlit cache: first call)."""
+    import json
+
+    from explorer.ui import family_data
+
+    out = {}
+    started = time.perf_counter()
+    book = family_data.denoise_book("mnist", 0, "salt and pepper", 0)
+    size = len(json.dumps(book.payload))
+    out["Denoise flipbook (31 stops × 5 images)"] = (size, (time.perf_counter() - started) * 1e3)
+    started = time.perf_counter()
+    book = family_data.beta_book("mnist", tuple(family_data.beta_names("mnist")))
+    size = len(json.dumps(book.payload))
+    out["β flipbook (7 stops, first view per dataset)"] = (size, (time.perf_counter() - started) * 1e3)
     return out
 
 

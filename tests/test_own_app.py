@@ -58,7 +58,8 @@ def test_an_empty_canvas_asks_for_a_drawing():
     need_all("mnist")
     at = run(PAGE, "mnist", live=True)
     assert any("Draw a digit" in i.value for i in at.info)
-    assert not at.get("plotly_chart")
+    assert not components(at, "lse_hover"), "no rings before there is an image"
+    assert len(at.get("plotly_chart")) == 3, "the maps are there to land on"
 
 
 def test_the_map_method_and_the_background_choice_change_the_view():

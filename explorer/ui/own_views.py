@@ -19,8 +19,19 @@ INVERT = {"auto": None, "dark ink on light": True, "light ink on dark": False}
 
 
 def own_view(ds: str) -> None:
+    """With the live widgets, the drawing and its readings rerun as a fragment and the maps stay as they are (the
+    browser moves the rings over them); without, each drawing reruns the page and the server draws the markers."""
     guards.model_or_stop(checkpoint_name(ds, "classifier"))
     guards.test_set_or_stop(ds)
+    if sidebar.live_enabled():
+        st.fragment(_drawing)(ds)
+        _maps(ds, None)
+    else:
+        _maps(ds, _drawing(ds))
+
+
+def _drawing(ds: str) -> dict | None:
+    """The input, its preparation and every model's reading; returns the reading (None without an image)."""
     classes = explorer.DATASETS[ds].classes
     left, right = st.columns([1, 2], gap="large")
     with left:
@@ -28,20 +39,35 @@ def own_view(ds: str) -> None:
     if grey is None:
         right.info("Draw a " + ("digit" if ds == "mnist" else "piece of clothing") + " on the canvas (or upload an "
                    "image): every model's view of it appears here as soon as you lift the pen.")
-        return
+        return None
     try:
         prepared = own_image.prepare(grey, ds, INVERT[st.session_state.get("own_invert", "auto")])
     except own_image.ImageInputError as e:
         right.warning(f"**This image cannot be used:** {e}")
-        return
+        return None
     with left:
         _steps(prepared, ds)
-    method = st.session_state.get("own_map_method", "pca")
-    reading = own_data.read(ds, prepared.image.tobytes(), method)
+    reading = own_data.read(ds, prepared.image.tobytes(), st.session_state.get("own_map_method", "pca"))
     with right:
         _readings(ds, prepared, reading, classes)
-    _maps(ds, reading, method)
-    _nearest(ds, reading, classes)
+        _nearest(ds, reading, classes)
+    if sidebar.live_enabled():
+        from . import live
+
+        live.hover("own_hover", [(key, None, xy) for key, xy in _pins(ds, reading).items()], [], [])
+    return reading
+
+
+def _pins(ds: str, reading: dict) -> dict[str, tuple[float, float]]:
+    """Where the image lands on each map, by chart key."""
+    out = {}
+    for kind in ("ae", "vae"):
+        z = reading["codes"].get(checkpoint_name(ds, kind, 2))
+        if z is not None:
+            out[f"own_map_{kind}"] = (float(z[0]), float(z[1]))
+    if "map_xy" in reading:
+        out["own_map_16d"] = reading["map_xy"]
+    return out
 
 
 def _input(ds: str) -> tuple[np.ndarray | None, str]:
@@ -81,7 +107,7 @@ def _steps(prepared: own_image.Prepared, ds: str) -> None:
                (" (dark ink on light: inverted)" if prepared.inverted else ""))
     cols = st.columns(len(prepared.steps))
     for (what, img), col in zip(prepared.steps, cols):
-        col.image(np.clip(img, 0, 1), caption=what, width=72 if img.shape == (28, 28) else 72, clamp=True)
+        col.image(np.clip(img, 0, 1), caption=what, width="stretch", clamp=True)
 
 
 def _readings(ds: str, prepared, reading: dict, classes) -> None:
@@ -109,44 +135,38 @@ def _readings(ds: str, prepared, reading: dict, classes) -> None:
         img.image(enlarge(g["regenerated"], 112), caption="G draws these codes (noise 0)", width=112)
 
 
-def _maps(ds: str, reading: dict, method: str) -> None:
+def _maps(ds: str, reading: dict | None) -> None:
+    """The 2-D maps and the 16-D VAE's PCA or UMAP map; ``reading``: draw its markers on them (the fallback)."""
     st.markdown("**Where it lands** (the ring; each dot is a test image)")
-    charts = []
+    pins = _pins(ds, reading) if reading else {}
     cols = st.columns(3)
-    for (kind, col) in zip(("ae", "vae"), cols):
+    for kind, col in zip(("ae", "vae"), cols):
         name = checkpoint_name(ds, kind, 2)
-        if name not in reading["codes"]:
+        if name not in explorer.list_models():
             continue
-        z = reading["codes"][name]
-        key = f"own_map_{kind}"
         fig = lesson_data.encodings_figure(name, height=340)
-        if not sidebar.live_enabled():
-            fig = figures.with_marker(fig, tuple(z), "your image")
-        col.caption(lesson_data.TITLES[kind] + f", 2-D: ({z[0]:.2f}, {z[1]:.2f})")
+        key = f"own_map_{kind}"
+        if key in pins:
+            fig = figures.with_marker(fig, pins[key], "your image")
+        col.caption(lesson_data.TITLES[kind] + ", 2-D latent")
         col.plotly_chart(fig, key=key, config={"displayModeBar": False})
-        charts.append((key, None, tuple(float(v) for v in z)))
     big = checkpoint_name(ds, *own_data.MAP_MODEL)
-    if "map_xy" in reading:
+    if big in explorer.list_models():
         with cols[2]:
-            st.radio("16-D VAE map", ("pca", "umap"), key="own_map_method", horizontal=True,
-                     format_func=maps.METHOD_LABELS.get,
-                     help="PCA places the image exactly; on UMAP it is placed from its 10 nearest test codes "
-                          "(UMAP's own transform takes seconds).")
+            method = st.radio("16-D VAE map", ("pca", "umap"), key="own_map_method", horizontal=True,
+                              format_func=maps.METHOD_LABELS.get,
+                              help="PCA places the image exactly; on UMAP it is placed from its 10 nearest test "
+                                   "codes (UMAP's own transform takes seconds).")
             fig = maps.base_figure(big, method)
-            if not sidebar.live_enabled():
-                fig = figures.with_marker(fig, reading["map_xy"], "your image")
+            if "own_map_16d" in pins:
+                fig = figures.with_marker(fig, pins["own_map_16d"], "your image")
             st.plotly_chart(fig, key="own_map_16d", config={"displayModeBar": False})
-            charts.append(("own_map_16d", None, reading["map_xy"]))
-    if sidebar.live_enabled() and charts:
-        from . import live
-
-        live.hover("own_hover", charts, [], [])
 
 
 def _nearest(ds: str, reading: dict, classes) -> None:
     images, labels = cache.dataset(ds, "test")
     order, distances = reading["nearest"]
     st.markdown("**Its nearest test images** (pixel distance)")
-    cols = st.columns(len(order) + 3)
+    cols = st.columns(len(order))
     for i, d, col in zip(order, distances, cols):
         col.image(enlarge(images[i], 84), caption=f"{classes[labels[i]]} · {d:.1f}", width=84)
