@@ -4,17 +4,19 @@ import pytest
 import torch
 
 import explorer
+from explorer.recipes import BETAS, beta_suffix
 
 DATASETS = ("mnist", "fashion")
 EXPECTED = {f"{ds}-{m}" for ds in DATASETS
-            for m in ("ae-2d", "vae-2d", "ae-16d", "vae-16d", "infogan", "classifier")}
+            for m in ("ae-2d", "vae-2d", "ae-16d", "vae-16d", "infogan", "classifier", "dae",
+                      *(beta_suffix(b) for b in BETAS))}
 
 
 def test_list_models_names_every_shipped_checkpoint():
     assert set(explorer.list_models()) == EXPECTED
 
 
-@pytest.mark.parametrize("name", sorted(n for n in EXPECTED if "ae-" in n))
+@pytest.mark.parametrize("name", sorted(n for n in EXPECTED if "ae-" in n and "beta" not in n))
 def test_autoencoder_contract(name):
     model = explorer.load_model(name)
     ds, kind, dim = name.split("-")
@@ -51,3 +53,22 @@ def test_classifier_contract(ds):
     images, labels = explorer.load_dataset(ds, "test")
     p = model.predict_proba(torch.from_numpy(images[:200]).float()[:, None] / 255)
     assert p.shape == (200, 10) and (p.argmax(1).numpy() == labels[:200]).mean() > 0.85
+
+
+@pytest.mark.parametrize("ds", DATASETS)
+def test_denoising_autoencoder_contract(ds):
+    model = explorer.load_model(f"{ds}-dae")
+    assert (model.kind, model.dataset) == ("dae", ds)
+    images, _ = explorer.load_dataset(ds, "test")
+    x = torch.from_numpy(images[:8]).float()[:, None] / 255
+    out = model.denoise(x)
+    assert out.shape == x.shape and out.dtype == torch.float32 and 0 <= out.min() and out.max() <= 1
+    with pytest.raises(NotImplementedError):
+        model.decode(torch.zeros(1, 2))
+
+
+@pytest.mark.parametrize("ds", DATASETS)
+@pytest.mark.parametrize("beta", BETAS)
+def test_beta_vaes_load_as_2d_vaes_with_their_beta(ds, beta):
+    model = explorer.load_model(f"{ds}-{beta_suffix(beta)}")
+    assert (model.kind, model.dataset, model.latent_dim, model.config.beta) == ("vae", ds, 2, beta)

@@ -79,7 +79,7 @@ def texts(at: AppTest) -> str:
 
 # --- every page, both datasets ----------------------------------------------------------------------------------
 
-PAGES = [None, "pages/1_Latent_map.py", "pages/2_Latent_grid.py", "pages/3_InfoGAN_codes.py", "pages/4_Models.py"]
+PAGES = [None, "pages/01_Latent_map.py", "pages/02_Latent_grid.py", "pages/03_InfoGAN_codes.py", "pages/05_Models.py"]
 
 
 @pytest.mark.parametrize("dataset", ["mnist", "fashion"])
@@ -94,7 +94,7 @@ def test_page_runs(page, dataset):
 
 def test_dataset_choice_changes_the_page():
     need("mnist-vae-2d", "fashion-vae-2d")
-    at = run("pages/1_Latent_map.py")
+    at = run("pages/01_Latent_map.py")
     changes(at, lambda a: a.sidebar.selectbox(key="dataset").set_value("fashion"))
     assert "Fashion-MNIST" in texts(at)
 
@@ -115,7 +115,7 @@ def _click(curve: int, index: int, x: float, y: float) -> dict:
 
 def test_map_model_choice_and_thumbnails():
     need("mnist-vae-2d", "mnist-ae-2d")
-    at = run("pages/1_Latent_map.py")
+    at = run("pages/01_Latent_map.py")
     changes(at, lambda a: a.sidebar.radio(key="map_model").set_value("ae-2d"))
     assert "autoencoder encoding" in texts(at)
     changes(at, lambda a: a.toggle(key="map_thumbnails").set_value(True))
@@ -125,7 +125,7 @@ def test_map_model_choice_and_thumbnails():
 
 def test_map_click_point_shows_original_and_reconstruction():
     need("mnist-vae-2d")
-    at = run("pages/1_Latent_map.py")
+    at = run("pages/01_Latent_map.py")
     _, labels = explorer.load_dataset("mnist", "test")
     z = _encodings("mnist-vae-2d")
     test_index = int(np.flatnonzero(labels == 3)[5])
@@ -140,7 +140,7 @@ def test_map_click_point_shows_original_and_reconstruction():
 
 def test_map_click_empty_space_decodes_exactly_on_a_2d_latent():
     need("mnist-vae-2d")
-    at = run("pages/1_Latent_map.py")
+    at = run("pages/01_Latent_map.py")
     changes(at, lambda a: a.session_state.__setitem__("map_chart", _click(0, 7, 0.5, -0.25)))
     assert "Decoded at (0.50, -0.25)" in texts(at)
     assert "**Exact:**" in texts(at)
@@ -148,7 +148,7 @@ def test_map_click_empty_space_decodes_exactly_on_a_2d_latent():
 
 def test_map_box_selection_shows_a_gallery():
     need("mnist-vae-2d")
-    at = run("pages/1_Latent_map.py")
+    at = run("pages/01_Latent_map.py")
     _, labels = explorer.load_dataset("mnist", "test")
     event = {"selection": {"points": [{"curve_number": 1, "point_index": i, "x": 0, "y": 0} for i in range(4)]
                            + [{"curve_number": 0, "point_index": 3, "x": 0, "y": 0}],
@@ -172,7 +172,7 @@ def test_map_16d_pca_and_umap_with_custom_parameters(monkeypatch):
         return projection.Projection("umap", coords, params={"n_neighbors": n_neighbors, "min_dist": min_dist})
 
     monkeypatch.setattr(projection, "umap", fake_umap)
-    at = run("pages/1_Latent_map.py", state={"map_model": "vae-16d"})
+    at = run("pages/01_Latent_map.py", state={"map_model": "vae-16d"})
     assert "projected to 2-D" in texts(at)
     changes(at, lambda a: a.radio(key="map_method").set_value("umap"))
     at.slider(key="map_n_neighbors").set_value(30)
@@ -184,7 +184,7 @@ def test_map_16d_pca_and_umap_with_custom_parameters(monkeypatch):
 
 def test_map_infogan_point_reads_codes_and_noise_seed_redraws():
     need("mnist-infogan")
-    at = run("pages/1_Latent_map.py", state={"map_model": "infogan"})
+    at = run("pages/01_Latent_map.py", state={"map_model": "infogan"})
     changes(at, lambda a: a.session_state.__setitem__("map_chart", _click(1, 0, 0.0, 0.0)))
     assert "Q reads c1" in texts(at)
     changes(at, lambda a: a.number_input(key="map_noise_seed").set_value(5))
@@ -207,13 +207,13 @@ GRID_WIDGETS = [
 @pytest.mark.parametrize("widget,act", GRID_WIDGETS, ids=[w for w, _ in GRID_WIDGETS])
 def test_grid_widget_changes_the_view(widget, act):
     need("mnist-vae-2d", "mnist-ae-2d")
-    at = run("pages/2_Latent_grid.py")
+    at = run("pages/02_Latent_grid.py")
     changes(at, act)
 
 
 def test_grid_point_caption_follows_the_sliders():
     need("mnist-vae-2d")
-    at = run("pages/2_Latent_grid.py")
+    at = run("pages/02_Latent_grid.py")
     at.slider(key="grid_z1_vae-2d").set_value(0.5)
     at.slider(key="grid_z2_vae-2d").set_value(-1.25)
     at.run()
@@ -238,13 +238,13 @@ GAN_WIDGETS = [
 @pytest.mark.parametrize("widget,act", GAN_WIDGETS, ids=[w for w, _ in GAN_WIDGETS])
 def test_infogan_widget_changes_the_view(widget, act):
     need("mnist-infogan")
-    at = run("pages/3_InfoGAN_codes.py")
+    at = run("pages/03_InfoGAN_codes.py")
     changes(at, act)
 
 
 def test_infogan_c1_is_labelled_by_matched_class_and_range_is_marked():
     need("mnist-infogan")
-    at = run("pages/3_InfoGAN_codes.py")
+    at = run("pages/03_InfoGAN_codes.py")
     control = at.segmented_control(key="gan_c1")
     assert list(control.options) == [str(d) for d in range(10)], "c1 is labelled by class, in class order"
     at.slider(key="gan_c2").set_value(1.5)
@@ -263,7 +263,7 @@ def test_infogan_image_says_how_often_its_category_draws_the_matched_class(datas
     telling = [k for k in range(10) if mapping[k] != k and share[k] != share[mapping[k]]]
     assert len(telling) >= 2
     classes = explorer.DATASETS[dataset].classes
-    at = run("pages/3_InfoGAN_codes.py", dataset=dataset)
+    at = run("pages/03_InfoGAN_codes.py", dataset=dataset)
     for category in telling[:2]:
         at.segmented_control(key="gan_c1").set_value(category)
         at.run()
@@ -283,14 +283,14 @@ def test_infogan_codes_are_named_only_after_factors_their_sweeps_move():
     assert factor_names({}) == {"c2": "c2", "c3": "c3"}
 
     need("mnist-infogan")
-    at = run("pages/3_InfoGAN_codes.py")
+    at = run("pages/03_InfoGAN_codes.py")
     ev = explorer.read_metrics("mnist-infogan")["eval"]
     factor = "rotation" if ev["rotation_code"] == "c2" else "width"
     assert at.slider(key="gan_c2").label == factor_names(ev)["c2"] == f"c2 ({factor})"
     # Fashion-MNIST: the sweep finds width in one code and nothing in the other (clothes barely slant).
     need("fashion-infogan")
     ev = explorer.read_metrics("fashion-infogan")["eval"]
-    at = run("pages/3_InfoGAN_codes.py", dataset="fashion")
+    at = run("pages/03_InfoGAN_codes.py", dataset="fashion")
     labels = {code: at.slider(key=f"gan_{code}").label for code in ("c2", "c3")}
     assert abs(ev["rotation_rho"]) < FACTOR_MIN_RHO <= abs(ev["width_rho"])
     assert labels == {ev["width_code"]: f"{ev['width_code']} (width)", ev["rotation_code"]: ev["rotation_code"]}
@@ -299,7 +299,7 @@ def test_infogan_codes_are_named_only_after_factors_their_sweeps_move():
 # --- models -----------------------------------------------------------------------------------------------------
 
 def test_models_page_lists_every_checkpoint_and_details_change():
-    at = run("pages/4_Models.py")
+    at = run("pages/05_Models.py")
     table = at.get("dataframe")[0].value
     names = explorer.list_models()
     assert sorted(table["model"]) == names and set(table["status"]) == {"final"}
@@ -335,11 +335,11 @@ def test_broken_checkpoint_shows_its_error_and_the_rest_works(tmp_path, monkeypa
     monkeypatch.setattr(checkpoints, "CHECKPOINT_DIR", root)
     clear_caches()
     request.addfinalizer(clear_caches)
-    at = run("pages/4_Models.py")
+    at = run("pages/05_Models.py")
     assert any("mnist-ae-2d" in e.value and "safetensors" in e.value for e in at.error)
-    at = run("pages/1_Latent_map.py")
+    at = run("pages/01_Latent_map.py")
     assert not at.error
-    at = run("pages/1_Latent_map.py", state={"map_model": "ae-2d"})
+    at = run("pages/01_Latent_map.py", state={"map_model": "ae-2d"})
     assert any("cannot be loaded" in e.value for e in at.error)
 
 
@@ -376,7 +376,8 @@ def test_a_root_with_one_broken_folder_of_each_kind_keeps_every_page_working(tmp
     need("mnist-vae-2d", "mnist-ae-2d", "mnist-infogan", "mnist-classifier")
     root = tmp_path / "checkpoints"
     root.mkdir()
-    for name in ("mnist-vae-2d", "mnist-ae-2d", "mnist-infogan", "mnist-classifier"):
+    good = [n for n in explorer.list_models() if n.startswith("mnist-")]    # every page has its models
+    for name in good:
         shutil.copytree(checkpoints.CHECKPOINT_DIR / name, root / name)
     for label, (filename, damage, _) in BREAKAGES.items():
         broken = root / f"broken-{label}"
@@ -386,19 +387,20 @@ def test_a_root_with_one_broken_folder_of_each_kind_keeps_every_page_working(tmp
     monkeypatch.setattr(checkpoints, "CHECKPOINT_DIR", root)
     clear_caches()
     request.addfinalizer(clear_caches)
-    at = run("pages/4_Models.py")
+    at = run("pages/05_Models.py")
     assert not at.exception
     table = at.get("dataframe")[0].value
-    assert len(table) == 4 + len(BREAKAGES)
+    assert len(table) == len(good) + len(BREAKAGES)
     for label, (filename, _, problem) in BREAKAGES.items():
         row = table[table["model"] == f"broken-{label}"].iloc[0]
         assert row["status"] == "broken" and filename in row["problem"] and problem in row["problem"], label
     assert not any(str(tmp_path) in e.value for e in at.error), "errors name checkpoints/<name>/…, not server paths"
-    for page in [None] + sorted(str(p.relative_to(REPO)) for p in (REPO / "pages").glob("[1-9]*.py")):
+    for page in [None] + sorted(str(p.relative_to(REPO)) for p in (REPO / "pages").glob("*.py")
+                                if p.name != "00_Home.py"):
         at = run(page)
         shown = [e.value for e in at.error]
         assert not at.exception, page
-        if page and page.endswith("4_Models.py"):       # the Models page lists the broken ones, each with its problem
+        if page and page.endswith("05_Models.py"):       # the Models page lists the broken ones, each with its problem
             assert {e.split("**")[1] for e in shown} == {f"broken-{k}" for k in BREAKAGES}, shown
         else:
             assert not shown, (page, shown)
@@ -413,10 +415,10 @@ def test_missing_dataset_shows_an_error_and_the_models_page_works(monkeypatch, r
     monkeypatch.setattr(explorer, "load_dataset", missing)
     clear_caches()
     request.addfinalizer(clear_caches)
-    for page in (None, "pages/1_Latent_map.py", "pages/2_Latent_grid.py"):
+    for page in (None, "pages/01_Latent_map.py", "pages/02_Latent_grid.py"):
         at = run(page)
         assert any("test images are missing" in e.value for e in at.error), page
-    at = run("pages/4_Models.py")
+    at = run("pages/05_Models.py")
     assert not at.error and at.get("dataframe")
 
 

@@ -99,7 +99,7 @@ def test_the_denoise_page_shows_every_method_at_every_amount(ds):
     noisy_frames = [sprite_pixels(u) for u in sent["panels"][1]["frames"]]
     assert np.array_equal(noisy_frames[0], images[3])             # amount 0: no noise
     changed = [int((f != images[3]).sum()) for f in noisy_frames]
-    assert all(a <= b for a, b in zip(changed, changed[1:])) and changed[-1] > 784 * 0.4
+    assert all(a <= b for a, b in zip(changed, changed[1:])) and changed[-1] > 784 * 0.25   # half hit their own value
     assert len(at.get("plotly_chart")) == 2
 
 

@@ -16,8 +16,8 @@ from explorer.ui import cache, lesson_steps
 
 from .test_app import changes, need, run, texts
 
-PAGES = ["pages/5_Gaps.py", "pages/6_Sampling_and_paths.py", "pages/7_VAE_posterior.py",
-         "pages/8_Training_replay.py", "pages/9_Lesson.py"]
+PAGES = ["pages/06_Gaps.py", "pages/07_Sampling_and_paths.py", "pages/08_VAE_posterior.py",
+         "pages/09_Training_replay.py", "pages/13_Lesson.py"]
 DATASETS = ["mnist", "fashion"]
 
 
@@ -57,7 +57,7 @@ def test_page_runs_on_both_datasets(page, ds):
     at = run(page, ds)
     assert not at.error, [e.value for e in at.error]
     assert at.title
-    if page != "pages/9_Lesson.py":
+    if page != "pages/13_Lesson.py":
         assert at.get("plotly_chart"), "every view draws a figure"
         assert at.get("download_button"), "every view exports its data as CSV"
 
@@ -67,7 +67,7 @@ def test_page_runs_on_both_datasets(page, ds):
 @pytest.mark.parametrize("ds", DATASETS)
 def test_gaps_headline_numbers_are_the_maps(ds):
     need_lesson(ds)
-    at = run("pages/5_Gaps.py", ds)
+    at = run("pages/06_Gaps.py", ds)
     metrics = [m.value for m in at.metric]
     assert len(metrics) == 6
     for kind, shown in zip(("ae", "vae"), (metrics[:3], metrics[3:])):
@@ -83,7 +83,7 @@ def test_gaps_headline_numbers_are_the_maps(ds):
 
 def test_gaps_widgets_change_the_view():
     need_lesson("mnist")
-    at = run("pages/5_Gaps.py")
+    at = run("pages/06_Gaps.py")
     changes(at, lambda a: a.selectbox(key="gaps_metric").set_value("distance"))
     assert "distance ratio" in json.dumps(charts(at)[0]["data"][0]["colorbar"])
     changes(at, lambda a: a.selectbox(key="gaps_metric").set_value("data_like"))
@@ -102,7 +102,7 @@ def _click(x: float, y: float) -> dict:
 
 def test_clicking_either_map_decodes_that_position_with_both_models():
     need_lesson("mnist")
-    at = run("pages/5_Gaps.py")
+    at = run("pages/06_Gaps.py")
     changes(at, lambda a: a.session_state.__setitem__("gaps_map_vae", _click(1.234, -0.5)))
     assert at.number_input(key="gaps_z1").value == pytest.approx(1.23)
     assert at.number_input(key="gaps_z2").value == pytest.approx(-0.5)
@@ -123,7 +123,7 @@ def test_clicking_either_map_decodes_that_position_with_both_models():
 
 def test_prior_widgets_change_the_samples():
     need_lesson("mnist")
-    at = run("pages/6_Sampling_and_paths.py")
+    at = run("pages/07_Sampling_and_paths.py")
     assert "Data-like among 1,000 prior samples" in [m.label for m in at.metric]
     changes(at, lambda a: a.number_input(key="prior_seed").set_value(7))
     changes(at, lambda a: a.slider(key="prior_count").set_value(16))
@@ -134,7 +134,7 @@ def test_prior_widgets_change_the_samples():
 def test_prior_latent_size_switches_to_the_16d_models():
     need_lesson("mnist")
     need("mnist-ae-16d", "mnist-vae-16d")
-    at = run("pages/6_Sampling_and_paths.py")
+    at = run("pages/07_Sampling_and_paths.py")
     changes(at, lambda a: a.radio(key="prior_dim").set_value(16))
     assert {"Autoencoder (AE) · 16-D", "Variational autoencoder (VAE) · 16-D"} <= {h.value for h in at.subheader}
     assert not any(t.get("name") == "prior samples" for spec in charts(at) for t in spec["data"]), "no 2-D map"
@@ -148,7 +148,7 @@ def test_prior_latent_size_switches_to_the_16d_models():
 
 def test_interpolation_widgets_change_the_paths():
     need_lesson("mnist")
-    at = run("pages/6_Sampling_and_paths.py")
+    at = run("pages/07_Sampling_and_paths.py")
     _, labels = explorer.load_dataset("mnist", "test")
     changes(at, lambda a: a.selectbox(key="interp_class_a").set_value(3))
     assert f"A: test image #{int(np.flatnonzero(labels == 3)[0])}" in captions(at)
@@ -163,7 +163,7 @@ def test_interpolation_widgets_change_the_paths():
 
 def test_posterior_widgets_change_the_ellipses():
     need_lesson("mnist")
-    at = run("pages/7_VAE_posterior.py")
+    at = run("pages/08_VAE_posterior.py")
     changes(at, lambda a: a.multiselect(key="post_classes").set_value([0, 1, 7]))
     names = {t.get("name") for t in charts(at)[0]["data"]}
     assert {"0: 1σ", "1: 2σ", "7: μ"} <= names
@@ -176,7 +176,7 @@ def test_posterior_widgets_change_the_ellipses():
 
 def test_replay_widgets_change_the_maps():
     need_lesson("mnist")
-    at = run("pages/8_Training_replay.py")
+    at = run("pages/09_Training_replay.py")
     epochs = teaching.common_epochs(teaching.load_replay("mnist-ae-2d"), teaching.load_replay("mnist-vae-2d"))
     assert at.select_slider(key="replay_epoch").value == epochs[-1]
     changes(at, lambda a: a.select_slider(key="replay_epoch").set_value(int(epochs[0])))
@@ -191,7 +191,7 @@ def test_replay_widgets_change_the_maps():
 def test_arriving_at_each_step_sets_its_widgets_and_shows_its_view(ds):
     need_lesson(ds)
     shipped = set(explorer.list_models())
-    at = run("pages/9_Lesson.py", ds)
+    at = run("pages/13_Lesson.py", ds)
     for index, step in enumerate(lesson_steps.STEPS):
         if index:
             at.button(key="lesson_next").click()
@@ -208,7 +208,7 @@ def test_arriving_at_each_step_sets_its_widgets_and_shows_its_view(ds):
 def test_a_steps_button_sets_its_view_up_again_after_exploring():
     need_lesson("mnist")
     step = lesson_steps.step_by_key("ae-gap")
-    at = run("pages/9_Lesson.py", state={"lesson_step": lesson_steps.STEPS.index(step)})
+    at = run("pages/13_Lesson.py", state={"lesson_step": lesson_steps.STEPS.index(step)})
     expected = step.settings("mnist")
     assert at.number_input(key="gaps_z1").value == expected["gaps_z1"]
     at.number_input(key="gaps_z1").set_value(0.5)
@@ -225,7 +225,7 @@ def test_switching_dataset_sets_the_step_up_for_the_new_dataset():
     need_lesson("mnist")
     need_lesson("fashion")
     step = lesson_steps.step_by_key("ae-gap")
-    at = run("pages/9_Lesson.py", state={"lesson_step": lesson_steps.STEPS.index(step)})
+    at = run("pages/13_Lesson.py", state={"lesson_step": lesson_steps.STEPS.index(step)})
     assert at.number_input(key="gaps_z1").value == step.settings("mnist")["gaps_z1"]
     at.sidebar.selectbox(key="dataset").set_value("fashion")
     at.run()
@@ -235,7 +235,7 @@ def test_switching_dataset_sets_the_step_up_for_the_new_dataset():
 
 def test_lesson_gap_step_decodes_a_far_point_on_the_autoencoder():
     need_lesson("mnist")
-    at = run("pages/9_Lesson.py", state={"lesson_step": 1})
+    at = run("pages/13_Lesson.py", state={"lesson_step": 1})
     verdicts = [m.value for m in at.markdown if "typical distance" in m.value]
     assert len(verdicts) == 2 and "far from every encoding" in verdicts[0]
 
@@ -246,13 +246,13 @@ def test_app_shows_the_recorded_gap_numbers(ds):
     need_lesson(ds)
     recorded = {kind: explorer.read_metrics(f"{ds}-{kind}-2d")["eval"]["gaps"] for kind in ("ae", "vae")}
     index = [s.key for s in lesson_steps.STEPS].index("measure")
-    at = run("pages/9_Lesson.py", ds, state={"lesson_step": index})
+    at = run("pages/13_Lesson.py", ds, state={"lesson_step": index})
     assert f"**{recorded['vae']['fraction_data_like']:.0%}** of the VAE's" in texts(at)
     assert f"**{recorded['ae']['fraction_data_like']:.0%}** of the autoencoder's" in texts(at)
-    prior = run("pages/9_Lesson.py", ds, state={"lesson_step": index + 1})
+    prior = run("pages/13_Lesson.py", ds, state={"lesson_step": index + 1})
     assert f"**{recorded['ae']['prior_data_like']:.0%}** (autoencoder)" in texts(prior)
     assert f"**{recorded['vae']['prior_class_mix']:.2f}**" in texts(prior)
-    gaps = [m.value for m in run("pages/5_Gaps.py", ds).metric]
+    gaps = [m.value for m in run("pages/06_Gaps.py", ds).metric]
     assert gaps[0] == f"{recorded['ae']['fraction_data_like']:.0%}"
     assert gaps[1] == f"{recorded['ae']['fraction_far']:.0%}"
     assert gaps[3] == f"{recorded['vae']['fraction_data_like']:.0%}"
@@ -260,7 +260,7 @@ def test_app_shows_the_recorded_gap_numbers(ds):
 
 def test_lesson_next_and_previous_move_between_steps():
     need_lesson("mnist")
-    at = run("pages/9_Lesson.py")
+    at = run("pages/13_Lesson.py")
     assert at.button(key="lesson_previous").disabled
     at.button(key="lesson_next").click()
     at.run()
@@ -327,7 +327,7 @@ def test_missing_test_split_shows_an_error(monkeypatch):
     monkeypatch.setattr(explorer, "load_dataset", missing)
     cache.dataset.clear()
     try:
-        at = run("pages/7_VAE_posterior.py", "mnist")
+        at = run("pages/08_VAE_posterior.py", "mnist")
         assert at.error and "test images are missing" in at.error[0].value
     finally:
         cache.dataset.clear()

@@ -78,7 +78,7 @@ def test_snap_code_clips_and_rounds_to_the_slider(value, snapped):
 
 def test_infogan_page_sends_its_frames_and_follows_the_released_codes():
     need("mnist-infogan")
-    at = run("pages/3_InfoGAN_codes.py", live=True, state={"gan_c2": 1.5, "gan_c3": -0.25})
+    at = run("pages/03_InfoGAN_codes.py", live=True, state={"gan_c2": 1.5, "gan_c3": -0.25})
     assert not at.slider, "no Streamlit slider for c2 / c3 while the live widgets are on"
     (codes,) = components(at, "lse_codes")
     sent = data(codes)
@@ -96,7 +96,7 @@ def test_infogan_page_sends_its_frames_and_follows_the_released_codes():
 
 def test_grid_page_sends_its_decoder_and_the_sliders_point():
     need("mnist-vae-2d")
-    at = run("pages/2_Latent_grid.py", live=True, state={"grid_z1_vae-2d": 0.5, "grid_z2_vae-2d": -1.0})
+    at = run("pages/02_Latent_grid.py", live=True, state={"grid_z1_vae-2d": 0.5, "grid_z2_vae-2d": -1.0})
     (decoder,) = components(at, "lse_decoder")
     assert load(decoder.proto.bytes)["w0"].shape == (256, 2)
     (pad,) = components(at, "lse_pad")
@@ -112,7 +112,7 @@ def test_grid_page_sends_its_decoder_and_the_sliders_point():
 @pytest.mark.parametrize("ds", ["mnist", "fashion"])
 def test_gaps_page_pins_the_point_in_the_browser_and_leaves_the_figures_alone(ds):
     need(f"{ds}-ae-2d", f"{ds}-vae-2d", f"{ds}-classifier")
-    at = run("pages/5_Gaps.py", dataset=ds, live=True, state={"gaps_z1": 0.5, "gaps_z2": 1.25})
+    at = run("pages/06_Gaps.py", dataset=ds, live=True, state={"gaps_z1": 0.5, "gaps_z2": 1.25})
     (hover,) = components(at, "lse_hover")
     sent = data(hover)
     assert [c["key"] for c in sent["charts"]] == ["gaps_map_ae", "gaps_map_vae"]
@@ -120,13 +120,13 @@ def test_gaps_page_pins_the_point_in_the_browser_and_leaves_the_figures_alone(ds
     assert sent["decoders"] == [f"{ds}-ae-2d", f"{ds}-vae-2d"]
     names = [t.get("name") for c in at.get("plotly_chart")[:2] for t in json.loads(c.proto.spec)["data"]]
     assert "decoded here" not in names
-    plain = run("pages/5_Gaps.py", dataset=ds, state={"gaps_z1": 0.5, "gaps_z2": 1.25})
+    plain = run("pages/06_Gaps.py", dataset=ds, state={"gaps_z1": 0.5, "gaps_z2": 1.25})
     assert "decoded here" in [t.get("name") for t in json.loads(plain.get("plotly_chart")[0].proto.spec)["data"]]
 
 
 def test_latent_map_hover_takes_pca_positions_back_exactly():
     need("mnist-vae-16d")
-    at = run("pages/1_Latent_map.py", live=True, state={"map_model": "vae-16d", "map_method": "pca"})
+    at = run("pages/01_Latent_map.py", live=True, state={"map_model": "vae-16d", "map_method": "pca"})
     (hover,) = components(at, "lse_hover")
     (chart,) = data(hover)["charts"]
     spec = chart["to_latent"]
@@ -135,7 +135,7 @@ def test_latent_map_hover_takes_pca_positions_back_exactly():
     x, y = shipped.coords[7]
     back = np.asarray(spec["mean"]) + x * np.asarray(spec["components"][0]) + y * np.asarray(spec["components"][1])
     assert np.allclose(back, shipped.pca_inverse(np.array([[x, y]]))[0], atol=1e-4)
-    umap = run("pages/1_Latent_map.py", live=True, state={"map_model": "vae-16d", "map_method": "umap"})
+    umap = run("pages/01_Latent_map.py", live=True, state={"map_model": "vae-16d", "map_method": "umap"})
     (hover,) = components(umap, "lse_hover")
     assert data(hover)["charts"][0]["to_latent"] is None, "UMAP keeps the click path"
 

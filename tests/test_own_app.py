@@ -15,7 +15,7 @@ from explorer.ui import own_data
 from .test_app import changes, need, run
 from .test_live_app import components, data
 
-PAGE = "pages/13_Your_own.py"
+PAGE = "pages/04_Your_own.py"
 
 
 def need_all(ds: str) -> None:

@@ -26,8 +26,8 @@ def denoise_view(ds: str) -> None:
     kind = c2.radio("Noise", noise.KINDS, horizontal=True, key="denoise_kind",
                     format_func=lambda k: {"salt and pepper": "salt and pepper (trained on)",
                                            "gaussian": "Gaussian (never seen in training)"}[k])
-    if c3.button("New noise", key="denoise_new_noise", help="Draw the noise again, with another seed."):
-        st.session_state["denoise_seed"] += 1
+    c3.button("New noise", key="denoise_new_noise", help="Draw the noise again, with another seed.",
+              on_click=_new_noise)
     st.caption(f"Test image {index}: a **{classes[labels[index]]}**. Drag the slider: the noise grows and each "
                "method cleans it up. PSNR (higher is better) and SSIM (1 = identical structure) compare each "
                "image with the clean original.")
@@ -50,6 +50,10 @@ def denoise_view(ds: str) -> None:
     for col, name in ((left, "salt and pepper"), (right, "gaussian")):
         col.plotly_chart(denoise_figure(curves[name]), key=f"denoise_curve_{name}",
                          config=lesson_figures.plot_config(f"{ds}-denoising-{name.replace(' ', '-')}"))
+
+
+def _new_noise() -> None:
+    st.session_state["denoise_seed"] = st.session_state.get("denoise_seed", 0) + 1
 
 
 def denoise_figure(curve: dict) -> go.Figure:

@@ -21,26 +21,26 @@ class Page:
 
 
 PAGES = (
-    Page("pages/0_Home.py", "Home", "What the app shows and where to start.", "home", ":material/home:"),
-    Page("pages/1_Latent_map.py", "Latent map",
+    Page("pages/00_Home.py", "Home", "What the app shows and where to start.", "home", ":material/home:"),
+    Page("pages/01_Latent_map.py", "Latent map",
          "Every test image as a dot. Click one to see its reconstruction, click empty space to decode it, lasso a "
          "group to see its images. 16-D codes and the InfoGAN through PCA or UMAP."),
-    Page("pages/2_Latent_grid.py", "Latent grid",
+    Page("pages/02_Latent_grid.py", "Latent grid",
          "The decoded manifold of the 2-D VAE and AE: what the decoder draws all over the plane, and one point "
          "decoded large under the pointer."),
-    Page("pages/3_InfoGAN_codes.py", "InfoGAN codes",
+    Page("pages/03_InfoGAN_codes.py", "InfoGAN codes",
          "Steer a GAN with a category and two continuous codes, sweep them, and read them back off real images."),
-    Page("pages/13_Your_own.py", "Your own",
+    Page("pages/04_Your_own.py", "Your own",
          "Draw a digit or upload a photo: see it prepared like the data, and where every model puts it."),
-    Page("pages/4_Models.py", "Models", "Every checkpoint's configuration, metrics, training curves and size."),
-    Page("pages/5_Gaps.py", "Gaps",
+    Page("pages/05_Models.py", "Models", "Every checkpoint's configuration, metrics, training curves and size."),
+    Page("pages/06_Gaps.py", "Gaps",
          "The 2-D autoencoder and the 2-D VAE side by side, with decode quality over each latent plane.", "teach"),
-    Page("pages/6_Sampling_and_paths.py", "Sampling and paths",
+    Page("pages/07_Sampling_and_paths.py", "Sampling and paths",
          "Sampling from the N(0, I) prior and interpolating between two test images, autoencoder beside VAE.",
          "teach"),
-    Page("pages/7_VAE_posterior.py", "VAE posterior",
+    Page("pages/08_VAE_posterior.py", "VAE posterior",
          "The VAE encoder's uncertainty: posterior ellipses over the prior's contours.", "teach"),
-    Page("pages/8_Training_replay.py", "Training replay",
+    Page("pages/09_Training_replay.py", "Training replay",
          "The autoencoder's and the VAE's latent maps at every saved epoch.", "teach"),
     Page("pages/10_From_AE_to_VAE.py", "From AE to VAE",
          "One slider along β, the KL weight: from a plain autoencoder with gaps to a VAE, and beyond.", "teach"),
@@ -49,7 +49,7 @@ PAGES = (
          "teach"),
     Page("pages/12_VAE_vs_GAN.py", "VAE vs GAN",
          "VAE samples beside GAN samples, scored: sharpness, Fréchet distance, precision and recall.", "teach"),
-    Page("pages/9_Lesson.py", "Lesson",
+    Page("pages/13_Lesson.py", "Lesson",
          "A plain autoencoder's latent space has gaps; a VAE's is continuous — step by step, for a class.", "teach"),
 )
 
