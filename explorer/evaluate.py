@@ -262,15 +262,26 @@ The bar: the denoising autoencoder beats the 3 × 3 median filter at every amoun
 """
 
 
+def _order(name: str) -> tuple[bool, str]:
+    """Classifiers first: the gap, sample and InfoGAN measures use them."""
+    return not name.endswith("classifier"), name
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m explorer.evaluate", description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="*", help="checkpoint names (default: all shipped)")
     parser.add_argument("--source", default="auto", choices=data.SOURCES, help="where the test split comes from")
     parser.add_argument("--no-write", action="store_true", help="print only; leave metrics.json and docs alone")
+    parser.add_argument("--tables", action="store_true",
+                        help="rewrite the published tables from the recorded numbers, recomputing nothing")
     args = parser.parse_args(argv)
+    if args.tables:
+        recorded = shipped_evals()
+        write_docs({name: recorded[name] for name in sorted(recorded, key=_order) if recorded[name]})
+        return
     names = args.names or checkpoints.list_models()
     # Classifiers first: the gap and InfoGAN measures use them.
-    names = sorted(names, key=lambda n: (not n.endswith("classifier"), n))
+    names = sorted(names, key=_order)
     results = {}
     for name in names:
         started = time.perf_counter()
@@ -279,22 +290,23 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{name}: evaluated in {time.perf_counter() - started:.1f} s", flush=True)
         if not args.no_write:
             checkpoints.CheckpointFolder.find(name).update_metrics("eval", result)
-    table = format_table(results)
-    print(table)
+    print(format_table(results))
     if not args.no_write and not args.names:
-        doc = data.REPO_ROOT / "docs" / "evaluation.md"
-        doc.parent.mkdir(exist_ok=True)
-        files.atomic_write(doc, "# Evaluation of the shipped checkpoints\n\nWritten by `python -m explorer.evaluate` "
-                           "on the test splits (MNIST-10k: 2,000 digits; Fashion-MNIST: 10,000 images).\n\n"
-                           + table + "\n\n" + FAMILY_SECTIONS)
-        tables = gap_tables(shipped_gap_numbers())
-        for block, paths in GAP_DOCS.items():
-            for path in paths:
-                generated.write_block(data.REPO_ROOT / path, block, tables[block])
-        tables = family_tables.tables(shipped_evals(), published_titles())
-        for block, paths in FAMILY_DOCS.items():
-            for path in paths:
-                generated.write_block(data.REPO_ROOT / path, block, tables[block])
+        write_docs(results)
+
+
+def write_docs(results: dict[str, dict]) -> None:
+    """docs/evaluation.md from ``results`` (name -> eval numbers), and every published table's block in the
+    README and the docs from the recorded numbers."""
+    doc = data.REPO_ROOT / "docs" / "evaluation.md"
+    doc.parent.mkdir(exist_ok=True)
+    files.atomic_write(doc, "# Evaluation of the shipped checkpoints\n\nWritten by `python -m explorer.evaluate` "
+                       "on the test splits (MNIST-10k: 2,000 digits; Fashion-MNIST: 10,000 images).\n\n"
+                       + format_table(results) + "\n\n" + FAMILY_SECTIONS)
+    blocks = {**gap_tables(shipped_gap_numbers()), **family_tables.tables(shipped_evals(), published_titles())}
+    for block, paths in {**GAP_DOCS, **FAMILY_DOCS}.items():
+        for path in paths:
+            generated.write_block(data.REPO_ROOT / path, block, blocks[block])
 
 
 if __name__ == "__main__":

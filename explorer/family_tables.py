@@ -40,10 +40,12 @@ def denoising_table(evals: dict[str, dict], datasets: dict[str, str]) -> str:
         if not e:
             continue
         curve = e["denoising"]["salt and pepper"]
-        header = header or curve["amounts"]
+        shown = [i for i, a in enumerate(curve["amounts"]) if a > 0]     # at 0 the noisy input is the original
+        header = header or [curve["amounts"][i] for i in shown]
         for method in denoising.METHODS:
-            best = [max(curve["psnr"][m][i] for m in denoising.METHODS) for i in range(len(header))]
-            cells = [f"**{v:.1f}**" if v == b else f"{v:.1f}" for v, b in zip(curve["psnr"][method], best)]
+            values = [curve["psnr"][method][i] for i in shown]
+            best = [max(curve["psnr"][m][i] for m in denoising.METHODS) for i in shown]
+            cells = [f"**{v:.1f}**" if v == b else f"{v:.1f}" for v, b in zip(values, best)]
             rows.append(f"| {title} | {method} | " + " | ".join(cells) + " |")
     if header is None:
         return ""

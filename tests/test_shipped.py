@@ -9,7 +9,9 @@ import pytest
 
 import explorer
 from explorer import checkpoints, generated
-from explorer.evaluate import BARS, GAP_DOCS, bar_results, evaluate_model, gap_tables, shipped_gap_numbers
+from explorer.evaluate import (BARS, FAMILY_DOCS, GAP_DOCS, bar_results, evaluate_model, gap_tables, published_titles,
+                               shipped_evals, shipped_gap_numbers)
+from explorer import family_tables
 from explorer.recipes import get_recipe
 
 NAMES = explorer.list_models()
@@ -92,6 +94,16 @@ def test_published_gap_tables_are_the_recorded_numbers(block, path):
     if not {f"{ds}-{k}-2d" for ds in explorer.DATASETS for k in ("ae", "vae")} <= set(numbers):
         pytest.skip("the 2-D autoencoders are not all shipped")
     assert generated.read_block(REPO / path, block).strip() == gap_tables(numbers)[block].strip()
+
+
+@pytest.mark.parametrize("block, path", [(block, path) for block, paths in FAMILY_DOCS.items() for path in paths])
+def test_published_family_tables_are_the_recorded_numbers(block, path):
+    """The README's and docs' denoising, samples and beta tables are made from metrics.json's ``eval``, as the
+    pages read them (explorer.family_tables)."""
+    if not {f"{ds}-dae" for ds in explorer.DATASETS} <= set(explorer.list_models()):
+        pytest.skip("the denoising autoencoders are not all shipped")
+    expected = family_tables.tables(shipped_evals(), published_titles())[block]
+    assert generated.read_block(REPO / path, block).strip() == expected.strip()
 
 
 def test_bar_results_hold_a_value_against_its_bar():
