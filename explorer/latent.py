@@ -21,8 +21,10 @@ def percentile_box(encodings: np.ndarray, low: float = 1.0, high: float = 99.0) 
 
 
 def grid_axis(lo: float, hi: float, n: int, spacing: str = "even") -> np.ndarray:
-    """``n`` values from lo to hi. ``spacing="gaussian"``: equal steps of probability under N(0, 1) between
-    Phi(lo) and Phi(hi), so that each cell holds the same prior mass (Kingma & Welling, Fig. 4)."""
+    """``n`` values from lo to hi. ``spacing="gaussian"``: equal steps of probability under the Gaussian whose
+    ±3 sigma span the range (centre (lo + hi) / 2, sigma (hi - lo) / 6), so that each cell holds the same mass
+    (Kingma & Welling, Fig. 4). Over -3 ... 3 that Gaussian is the prior N(0, 1); over an autoencoder's wide,
+    off-centre plane it stays finite, where the prior's own quantiles of, say, 22 are infinite."""
     if n < 1:
         raise ValueError(f"a grid needs at least one point per axis; got {n}")
     if spacing == "even":
@@ -30,7 +32,9 @@ def grid_axis(lo: float, hi: float, n: int, spacing: str = "even") -> np.ndarray
     if spacing == "gaussian":
         from scipy.stats import norm   # lazily: SciPy's import is ~1 s of the first page
 
-        return norm.ppf(np.linspace(norm.cdf(lo), norm.cdf(hi), n))
+        centre, sigma = (lo + hi) / 2, max((hi - lo) / 6, 1e-12)
+        u = np.linspace(norm.cdf(-3.0), norm.cdf(3.0), n)
+        return centre + sigma * norm.ppf(u)
     raise ValueError(f"unknown spacing {spacing!r}; choose 'even' or 'gaussian'")
 
 

@@ -22,7 +22,9 @@ st.caption("InfoGAN (Chen et al. 2016) feeds G noise z plus codes: c1, one of 10
            "c1 is labelled by the class its category matches best.")
 
 seed_col, button_col, _ = st.columns([2, 1, 4], vertical_alignment="bottom")
-seed_col.number_input("Noise seed", 0, 99_999, 0, key="gan_seed", help="The noise vector z every image here uses.")
+st.session_state.setdefault("gan_seed", 0)        # no widget default: "New noise" sets the value through state
+seed_col.number_input("Noise seed", min_value=0, max_value=99_999, key="gan_seed",
+                      help="The noise vector z every image here uses.")
 button_col.button("New noise", icon=":material/casino:", key="gan_new_noise", on_click=views.bump,
                   args=("gan_seed",))
 seed = int(st.session_state["gan_seed"])

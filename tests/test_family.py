@@ -3,6 +3,7 @@ DAE and beta-VAE models and recipes, and the flipbook the three pages show (AppT
 
 from __future__ import annotations
 
+import logging
 import re
 
 import numpy as np
@@ -197,3 +198,30 @@ def test_a_books_payload_is_lossless_pngs_and_its_signature_follows_the_content(
     assert sent["native"] == [4, 4] and all(u.startswith("data:image/png;base64,") for u in sent["frames"])
     other = flipbook.Book("x", ("a", "b", "c"), (flipbook.ImagePanel("p", frames[::-1].copy(), 40),))
     assert other.payload["signature"] != book.payload["signature"]
+
+
+# --- fixes the classroom walk-through found ------------------------------------------------------------------------
+
+def test_gaussian_grid_spacing_is_the_prior_over_its_own_range_and_finite_over_an_autoencoders():
+    from scipy.stats import norm
+
+    from explorer.latent import grid_axis
+
+    prior = grid_axis(-3, 3, 9, "gaussian")
+    assert np.allclose(prior, norm.ppf(np.linspace(norm.cdf(-3), norm.cdf(3), 9)))
+    wide = grid_axis(-11.2, 22.2, 12, "gaussian")
+    assert np.isfinite(wide).all() and wide[0] == pytest.approx(-11.2) and wide[-1] == pytest.approx(22.2)
+    steps = np.diff(wide)
+    assert (steps > 0).all() and steps[0] > steps[len(steps) // 2]    # denser in the middle, spanning the range
+
+
+def test_new_noise_sets_the_seed_without_a_session_state_warning(caplog):
+    from .test_app import need, run
+
+    need("mnist-infogan")
+    at = run("pages/03_InfoGAN_codes.py", "mnist")
+    with caplog.at_level(logging.WARNING, logger="streamlit"):
+        at.button(key="gan_new_noise").click()
+        at.run()
+    assert at.session_state["gan_seed"] == 1
+    assert not [r for r in caplog.records if "Session State" in r.getMessage()], caplog.text
