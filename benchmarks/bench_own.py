@@ -35,6 +35,11 @@ from explorer.latent import encode  # noqa: E402
 from explorer.projection import load_shipped  # noqa: E402
 from explorer.checkpoints import CheckpointFolder  # noqa: E402
 
+IMAGES = """() => [...document.querySelectorAll('[data-testid=stImage] img')].map(i => i.src)"""
+# the reconstructions (every image on the page) replaced, and each one loaded
+RECONSTRUCTIONS = """(before) => { const imgs = [...document.querySelectorAll('[data-testid=stImage] img')];
+    return imgs.length >= 10 && imgs.every(i => i.complete && i.naturalWidth > 0)
+        && imgs.filter(i => !before.includes(i.src)).length >= 5; }"""
 PINS = """() => JSON.stringify([...document.querySelectorAll('.lse-pin')]
     .filter(p => p.style.display !== 'none').map(p => p.dataset.pin))"""
 
@@ -94,6 +99,7 @@ def strokes(url: str, n: int) -> list[float]:
         box = canvas.bounding_box()
         for i in range(n):
             before = page.evaluate(PINS)
+            shown = page.evaluate(IMAGES)
             fx = 0.2 + 0.6 * (i % 5) / 4
             page.mouse.move(box["x"] + fx * box["width"], box["y"] + 0.15 * box["height"])
             page.mouse.down()
@@ -102,6 +108,7 @@ def strokes(url: str, n: int) -> list[float]:
             page.mouse.up()
             page.wait_for_function(f"(before) => ({PINS})() !== before && ({PINS})() !== '[]'", arg=before,
                                    timeout=30_000, polling="raf")
+            page.wait_for_function(RECONSTRUCTIONS, arg=shown, timeout=30_000, polling="raf")
             out.append((time.perf_counter() - started) * 1e3)
             b.wait_idle(page)
             if i % 3 == 2:                        # a fresh canvas now and then (its toolbar's clear button)

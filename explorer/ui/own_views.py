@@ -48,13 +48,14 @@ def _drawing(ds: str) -> dict | None:
     with left:
         _steps(prepared, ds)
     reading = own_data.read(ds, prepared.image.tobytes(), st.session_state.get("own_map_method", "pca"))
+    if sidebar.live_enabled():         # first, so that the rings move while the images below are still on their way
+        from . import live
+
+        with left:
+            live.hover("own_hover", [(key, None, xy) for key, xy in _pins(ds, reading).items()], [], [])
     with right:
         _readings(ds, prepared, reading, classes)
         _nearest(ds, reading, classes)
-    if sidebar.live_enabled():
-        from . import live
-
-        live.hover("own_hover", [(key, None, xy) for key, xy in _pins(ds, reading).items()], [], [])
     return reading
 
 
