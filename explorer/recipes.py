@@ -88,6 +88,7 @@ class Recipe:
     seed: int = 0
     lr_drop_epochs: int = 0       # the last this many epochs run at a tenth of the learning rate
     training: object = None       # the family's options; None: its defaults
+    half: bool = False            # store the weights as float16 (the app computes in float32)
 
     def __post_init__(self):
         cls = TRAINING[self.kind]
@@ -132,7 +133,7 @@ def _recipes() -> dict[str, Recipe]:
         for beta in BETAS:
             name = beta_name(ds, beta)
             table[name] = Recipe(name, VAEConfig(dataset=ds, latent_dim=2, beta=beta), epochs=base.epochs,
-                                 lr_drop_epochs=base.lr_drop_epochs)
+                                 lr_drop_epochs=base.lr_drop_epochs, half=True)   # float16: ten more models
         # Denoising: the Keras example's conv shape; 60k images converge in few passes (0.13 s per batch of 128).
         table[f"{ds}-dae"] = Recipe(f"{ds}-dae", DAEConfig(dataset=ds), epochs=15 if big else 60,
                                     lr_drop_epochs=3 if big else 10, training=DenoisingTraining())
@@ -153,7 +154,8 @@ def _recipes() -> dict[str, Recipe]:
                                      "q_shift_from": (201, 2)}
         table[f"{ds}-infogan"] = Recipe(
             f"{ds}-infogan", InfoGANConfig(dataset=ds, **(_SLIM_GAN if big else {})), epochs=60 if big else 320,
-            batch_size=64, lr=2e-4, training=InfoGANTraining(g_lr=1e-3, betas=(0.5, 0.999), **late_phase))
+            batch_size=64, lr=2e-4, training=InfoGANTraining(g_lr=1e-3, betas=(0.5, 0.999), **late_phase),
+            half=True)
     return table
 
 

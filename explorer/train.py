@@ -371,7 +371,7 @@ def export(recipe: Recipe, model, progress: dict, snapshots: dict, test_labels: 
         "torch": torch.__version__,
         "data_source": source,
     }
-    half = recipe.kind == "infogan"   # float16 storage; evaluation checks the metrics hold as shipped
+    half = recipe.half                # float16 storage; evaluation checks the metrics hold as shipped
     # A complete new folder, swapped in whole: an interrupted export leaves the old checkpoint as it was, and no
     # number of the old one (its evaluation, its precomputed maps) stays beside the new weights.
     target = checkpoints.CheckpointFolder(files.staging_folder(folder))
