@@ -108,10 +108,10 @@ def _beta_note(beta: float) -> str:
     if beta == 0:
         return "β = 0: no pull towards the prior — a plain autoencoder, free to spread its codes and leave gaps."
     if beta < 1:
-        return f"β = {beta:g}: a weak pull towards N(0, I); the codes start to gather and the gaps to close."
+        return f"β = {beta:g}: a weak pull towards N(0, I)."
     if beta == 1:
         return "β = 1: the VAE's own objective (the ELBO)."
-    return f"β = {beta:g}: a pull stronger than the ELBO's — codes crowd the prior and reconstructions blur."
+    return f"β = {beta:g}: a pull stronger than the ELBO's."
 
 
 # --- Denoise -------------------------------------------------------------------------------------------------------

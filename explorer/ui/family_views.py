@@ -154,7 +154,8 @@ def beta_view(ds: str) -> None:
                  f"{family_data.beta_names(ds)[1][1]}` (and the others in `explorer/recipes.py`).")
         st.stop()
     st.caption("Every model here is the same 2-D network trained on the same images; only β, the weight of the "
-               "KL term that pulls the codes towards N(0, I), differs. Drag β and watch the gaps close.")
+               "KL term that pulls the codes towards N(0, I), differs. Drag β and compare the maps, the prior samples and "
+               "the numbers.")
     book = family_data.beta_book(ds, tuple(available))
     default = next((i for i, (b, _) in enumerate(available) if b == 0.1), 0)
     flipbook.show("beta_book", book, default=default)

@@ -114,10 +114,11 @@ STEPS = (
     Step("beta", "One knob from autoencoder to VAE", "beta",
          "One number links the two models: **β**, the weight of the KL term that pulls every encoding's cloud "
          "towards N(0, I). β = 0 trains a plain autoencoder, β = 1 the VAE; the networks and the images are the "
-         "same. **Drag β from 0 to 2** and watch the encodings gather, the plane's red retreat and the prior "
-         "samples turn into {dataset} images. Measured: N(0, I) samples decode to something data-like "
-         "**{beta_prior_0}** of the time at β = 0, **{beta_prior_1}** at β = 1 and **{beta_prior_2}** at β = 2; "
-         "the price is reconstruction error, **{beta_recon_0}** → **{beta_recon_1}** → **{beta_recon_2}** nats.",
+         "same. **Drag β from 0 to 2** and compare the encodings, the plane's decode quality and the prior "
+         "samples. Measured: N(0, I) samples decode to something data-like **{beta_prior_0}** of the time at "
+         "β = 0, **{beta_prior_1}** at β = 1 and **{beta_prior_2}** at β = 2; the reconstruction error is "
+         "**{beta_recon_0}**, **{beta_recon_1}** and **{beta_recon_2}** nats. Which end would you sample from, "
+         "and which would you compress with?",
          "Start β at 0, the plain autoencoder", lambda ds: {"beta_book_at": 0}),
     Step("replay", "Watch the maps form", "replay",
          "Finally, replay training. Both maps start as a small blob (before training). Drag the slider: the "
