@@ -683,7 +683,7 @@ const axisNumber = (v) => String(Number(v.toPrecision(3)));
 // A line through the stops' (x, y) points (null: not on the curve) with the current stop ringed.
 function drawCurve(canvas, panel, index) {
   const ctx = canvas.getContext("2d"), W = canvas.width, H = canvas.height, s = 2;
-  const pad = { l: 52 * s, r: 12 * s, t: 10 * s, b: 38 * s };
+  const pad = { l: 52 * s, r: 40 * s, t: 20 * s, b: 38 * s };   // room for the end points' labels
   const pts = panel.points.map((p, i) => (p ? { x: p[0], y: p[1], i } : null)).filter(Boolean);
   const tx = (v) => (panel.log_x ? Math.log10(v) : v), ty = (v) => (panel.log_y ? Math.log10(v) : v);
   const xs = pts.map((p) => tx(p.x)), ys = pts.map((p) => ty(p.y));
