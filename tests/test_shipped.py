@@ -28,7 +28,7 @@ def test_checkpoints_stay_lean_and_pickle_free():
 def test_provenance_is_recorded(name):
     folder = checkpoints.CHECKPOINT_DIR / name
     required = {"config.json", "model.safetensors", "metrics.json", "curves.json"}
-    if name.split("-")[1] in ("ae", "vae"):
+    if get_recipe(name).snapshot_epochs:          # the training replay's models
         required.add("snapshots.npz")
     assert required <= {p.name for p in folder.iterdir()}
     training = json.loads((folder / "config.json").read_text())["training"]
