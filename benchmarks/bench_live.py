@@ -194,7 +194,8 @@ def book_payloads() -> dict:
 
     out = {}
     started = time.perf_counter()
-    book = family_data.denoise_book("mnist", 0, "salt and pepper", 0)
+    book = family_data.denoise_book("mnist", explorer.load_dataset("mnist", "test")[0][0].tobytes(),
+                                    "salt and pepper", 0)
     size = len(json.dumps(book.payload))
     out["Denoise flipbook (31 stops × 5 images)"] = (size, (time.perf_counter() - started) * 1e3)
     started = time.perf_counter()

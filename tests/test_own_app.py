@@ -67,3 +67,28 @@ def test_the_map_method_and_the_background_choice_change_the_view():
     at = run(PAGE, "mnist", state={"own_source": "Example"})
     changes(at, lambda at: at.radio(key="own_map_method").set_value("umap"))
     changes(at, lambda at: at.selectbox(key="own_example").set_value("mnist-three-photo.jpg"))
+
+
+def test_the_denoise_page_takes_your_own_image():
+    need_all("mnist")
+    need("mnist-dae")
+    at = run(PAGE, "mnist", live=True, state={"own_source": "Example"})
+    at.switch_page("pages/11_Denoise.py")
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    at.toggle(key="denoise_own").set_value(True)
+    at.run()
+    (book,) = components(at, "lse_flipbook")
+    name = "mnist-seven-on-paper.png"
+    prepared = own_image.prepare(own_image.read_image(own_data.examples("mnist")[name]), "mnist")
+    from .test_live_app import sprite_pixels
+    from explorer.ui.images import to_uint8
+
+    assert np.array_equal(sprite_pixels(data(book)["panels"][0]["frames"][0]), to_uint8(prepared.image))
+    assert any("Your own image" in c.value for c in at.caption)
+
+
+def test_the_denoise_page_offers_no_own_image_before_there_is_one():
+    need("mnist-dae", "mnist-ae-16d")
+    at = run("pages/11_Denoise.py", "mnist")
+    assert not [t for t in at.toggle if t.key == "denoise_own"]

@@ -120,11 +120,10 @@ DENOISE_STOPS = tuple(round(0.02 * i, 2) for i in range(31))       # noise amoun
 
 
 @st.cache_resource(show_spinner="Denoising at every noise amount…", max_entries=64)
-def denoise_book(ds: str, index: int, kind: str, seed: int) -> Book:
-    """One test image at every noise amount of :data:`DENOISE_STOPS`: clean, noisy and each method's output, with
-    PSNR and SSIM per method."""
-    images, _ = cache.dataset(ds, "test")
-    clean = images[index].astype(np.float32) / 255
+def denoise_book(ds: str, pixels: bytes, kind: str, seed: int) -> Book:
+    """One image (``pixels``: uint8 [28, 28] as bytes, a test image or the student's own) at every noise amount of
+    :data:`DENOISE_STOPS`: clean, noisy and each method's output, with PSNR and SSIM per method."""
+    clean = np.frombuffer(pixels, np.uint8).reshape(28, 28).astype(np.float32) / 255
     amounts = np.array(DENOISE_STOPS, np.float32)
     batch = np.repeat(clean[None], len(amounts), 0)
     # the same draws at every amount: moving the slider up adds noise to what is there, it does not reshuffle it

@@ -9,7 +9,7 @@ import explorer
 from explorer import denoising, noise, sample_quality
 from explorer.checkpoints import checkpoint_name
 
-from . import cache, family_data, flipbook, guards, lesson_figures
+from . import cache, family_data, flipbook, guards, lesson_figures, own_data
 
 # --- Denoise -------------------------------------------------------------------------------------------------------
 
@@ -20,18 +20,25 @@ def denoise_view(ds: str) -> None:
     classes = family_data.class_names(ds)
     st.session_state.setdefault("denoise_index", 0)
     st.session_state.setdefault("denoise_seed", 0)
+    own = st.session_state.get(own_data.LAST_IMAGE)
+    own = own[1] if own and own[0] == ds else None
     c1, c2, c3 = st.columns([2, 3, 2])
-    index = c1.number_input("Test image", min_value=0, max_value=len(images) - 1, step=1, key="denoise_index",
-                            help=f"Any of the {len(images):,} test images, by number.")
+    use_own = own is not None and c1.toggle("Your own image", key="denoise_own",
+                                            help="The image you last drew or uploaded on the Your own page.")
+    index = None if use_own else c1.number_input("Test image", min_value=0, max_value=len(images) - 1, step=1,
+                                                 key="denoise_index",
+                                                 help=f"Any of the {len(images):,} test images, by number.")
     kind = c2.radio("Noise", noise.KINDS, horizontal=True, key="denoise_kind",
                     format_func=lambda k: {"salt and pepper": "salt and pepper (trained on)",
                                            "gaussian": "Gaussian (never seen in training)"}[k])
     c3.button("New noise", key="denoise_new_noise", help="Draw the noise again, with another seed.",
               on_click=_new_noise)
-    st.caption(f"Test image {index}: a **{classes[labels[index]]}**. Drag the slider: the noise grows and each "
-               "method cleans it up. PSNR (higher is better) and SSIM (1 = identical structure) compare each "
-               "image with the clean original.")
-    book = family_data.denoise_book(ds, int(index), kind, int(st.session_state["denoise_seed"]))
+    what = "Your own image (from the Your own page)" if use_own else \
+        f"Test image {index}: a **{classes[labels[index]]}**"
+    st.caption(f"{what}. Drag the slider: the noise grows and each method cleans it up. PSNR (higher is better) "
+               "and SSIM (1 = identical structure) compare each image with the clean original.")
+    pixels = own if use_own else images[int(index)].tobytes()
+    book = family_data.denoise_book(ds, pixels, kind, int(st.session_state["denoise_seed"]))
     flipbook.show("denoise_book", book, default=family_data.DENOISE_STOPS.index(0.3))
     curves = family_data.denoise_curves(ds)
     if curves is None:

@@ -16,6 +16,7 @@ from . import cache, gan, maps
 AUTOENCODERS = (("ae", 2), ("vae", 2), ("ae", 16), ("vae", 16))
 MAP_MODEL = ("vae", 16)             # the 16-D model whose PCA / UMAP map shows the image
 EXAMPLES = SAMPLES_DIR / "own"
+LAST_IMAGE = "own_last_image"       # session state: (dataset, uint8 [28, 28] bytes) of the last prepared image
 
 
 def examples(ds: str) -> dict[str, bytes]:

@@ -11,7 +11,7 @@ from explorer import own_image
 from explorer.checkpoints import checkpoint_name
 
 from . import cache, figures, guards, lesson_data, maps, own_data, sidebar
-from .images import enlarge
+from .images import enlarge, to_uint8
 
 SOURCES = ("Draw", "Upload", "Example")
 CANVAS = 260
@@ -45,6 +45,7 @@ def _drawing(ds: str) -> dict | None:
     except own_image.ImageInputError as e:
         right.warning(f"**This image cannot be used:** {e}")
         return None
+    st.session_state[own_data.LAST_IMAGE] = (ds, to_uint8(prepared.image).tobytes())   # for the Denoise page
     with left:
         _steps(prepared, ds)
     reading = own_data.read(ds, prepared.image.tobytes(), st.session_state.get("own_map_method", "pca"))
