@@ -59,7 +59,12 @@ def curve(dae, autoencoder, clean: np.ndarray, kind: str = "salt and pepper", am
     return out
 
 
+def gains_over_median(result: dict) -> list[float]:
+    """The DAE's mean PSNR minus the median filter's (dB) at each amount of :data:`BAR_AMOUNTS`."""
+    at = {a: i for i, a in enumerate(result["amounts"])}
+    return [result["psnr"][METHODS[3]][at[a]] - result["psnr"][METHODS[1]][at[a]] for a in BAR_AMOUNTS]
+
+
 def beats_median(result: dict) -> bool:
     """The bar: the DAE's mean PSNR above the median filter's at every amount of :data:`BAR_AMOUNTS`."""
-    at = {a: i for i, a in enumerate(result["amounts"])}
-    return all(result["psnr"][METHODS[3]][at[a]] > result["psnr"][METHODS[1]][at[a]] for a in BAR_AMOUNTS)
+    return min(gains_over_median(result)) > 0

@@ -114,10 +114,7 @@ def evaluate_dae(model, autoencoder, images: np.ndarray) -> dict:
     and pepper and Gaussian) and the bar's margin: the DAE's smallest PSNR gain over the median filter."""
     clean = data.to_float(images).reshape(-1, 28, 28)
     curves = {kind: denoising.curve(model, autoencoder, clean, kind) for kind in ("salt and pepper", "gaussian")}
-    sp = curves["salt and pepper"]
-    at = {a: i for i, a in enumerate(sp["amounts"])}
-    gains = [sp["psnr"][denoising.METHODS[3]][at[a]] - sp["psnr"][denoising.METHODS[1]][at[a]]
-             for a in denoising.BAR_AMOUNTS]
+    gains = denoising.gains_over_median(curves["salt and pepper"])
     return {"denoising": curves, "min_psnr_gain_over_median": float(min(gains))}
 
 

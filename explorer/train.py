@@ -70,8 +70,11 @@ class Task:
         self.optimizers = {"model": torch.optim.Adam(model.parameters(), lr=recipe.lr)}
 
     def step(self, x: torch.Tensor, y: torch.Tensor) -> dict[str, float]:
+        return self.update(self.model.loss(x))
+
+    def update(self, terms: dict[str, torch.Tensor]) -> dict[str, float]:
+        """One optimiser step on ``terms["loss"]``; the terms as numbers."""
         opt = self.optimizers["model"]
-        terms = self.model.loss(x)
         opt.zero_grad(set_to_none=True)
         terms["loss"].backward()
         opt.step()
@@ -119,13 +122,7 @@ class AutoencoderTask(Task):
 
 class ClassifierTask(Task):
     def step(self, x, y):
-        x = random_shift(x, self.recipe.training.shift_pixels)
-        opt = self.optimizers["model"]
-        terms = self.model.loss(x, y)
-        opt.zero_grad(set_to_none=True)
-        terms["loss"].backward()
-        opt.step()
-        return {k: v.item() for k, v in terms.items()}
+        return self.update(self.model.loss(random_shift(x, self.recipe.training.shift_pixels), y))
 
     @torch.no_grad()
     def evaluate(self, x, y):
@@ -248,13 +245,7 @@ class DenoisingTask(Task):
 
     def step(self, x, y):
         amounts = torch.rand(len(x), generator=self.generator, device=self.device) * self.recipe.training.max_noise
-        noisy = noise.salt_and_pepper(x, amounts, self.generator)
-        opt = self.optimizers["model"]
-        terms = self.model.loss(noisy, x)
-        opt.zero_grad(set_to_none=True)
-        terms["loss"].backward()
-        opt.step()
-        return {k: v.item() for k, v in terms.items()}
+        return self.update(self.model.loss(noise.salt_and_pepper(x, amounts, self.generator), x))
 
     @torch.no_grad()
     def evaluate(self, x, y):

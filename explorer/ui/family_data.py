@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-import explorer
 from explorer import denoising, family_tables, quality, sample_quality
 from explorer.checkpoints import checkpoint_name
 
@@ -193,7 +192,3 @@ def real_grid(ds: str) -> np.ndarray:
     images, _ = cache.dataset(ds, "test")
     _, comparison = sample_quality.real_split(images)
     return mosaic(comparison[:GRID_SAMPLES], 8)
-
-
-def class_names(ds: str) -> tuple[str, ...]:
-    return explorer.DATASETS[ds].classes

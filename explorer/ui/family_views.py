@@ -9,7 +9,7 @@ import explorer
 from explorer import denoising, noise, sample_quality
 from explorer.checkpoints import checkpoint_name
 
-from . import cache, family_data, flipbook, guards, lesson_figures, own_data
+from . import cache, family_data, flipbook, guards, lesson_data, lesson_figures, own_data
 
 # --- Denoise -------------------------------------------------------------------------------------------------------
 
@@ -17,7 +17,7 @@ def denoise_view(ds: str) -> None:
     guards.model_or_stop(checkpoint_name(ds, "dae"))
     guards.model_or_stop(checkpoint_name(ds, "ae", 16))
     images, labels = guards.test_set_or_stop(ds)
-    classes = family_data.class_names(ds)
+    classes = lesson_data.class_names(ds)
     st.session_state.setdefault("denoise_index", 0)
     st.session_state.setdefault("denoise_seed", 0)
     own = st.session_state.get(own_data.LAST_IMAGE)
@@ -46,9 +46,8 @@ def denoise_view(ds: str) -> None:
         return
     st.subheader("Over the whole test split")
     sp = curves["salt and pepper"]
-    gains = [sp["psnr"][denoising.METHODS[3]][sp["amounts"].index(a)]
-             - sp["psnr"][denoising.METHODS[1]][sp["amounts"].index(a)] for a in denoising.BAR_AMOUNTS]
-    verdict = "beats" if min(gains) > 0 else "does **not** beat"
+    gains = denoising.gains_over_median(sp)
+    verdict = "beats" if denoising.beats_median(sp) else "does **not** beat"
     st.markdown(f"On all {len(images):,} test images, the denoising autoencoder {verdict} the median filter at "
                 f"every salt-and-pepper amount from {denoising.BAR_AMOUNTS[0]} to {denoising.BAR_AMOUNTS[-1]} "
                 f"(by {min(gains):.1f} to {max(gains):.1f} dB). The plain autoencoder, trained only on clean "
@@ -166,12 +165,3 @@ def beta_view(ds: str) -> None:
     book = family_data.beta_book(ds, tuple(available))
     default = next((i for i, (b, _) in enumerate(available) if b == 0.1), 0)
     flipbook.show("beta_book", book, default=default)
-
-
-def beta_table(ds: str) -> list[dict]:
-    """The continuum's numbers, one row per beta (for tests and the docs)."""
-    rows = []
-    for beta, name in family_data.beta_names(ds):
-        if name in explorer.list_models():
-            rows.append({"beta": beta, "name": name, **family_data.beta_numbers(name)})
-    return rows

@@ -422,18 +422,24 @@ function mountCodes(state, component) {
   }
 }
 
-function makeSlider(state, code, parent) {
+// The parts every live slider has: a label, a track with a fill and a focusable ARIA thumb showing its value.
+function sliderParts() {
   const wrap = el("div", "lse-slider");
   const label = el("div", "lse-label");
   const track = el("div", "lse-track");
-  const band = el("div", "lse-band");
   const fill = el("div", "lse-fill");
   const thumb = el("div", "lse-thumb");
   thumb.tabIndex = 0;
   thumb.setAttribute("role", "slider");
-  thumb.dataset.code = code;
   const value = el("div", "lse-value");
   thumb.appendChild(value);
+  return { wrap, label, track, fill, thumb, value };
+}
+
+function makeSlider(state, code, parent) {
+  const { wrap, label, track, fill, thumb, value } = sliderParts();
+  const band = el("div", "lse-band");
+  thumb.dataset.code = code;
   track.append(band, fill, thumb);
   const legend = el("div", "lse-legend");
   legend.innerHTML = "<span>−2</span><span>trained range −1…1</span><span>2</span>";
@@ -541,15 +547,7 @@ function mountFlipbook(state, component) {
 }
 
 function makeStopSlider(state, parent) {
-  const wrap = el("div", "lse-slider");
-  const label = el("div", "lse-label");
-  const track = el("div", "lse-track");
-  const fill = el("div", "lse-fill");
-  const thumb = el("div", "lse-thumb");
-  thumb.tabIndex = 0;
-  thumb.setAttribute("role", "slider");
-  const value = el("div", "lse-value");
-  thumb.appendChild(value);
+  const { wrap, label, track, fill, thumb, value } = sliderParts();
   const ticks = el("div", "lse-ticks");
   track.append(fill, ticks, thumb);
   const legend = el("div", "lse-legend");
