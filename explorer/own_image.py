@@ -10,6 +10,8 @@ it.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 from dataclasses import dataclass
 
@@ -20,6 +22,7 @@ MAX_BYTES = 2 * 1024 * 1024          # the same as Streamlit's server.maxUploadS
 MAX_PIXELS = 4096 * 4096             # larger images are refused before they are decoded
 FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
 INK = 0.1                            # a pixel counts as ink from this intensity (of the image's strongest)
+DRAWING_SIDES = (8, 512)             # the smallest and largest side of a drawing the pad may send, in pixels
 
 
 class ImageInputError(ValueError):
@@ -74,13 +77,32 @@ def to_grey(img: Image.Image) -> np.ndarray:
     return np.asarray(img.convert("L"), np.float32) / 255.0
 
 
-def canvas_ink(rgba: np.ndarray) -> np.ndarray:
-    """A drawing canvas's RGBA pixels (light strokes on a dark or transparent background) as ink [H, W]."""
-    a = np.asarray(rgba, np.float32)
-    if a.ndim != 3 or a.shape[2] != 4:
-        raise ImageInputError(f"expected RGBA canvas pixels [H, W, 4]; got {list(a.shape)}")
-    grey = a[..., :3].mean(2) / 255.0
-    return np.clip(grey * (a[..., 3] / 255.0), 0, 1)
+def drawn_ink(event: object) -> np.ndarray | None:
+    """The drawing pad's event (``explorer.ui.draw``: {"w", "h", "data": base64 of w * h uint8 ink levels, row by
+    row}) as ink [h, w] in [0, 1]; None for no drawing. Everything is checked before anything is decoded or
+    allocated; a malformed event raises :class:`ImageInputError`."""
+    if event is None:
+        return None
+    if not isinstance(event, dict):
+        raise ImageInputError(f"expected a drawing (a mapping); got {type(event).__name__}")
+    w, h, data = event.get("w"), event.get("h"), event.get("data")
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (w, h)):
+        raise ImageInputError("the drawing's width and height must be whole numbers")
+    if not (DRAWING_SIDES[0] <= w <= DRAWING_SIDES[1] and DRAWING_SIDES[0] <= h <= DRAWING_SIDES[1]):
+        raise ImageInputError(f"a drawing of {w} × {h} pixels: each side must be {DRAWING_SIDES[0]} to "
+                              f"{DRAWING_SIDES[1]}")
+    if not isinstance(data, str):
+        raise ImageInputError(f"the drawing's pixels must be base64 text; got {type(data).__name__}")
+    if len(data) != 4 * -(-(w * h) // 3):
+        raise ImageInputError(f"the drawing's pixels are {len(data)} base64 characters; {w} × {h} pixels take "
+                              f"{4 * -(-(w * h) // 3)}")
+    try:
+        raw = base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        raise ImageInputError("the drawing's pixels are not base64") from None
+    if len(raw) != w * h:
+        raise ImageInputError(f"the drawing holds {len(raw)} pixels; {w} × {h} expected")
+    return np.frombuffer(raw, np.uint8).reshape(h, w).astype(np.float32) / 255.0
 
 
 def is_dark_on_light(grey: np.ndarray) -> bool:

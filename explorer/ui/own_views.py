@@ -10,11 +10,11 @@ import explorer
 from explorer import own_image
 from explorer.checkpoints import checkpoint_name
 
-from . import cache, figures, guards, lesson_data, maps, own_data, sidebar
-from .images import enlarge, to_uint8
+from . import cache, draw, figures, guards, lesson_data, maps, own_data, sidebar
+from .images import to_uint8
+from .own_html import figure_row, for_screen
 
 SOURCES = ("Draw", "Upload", "Example")
-CANVAS = 260
 INVERT = {"auto": None, "dark ink on light": True, "light ink on dark": False}
 
 
@@ -92,35 +92,23 @@ def _input(ds: str) -> tuple[np.ndarray | None, str]:
         examples = own_data.examples(ds)
         name = st.selectbox("Example", list(examples), key="own_example")
         return own_image.read_image(examples[name]), source
-    from streamlit_drawable_canvas import st_canvas
-
-    pen = st.slider("Pen width", 6, 40, 20, key="own_pen")
-    result = st_canvas(stroke_width=pen, stroke_color="#ffffff", background_color="#000000", height=CANVAS,
-                       width=CANVAS, drawing_mode="freedraw", return_image_data=True, key="own_canvas")
-    st.caption("Draw with the mouse; the toolbar undoes, redoes and clears. Lift the pen to update.")
-    data = result.image_data if result is not None and result.json_data else None
-    if data is None or not (result.json_data or {}).get("objects"):
-        return None, source
-    return own_image.canvas_ink(data), source
+    ink = draw.drawing("own_draw")
+    st.caption("Draw with the mouse (or a pen or finger); lift it and everything below updates.")
+    return ink, source
 
 
 def _steps(prepared: own_image.Prepared, ds: str) -> None:
     st.caption("**Prepared like the " + explorer.DATASETS[ds].title + " images**" +
                (" (dark ink on light: inverted)" if prepared.inverted else ""))
-    cols = st.columns(len(prepared.steps))
-    for (what, img), col in zip(prepared.steps, cols):
-        col.image(np.clip(img, 0, 1), caption=what, width="stretch", clamp=True)
+    st.html(figure_row([(for_screen(img), what, None) for what, img in prepared.steps], "own-steps"))
 
 
 def _readings(ds: str, prepared, reading: dict, classes) -> None:
     st.markdown("**What the autoencoders make of it** (mean squared pixel error)")
-    names = list(reading["reconstructions"])
-    cols = st.columns(1 + len(names))
-    cols[0].image(enlarge(prepared.image, 112), caption="the input, 28 × 28", width=112)
-    for name, col in zip(names, cols[1:]):
-        image, error = reading["reconstructions"][name]
-        col.image(enlarge(image, 112), caption=f"{sidebar.MODEL_LABELS[name.removeprefix(ds + '-')]} · "
-                                              f"{error:.3f}", width=112)
+    row = [(prepared.image, "the input, 28 × 28", 112)]
+    for name, (image, error) in reading["reconstructions"].items():
+        row.append((image, f"{sidebar.MODEL_LABELS[name.removeprefix(ds + '-')]} · {error:.3f}", 112))
+    st.html(figure_row(row, "own-reconstructions"))
     a, b = st.columns(2)
     if "top" in reading:
         a.markdown("**The classifier reads it as**  \n" + "  \n".join(
@@ -134,7 +122,8 @@ def _readings(ds: str, prepared, reading: dict, classes) -> None:
         inner, img = b.columns([3, 2])
         inner.markdown(f"**InfoGAN's Q reads** category {g['category']} (matched to **{classes[g['class']]}**, "
                        f"{g['confidence']:.0%} sure), c2 = {g['c2']:+.2f}, c3 = {g['c3']:+.2f}.")
-        img.image(enlarge(g["regenerated"], 112), caption="G draws these codes (noise 0)", width=112)
+        with img:
+            st.html(figure_row([(g["regenerated"], "G draws these codes (noise 0)", 112)], "own-regenerated"))
 
 
 def _maps(ds: str, reading: dict | None) -> None:
@@ -169,6 +158,5 @@ def _nearest(ds: str, reading: dict, classes) -> None:
     images, labels = cache.dataset(ds, "test")
     order, distances = reading["nearest"]
     st.markdown("**Its nearest test images** (pixel distance)")
-    cols = st.columns(len(order))
-    for i, d, col in zip(order, distances, cols):
-        col.image(enlarge(images[i], 84), caption=f"{classes[labels[i]]} · {d:.1f}", width=84)
+    st.html(figure_row([(images[i], f"{classes[labels[i]]} · {d:.1f}", 84) for i, d in zip(order, distances)],
+                       "own-nearest"))
