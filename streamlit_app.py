@@ -9,3 +9,4 @@ st.set_page_config(page_title="Latent Space Explorer", page_icon="🧭", layout=
 navigation = st.navigation(pages.navigation())
 sidebar.render()
 navigation.run()
+sidebar.footer()          # after the page: its sidebar controls come first

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import explorer
-from explorer.ui import guards, live, maps, sidebar, views
+from explorer.ui import guards, live, maps, sidebar, url, views
 
 st.title("Latent map")
 name = sidebar.pick_model(("vae-2d", "ae-2d", "vae-16d", "ae-16d", "infogan"), key="map_model")
@@ -14,12 +14,12 @@ st.caption(views.map_caption(model, len(labels)))
 
 methods = maps.methods_for(name)
 controls = st.columns([2, 3, 2])
-method = controls[0].radio("Projection", methods, key="map_method", horizontal=True,
-                           format_func=maps.METHOD_LABELS.get) if len(methods) > 1 else methods[0]
+method = controls[0].radio("Projection", methods, horizontal=True, format_func=maps.METHOD_LABELS.get,
+                           **url.shared("map_method")) if len(methods) > 1 else methods[0]
 n_neighbors, min_dist = views.umap_controls(controls[1]) if method == "umap" else (maps.NEIGHBORS, maps.MIN_DIST)
-thumbnails = controls[2].toggle("Thumbnails on the map", key="map_thumbnails",
+thumbnails = controls[2].toggle("Thumbnails on the map", **url.shared("map_thumbnails"),
                                 help=f"Draw {maps.THUMBNAILS} images spread over the map, tinted by class.")
-noise_seed = controls[2].number_input("InfoGAN noise seed", 0, 9999, 0, key="map_noise_seed",
+noise_seed = controls[2].number_input("InfoGAN noise seed", 0, 9999, 0, **url.shared("map_noise_seed"),
                                       help="Noise vector G draws the read-back codes with.") \
     if model.kind == "infogan" else 0
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from explorer.ui import grid, guards, html_plot, live, sidebar, views
+from explorer.ui import grid, guards, html_plot, live, sidebar, url, views
 
 st.title("2-D latent grid")
 name = sidebar.pick_model(("vae-2d", "ae-2d"), key="grid_model")
@@ -15,12 +15,12 @@ x_default, y_default, bound = grid.default_range(name)
 suffix = name.removeprefix(f"{model.dataset}-")      # ranges differ per model: one set of keys per model
 
 controls = st.columns([1, 1, 2, 2, 1], vertical_alignment="bottom")
-n = controls[0].slider("Grid size", 5, 30, 15, key="grid_size")
-spacing = controls[1].radio("Spacing", ("even", "gaussian"), key="grid_spacing", horizontal=True,
+n = controls[0].slider("Grid size", 5, 30, 15, **url.shared("grid_size"))
+spacing = controls[1].radio("Spacing", ("even", "gaussian"), **url.shared("grid_spacing"), horizontal=True,
                             format_func={"even": "even", "gaussian": "inverse Gaussian CDF"}.get)
-x_range = controls[2].slider("z1 range", -bound, bound, x_default, 0.1, key=f"grid_z1_range_{suffix}")
-y_range = controls[3].slider("z2 range", -bound, bound, y_default, 0.1, key=f"grid_z2_range_{suffix}")
-overlay = controls[4].toggle("Encodings", key="grid_overlay", help="Overlay test encodings on the grid.")
+x_range = controls[2].slider("z1 range", -bound, bound, x_default, 0.1, **url.shared(f"grid_z1_range_{suffix}"))
+y_range = controls[3].slider("z2 range", -bound, bound, y_default, 0.1, **url.shared(f"grid_z2_range_{suffix}"))
+overlay = controls[4].toggle("Encodings", **url.shared("grid_overlay"), help="Overlay test encodings on the grid.")
 if x_range[0] >= x_range[1] or y_range[0] >= y_range[1]:
     st.error("Each range needs a lower end below its upper end.")
     st.stop()
@@ -33,8 +33,8 @@ def point() -> None:
     a, b = st.columns(2)
     for axis in ("z1", "z2"):            # state, not a default: the live pad's release sets these keys too
         st.session_state.setdefault(f"grid_{axis}_{suffix}", 0.0)
-    z1 = a.slider("z1", -bound, bound, step=0.05, key=f"grid_z1_{suffix}", format="%.2f")
-    z2 = b.slider("z2", -bound, bound, step=0.05, key=f"grid_z2_{suffix}", format="%.2f")
+    z1 = a.slider("z1", -bound, bound, step=0.05, format="%.2f", **url.shared(f"grid_z1_{suffix}"))
+    z2 = b.slider("z2", -bound, bound, step=0.05, format="%.2f", **url.shared(f"grid_z2_{suffix}"))
     if sidebar.live_enabled():
         st.caption("**Drag or hover over the grid or the map**: the decoder runs in your browser and draws the "
                    "image under the pointer; releasing the mouse keeps that point.")

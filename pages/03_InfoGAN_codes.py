@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 import explorer
-from explorer.ui import figures, gan, guards, live, sidebar, views
+from explorer.ui import figures, gan, guards, live, sidebar, url, views
 
 st.title("InfoGAN codes")
 ds = sidebar.current_dataset()
@@ -17,13 +17,19 @@ model = guards.model_or_stop(name)
 images, labels = guards.test_set_or_stop(ds)
 classes = explorer.DATASETS[ds].classes
 labels_c = gan.code_names(name)
-st.caption("InfoGAN (Chen et al. 2016) feeds G noise z plus codes: c1, one of 10 categories, and c2, c3, trained on "
-           "−1…1. Nothing tells it what the codes mean: it finds factors that Q can read back off the images. "
-           "c1 is labelled by the class its category matches best.")
+st.caption("The InfoGAN draws an image from random noise plus three codes you can set: **c1** picks one of 10 "
+           "categories, **c2** and **c3** are sliders it was trained on from −1 to 1. Nobody told it what the "
+           "codes mean; it found factors it can read back off its own images. Each category is named after the "
+           f"class it draws most often, or shown as *mixed* when fewer than {gan.PURE_MIN:.0%} of its images "
+           "read as that class.",
+           help="InfoGAN (Chen et al. 2016): a generator G fed noise z and codes c; a second network Q learns to "
+                "read c back off G's images, which pushes G to make the codes visible. Categories are matched to "
+                "classes one-to-one by the Hungarian algorithm on Q's reading of the test images; the share of a "
+                "category's samples that reads as its class comes from the classifier (100 samples each).")
 
 seed_col, button_col, _ = st.columns([2, 1, 4], vertical_alignment="bottom")
 st.session_state.setdefault("gan_seed", 0)        # no widget default: "New noise" sets the value through state
-seed_col.number_input("Noise seed", min_value=0, max_value=99_999, key="gan_seed",
+seed_col.number_input("Noise seed", min_value=0, max_value=99_999, **url.shared("gan_seed"),
                       help="The noise vector z every image here uses.")
 button_col.button("New noise", icon=":material/casino:", key="gan_new_noise", on_click=views.bump,
                   args=("gan_seed",))
@@ -34,8 +40,9 @@ seed = int(st.session_state["gan_seed"])
 def steer() -> None:
     """c1, c2, c3 -> one large image; reruns alone when a control moves."""
     st.session_state.setdefault("gan_c1", gan.categories_by_class(name)[0])  # read-back sets it too
-    c1 = st.segmented_control("c1 (category, labelled by its matched class)", gan.categories_by_class(name),
-                              key="gan_c1", required=True,
+    url.read(*gan.SHARED_CODES)                       # c2, c3 from a link, before the controls show them
+    c1 = st.segmented_control("c1: the category (named after the class it draws)", gan.categories_by_class(name),
+                              required=True, **url.shared("gan_c1"),
                               format_func=lambda c: gan.category_label(name, c))
     if sidebar.live_enabled():
         c2, c3 = gan.current_codes()
@@ -43,6 +50,7 @@ def steer() -> None:
                    on_change=gan.take_live_codes)
         if note := gan.purity_note(name, int(c1)):
             st.caption(note)
+        url.write(*gan.SHARED_CODES)
         return
     left, right = st.columns([3, 2], gap="large")
     with left:
@@ -58,6 +66,7 @@ def steer() -> None:
                           f"{gan.image_caption(name, int(c1), seed)} · c2 {c2:+.2f} · c3 {c3:+.2f}", 280)
         if note := gan.purity_note(name, int(c1)):
             st.caption(note)
+    url.write(*gan.SHARED_CODES)
 
 
 steer()
@@ -73,9 +82,11 @@ for code, column in zip(("c2", "c3"), st.columns(2)):
                         config={"displayModeBar": False})
 
 st.subheader("Read-back")
-st.caption("Q reads the codes off a real test image; G draws them again with the noise above.")
+st.caption("The InfoGAN's reader (Q) guesses the codes of a real test image; the generator then draws those codes "
+           "with the noise above.")
 pick_col, _ = st.columns([2, 5])
-index = pick_col.number_input("Test image #", 0, len(labels) - 1, 0, key="gan_read_index")
+st.session_state.setdefault("gan_read_index", 0)  # no widget default: "Random test image" sets it through state
+index = pick_col.number_input("Test image #", 0, len(labels) - 1, **url.shared("gan_read_index"))
 st.button("Random test image", icon=":material/shuffle:", key="gan_random_image", on_click=views.randomise,
           args=("gan_read_index", len(labels)))
 real, codes, regenerated = gan.read_back(name, int(index), seed)
@@ -89,10 +100,13 @@ with c:
     st.button("Put these codes on the controls above", key="gan_use_codes", on_click=views.codes_to_controls,
               args=(int(np.argmax(codes[:10])), float(codes[10]), float(codes[11])))
 
-st.subheader("c1 ↔ class")
+st.subheader("Categories and classes")
 matching = gan.c1_matching(name)
-st.caption(f"Counts of Q's category (rows) against the true class (columns) from {matching['source']}. "
-           f"The outlined cells are the one-to-one matching (Hungarian algorithm); with it, c1 names the class "
-           f"of **{matching['accuracy']:.1%}** of the test images.")
-st.plotly_chart(figures.confusion(matching["counts"], matching["mapping"], classes), key="gan_confusion",
-                config={"displayModeBar": False})
+st.caption(f"How many test images of each class (columns) Q puts in each category (rows). Each category is paired "
+           f"with one class (outlined), the pairing that gets the most images right: with it, the category names "
+           f"the class of **{matching['accuracy']:.1%}** of the test images.",
+           help=f"The one-to-one pairing is found by the Hungarian algorithm; the counts come from "
+                f"{matching['source']}.")
+st.plotly_chart(figures.confusion(matching["counts"], matching["mapping"], classes,
+                                  row_labels=[gan.category_label(name, c) for c in range(10)]),
+                key="gan_confusion", config={"displayModeBar": False})

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import explorer
-from explorer.ui import figures, model_card, sidebar
+from explorer.ui import figures, model_card, sidebar, url
 
 st.title("Models")
 names = explorer.list_models()
@@ -21,7 +21,7 @@ for c in cards:
     if c.error:
         st.error(f"**{c.name}** cannot be loaded: {c.error}")
 
-name = st.selectbox("Details for", names, key="models_pick")
+name = st.selectbox("Details for", names, **url.shared("models_pick"))
 c = model_card.card(name)
 if c.error:
     st.error(f"**{name}** cannot be loaded: {c.error}")

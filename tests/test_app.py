@@ -186,7 +186,7 @@ def test_map_infogan_point_reads_codes_and_noise_seed_redraws():
     need("mnist-infogan")
     at = run("pages/01_Latent_map.py", state={"map_model": "infogan"})
     changes(at, lambda a: a.session_state.__setitem__("map_chart", _click(1, 0, 0.0, 0.0)))
-    assert "Q reads c1" in texts(at)
+    assert "Q reads it as category" in texts(at)
     changes(at, lambda a: a.number_input(key="map_noise_seed").set_value(5))
 
 
@@ -250,7 +250,7 @@ def test_infogan_c1_is_labelled_by_matched_class_and_range_is_marked():
     at.slider(key="gan_c2").set_value(1.5)
     at.run()
     assert "Outside the trained range" in texts(at)
-    assert "(category " in " ".join(captions(at)) and "c2 +1.50" in " ".join(captions(at))
+    assert "category " in " ".join(captions(at)) and "c2 +1.50" in " ".join(captions(at))
 
 
 @pytest.mark.parametrize("dataset", ["mnist", "fashion"])
@@ -463,3 +463,27 @@ def test_every_cache_has_a_size_bound():
                         if "max_entries" not in keywords and node.args.args:
                             unbounded.append(f"{path.name}:{node.name}")
     assert not unbounded, unbounded
+
+
+def test_infogan_categories_below_half_purity_are_labelled_mixed_everywhere_on_the_page():
+    """Fashion-MNIST's "Shirt" category draws shirts 19 % of the time: it is "mixed · 19% Shirt" on the c1 control,
+    the image, the traversal rows and the confusion matrix; MNIST's categories keep their class names."""
+    from explorer.ui.gan import PURE_MIN, label_for
+
+    assert label_for("Shirt", 0.19) == "mixed · 19% Shirt" and label_for("Bag", PURE_MIN) == "Bag"
+    assert label_for("Bag", None) == "Bag"
+    need("fashion-infogan", "mnist-infogan")
+    ev = explorer.read_metrics("fashion-infogan")["eval"]
+    shirt = ev["c1_mapping"].index(explorer.DATASETS["fashion"].classes.index("Shirt"))
+    assert ev["generated_class_accuracy_per_category"][shirt] < PURE_MIN
+    at = run("pages/03_InfoGAN_codes.py", dataset="fashion", state={"gan_c1": shirt})
+    expected = f"mixed · {ev['generated_class_accuracy_per_category'][shirt]:.0%} Shirt"
+    control = at.segmented_control(key="gan_c1")
+    assert expected in control.options          # AppTest lists a segmented control's options as shown
+    assert f"category {shirt}: {expected}" in " ".join(captions(at))
+    strip = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert expected in strip["layout"]["yaxis"]["ticktext"]
+    matrix = json.loads(at.get("plotly_chart")[-1].proto.spec)
+    assert f"category {shirt} → {expected}" in matrix["data"][0]["y"]
+    mnist = run("pages/03_InfoGAN_codes.py")
+    assert "mixed" not in " ".join(mnist.segmented_control(key="gan_c1").options)

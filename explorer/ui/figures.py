@@ -132,10 +132,13 @@ def draw_dots(pixels: np.ndarray, xy: np.ndarray, labels: np.ndarray, radius: in
     return out
 
 
-def confusion(counts: np.ndarray, mapping: np.ndarray, class_names, height: int = 480) -> go.Figure:
-    """c1 category x class counts, rows ordered by matched class, matched cells outlined."""
+def confusion(counts: np.ndarray, mapping: np.ndarray, class_names, height: int = 480,
+              row_labels=None) -> go.Figure:
+    """c1 category x class counts, rows ordered by matched class, matched cells outlined; ``row_labels``: a name
+    per category (default: its matched class)."""
     order = np.argsort(mapping)
-    rows = [f"c1={c} → {class_names[mapping[c]]}" for c in order]
+    names = row_labels if row_labels is not None else [class_names[m] for m in mapping]
+    rows = [f"category {c} → {names[c]}" for c in order]
     z = np.asarray(counts)[order]
     fig = go.Figure(go.Heatmap(z=z, x=list(class_names), y=rows, colorscale="Blues", showscale=False,
                                text=z, texttemplate="%{text}", hovertemplate="%{y}<br>class %{x}: %{z}<extra></extra>"))

@@ -15,14 +15,18 @@ from explorer.evaluate import PER_CATEGORY as PURITY_SAMPLES
 from explorer.latent import infogan_generate, infogan_noise, infogan_read_codes
 from explorer.metrics import confusion, match_categories
 
-from . import cache
+from . import cache, url
 from .images import mosaic
 
 TRAINED = (-1.0, 1.0)           # the range c2 and c3 were sampled from in training
 SLIDER = live_core.CODE_RANGE   # the c2 / c3 controls
+SHARED_CODES = tuple(url.number(f"gan_{code}", *SLIDER, step=live_core.CODE_STEP) for code in ("c2", "c3"))   # in the page URL
 # A code is named after a factor only when the evaluation's sweep moves that factor clearly: below this |Spearman rho|
 # (Fashion-MNIST's c3 slants its samples with rho -0.12) the name would teach something the model does not do.
 FACTOR_MIN_RHO = 0.5
+# A category is named after its matched class only when at least this share of its samples reads as that class;
+# below it (five of Fashion-MNIST's ten categories) the label says the category is mixed, with the share.
+PURE_MIN = 0.5
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)   # a resource, not data: read every slider step, not copied
@@ -47,17 +51,35 @@ def categories_by_class(name: str) -> list[int]:
     return [int(c) for c in np.argsort(c1_matching(name)["mapping"])]
 
 
-def category_label(name: str, category: int) -> str:
-    classes = explorer.DATASETS[cache.model(name).dataset].classes
-    return f"{classes[c1_matching(name)['mapping'][category]]}"
-
-
-def purity_note(name: str, category: int) -> str:
-    """How often the classifier reads this category's samples as its matched class (the shipped evaluation's
-    generated-class accuracy per category), or "" when the evaluation has not recorded it."""
+def purity(name: str, category: int) -> float | None:
+    """The share of this category's samples the classifier reads as its matched class (the shipped evaluation's
+    generated-class accuracy per category), or None when the evaluation has not recorded it."""
     ev = cache.metrics(name).get("eval", {})
     per_category, mapping = ev.get("generated_class_accuracy_per_category"), ev.get("c1_mapping")
     if per_category is None or mapping is None or not 0 <= category < min(len(per_category), len(mapping)):
+        return None
+    return float(per_category[category])
+
+
+def label_for(class_name: str, share: float | None) -> str:
+    """A category's name: its matched class, or "mixed · 19 % Shirt" when under PURE_MIN of its samples read as
+    that class."""
+    if share is None or share >= PURE_MIN:
+        return class_name
+    return f"mixed · {share:.0%} {class_name}"
+
+
+def category_label(name: str, category: int) -> str:
+    classes = explorer.DATASETS[cache.model(name).dataset].classes
+    return label_for(classes[c1_matching(name)["mapping"][category]], purity(name, category))
+
+
+def purity_note(name: str, category: int) -> str:
+    """How often the classifier reads this category's samples as its matched class, or "" when the evaluation has
+    not recorded it."""
+    ev = cache.metrics(name).get("eval", {})
+    per_category, mapping = ev.get("generated_class_accuracy_per_category"), ev.get("c1_mapping")
+    if purity(name, category) is None:
         return ""
     dataset = explorer.DATASETS[cache.model(name).dataset]
     return (f"The {dataset.title} classifier reads **{per_category[category]:.0%}** of this category's samples as "
@@ -88,7 +110,7 @@ def generate(name: str, c1: int, c2: float, c3: float, seed: int) -> np.ndarray:
 
 
 def image_caption(name: str, c1: int, seed: int) -> str:
-    return f"{category_label(name, c1)} (category {c1}) · seed {seed}"
+    return f"category {c1}: {category_label(name, c1)} · seed {seed}"
 
 
 def current_codes() -> tuple[float, float]:
@@ -136,5 +158,5 @@ def read_back_caption(name: str, codes: np.ndarray) -> str:
     probs = np.exp(logits - logits.max())
     probs /= probs.sum()
     c1 = int(probs.argmax())
-    return (f"Q reads c1 = {c1} (matched class **{category_label(name, c1)}**, p = {probs[c1]:.2f}), "
-            f"c2 = {codes[10]:+.2f}, c3 = {codes[11]:+.2f}")
+    return (f"Q reads it as category {c1}, **{category_label(name, c1)}** ({probs[c1]:.0%} sure), "
+            f"with c2 at {codes[10]:+.2f} and c3 at {codes[11]:+.2f}.")

@@ -8,7 +8,7 @@ import streamlit as st
 
 import explorer
 from explorer.recipes import BETAS, beta_suffix
-from explorer.ui import ensure_navigation
+from explorer.ui import ensure_navigation, glossary, url
 
 DATASET_KEY = "dataset"
 LIVE_KEY = "live_widgets"
@@ -20,14 +20,22 @@ def render() -> None:
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
     names = list(explorer.DATASETS)
-    st.sidebar.selectbox("Dataset", names, key=DATASET_KEY,
-                         format_func=lambda n: explorer.DATASETS[n].title)
+    st.sidebar.selectbox("Dataset", names, format_func=lambda n: explorer.DATASETS[n].title,
+                         **url.shared(DATASET_KEY))
     device = explorer.best_device()
     where = "GPU" if device.type in ("cuda", "mps") else "CPU"
     st.sidebar.caption(f"Models run on the **{where}** (`{device}`).")
     st.sidebar.toggle("Live widgets", value=live_enabled(), key=LIVE_KEY)
     st.sidebar.caption("On: images are decoded in your browser while you drag or hover. Off: Streamlit's own "
                        "sliders, each step answered by the server.")
+
+
+def footer() -> None:
+    """The sidebar's last part, after the page's own sidebar controls: the glossary and the link to this view."""
+    with st.sidebar:
+        with st.popover("Glossary", icon=":material/menu_book:", width="stretch"):
+            glossary.render()
+        url.link_control()
 
 
 def live_enabled() -> bool:
@@ -59,5 +67,5 @@ def pick_model(suffixes: tuple[str, ...], key: str, label: str = "Model") -> str
         return None
     if st.session_state.get(key, available[0]) not in available:
         st.session_state[key] = available[0]
-    choice = st.sidebar.radio(label, available, key=key, format_func=lambda s: MODEL_LABELS.get(s, s))
+    choice = st.sidebar.radio(label, available, format_func=lambda s: MODEL_LABELS.get(s, s), **url.shared(key))
     return f"{ds}-{choice}"

@@ -10,10 +10,11 @@ import streamlit as st
 import explorer
 from explorer.live import snap_code
 
-from . import cache, events, gan, maps
+from . import cache, events, gan, maps, url
 from .images import enlarge
 
 PICK_KEY = "map_pick"
+TRAVERSAL_TOP_MARGIN = 26      # room for the "trained range" label above a traversal mosaic
 
 
 def map_caption(model, n: int) -> str:
@@ -40,9 +41,9 @@ def umap_controls(container) -> tuple[int, float]:
     """UMAP's two main parameters, applied with a button (a new UMAP of all test points takes a while)."""
     with container.form("map_umap_form", border=False):
         a, b = st.columns(2)
-        n_neighbors = a.slider("n_neighbors", 2, 100, maps.NEIGHBORS, key="map_n_neighbors",
+        n_neighbors = a.slider("n_neighbors", 2, 100, maps.NEIGHBORS, **url.shared("map_n_neighbors"),
                                help="Local (small) versus global (large) structure.")
-        min_dist = b.slider("min_dist", 0.0, 0.99, maps.MIN_DIST, 0.01, key="map_min_dist",
+        min_dist = b.slider("min_dist", 0.0, 0.99, maps.MIN_DIST, 0.01, **url.shared("map_min_dist"),
                             help="How tightly points may pack together.")
         st.form_submit_button("Apply UMAP parameters", key="map_umap_apply")
     return int(n_neighbors), round(float(min_dist), 2)
@@ -181,7 +182,11 @@ def traversal_figure(name: str, code: str, seed: int, values: np.ndarray):
             fig.add_shape(type="rect", x0=i * step - 0.5, x1=i * step + 28.5, y0=0, y1=pixels.shape[0],
                           fillcolor="rgba(255,255,255,0.28)", line_width=0, layer="above")
     if inside:
-        fig.add_shape(type="rect", x0=inside[0] * step - 0.5, x1=inside[-1] * step + 28.5, y0=-0.5,
-                      y1=pixels.shape[0] + 0.5, line=dict(color="#1f77b4", width=2, dash="dot"), layer="above",
-                      label=dict(text="trained range", textposition="top center", font=dict(size=11)))
+        x0, x1 = inside[0] * step - 0.5, inside[-1] * step + 28.5
+        fig.add_shape(type="rect", x0=x0, x1=x1, y0=-0.5, y1=pixels.shape[0] + 0.5,
+                      line=dict(color="#1f77b4", width=2, dash="dot"), layer="above")
+        # above the mosaic, in the top margin: a label inside the outline would cover the first row of images
+        fig.add_annotation(x=(x0 + x1) / 2, y=-0.5, yanchor="bottom", text="trained range −1…1", showarrow=False,
+                           font=dict(size=11, color="#1f77b4"))
+        fig.update_layout(margin=dict(t=TRAVERSAL_TOP_MARGIN))
     return figures.frozen(fig)
