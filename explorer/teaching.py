@@ -44,6 +44,54 @@ def gap_between(qmap: QualityMap, encodings: np.ndarray, labels: np.ndarray, a: 
     return points[int(np.argmax(empty))].astype(np.float32)
 
 
+@dataclass(frozen=True)
+class LinkGrid:
+    """Positions on one model's plane (grid nodes ``x`` by ``y``) carried to another model's plane: ``z`` [ny, nx, 2]."""
+
+    x: np.ndarray
+    y: np.ndarray
+    z: np.ndarray
+
+
+def link_grid(encodings_from: np.ndarray, encodings_to: np.ndarray, x: np.ndarray, y: np.ndarray,
+              k: int = 8) -> LinkGrid:
+    """Where each node of a plane lies on another model's plane, found through the test images around it: inside
+    the Delaunay triangle of encodings around a node, its barycentric weights applied to the same three images'
+    encodings in the other model; outside their hull, inverse-distance weights of the ``k`` nearest. A position
+    between the 1s and the 7s of one map so lands between the same 1s and 7s of the other, whatever the two
+    models' scales: how the lesson compares an autoencoder with a VAE at "the same place"."""
+    from scipy.interpolate import LinearNDInterpolator
+    from scipy.spatial import cKDTree
+
+    src = np.asarray(encodings_from, np.float64)[:, :2]
+    dst = np.asarray(encodings_to, np.float64)[:, :2]
+    nodes = plane_points(np.asarray(x), np.asarray(y)).astype(np.float64)
+    z = LinearNDInterpolator(src, dst)(nodes)
+    outside = np.isnan(z).any(axis=1)
+    if outside.any():
+        dist, idx = cKDTree(src).query(nodes[outside], k=k)
+        w = 1.0 / np.maximum(dist, 1e-9) ** 2
+        z[outside] = np.einsum("nk,nkd->nd", w / w.sum(axis=1, keepdims=True), dst[idx])
+    return LinkGrid(np.asarray(x, np.float64), np.asarray(y, np.float64), z.reshape(len(y), len(x), 2))
+
+
+def linked(grid: LinkGrid, point) -> np.ndarray:
+    """``point`` on the source plane carried to the other plane: bilinear in ``grid``, clamped at its edges (the
+    browser's hover card does the same, in ``live.js``: ``gridLookup``)."""
+    px, py = (float(v) for v in np.asarray(point, np.float64).reshape(2))
+
+    def cell(v: float, axis: np.ndarray) -> tuple[int, float]:
+        n = len(axis)
+        f = min(n - 1.0, max(0.0, (v - axis[0]) / (axis[-1] - axis[0]) * (n - 1)))
+        i = min(n - 2, int(np.floor(f)))
+        return i, f - i
+
+    (i, u), (j, v) = cell(px, grid.x), cell(py, grid.y)
+    z = grid.z
+    out = (1 - v) * ((1 - u) * z[j, i] + u * z[j, i + 1]) + v * ((1 - u) * z[j + 1, i] + u * z[j + 1, i + 1])
+    return out.astype(np.float32)
+
+
 # --- the prior, paths and the posterior -----------------------------------------------------------------------------
 
 def lerp(a: np.ndarray, b: np.ndarray, steps: int) -> np.ndarray:

@@ -140,7 +140,8 @@ def precision_recall_figure(records: dict) -> go.Figure:
 
 # --- AE -> VAE -----------------------------------------------------------------------------------------------------
 
-def beta_view(ds: str) -> None:
+def beta_view(ds: str, compact: bool = False) -> None:
+    """The β flipbook; ``compact``: without the introduction (the Lesson narrates it)."""
     guards.model_or_stop(checkpoint_name(ds, "classifier"))
     guards.test_set_or_stop(ds)
     available, broken = [], []
@@ -159,9 +160,10 @@ def beta_view(ds: str) -> None:
         st.error("This view needs at least two models along β; train them with `python -m explorer.train "
                  f"{family_data.beta_names(ds)[1][1]}` (and the others in `explorer/recipes.py`).")
         st.stop()
-    st.caption("Every model here is the same 2-D network trained on the same images; only β, the weight of the "
-               "KL term that pulls the codes towards N(0, I), differs. Drag β and compare the maps, the prior samples and "
-               "the numbers.")
+    if not compact:
+        st.caption("Every model here is the same 2-D network trained on the same images; only β, the weight of the "
+                   "KL term that pulls the codes towards N(0, I), differs. Drag β and compare the maps, the prior "
+                   "samples and the numbers.")
     book = family_data.beta_book(ds, tuple(available))
     default = next((i for i, (b, _) in enumerate(available) if b == 0.1), 0)
     flipbook.show("beta_book", book, default=default)

@@ -45,6 +45,7 @@ class Book:
     notes: tuple = ()             # per stop: a sentence under the slider
     help: str = field(default="")
     facts_below: bool = False     # the numbers under the images (a narrow column) instead of beside the slider
+    play_ms: int = 0              # > 0: a Play button steps through the stops, one every play_ms milliseconds
 
     def __post_init__(self):
         for panel in self.panels:
@@ -69,7 +70,7 @@ class Book:
                                "point_labels": list(p.point_labels) if p.point_labels else None})
         body = {"label": self.label, "stops": list(self.stops), "panels": panels,
                 "facts": [[list(f) for f in stop] for stop in self.facts], "notes": list(self.notes),
-                "facts_below": self.facts_below}
+                "facts_below": self.facts_below, "play_ms": self.play_ms}
         body["signature"] = hashlib.md5(json.dumps(body, sort_keys=True).encode()).hexdigest()
         return body
 

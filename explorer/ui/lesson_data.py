@@ -4,11 +4,14 @@ all sessions."""
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import streamlit as st
 
 import explorer
 from explorer import quality, teaching
+from explorer.latent import encode as encode_images
 from explorer.checkpoints import checkpoint_name
 
 from . import cache, lesson_figures
@@ -51,10 +54,10 @@ def gap_numbers(name: str) -> dict[str, float]:
 
 
 @st.cache_resource(show_spinner="Drawing the map…", max_entries=48)
-def quality_figure(name: str, metric: str, show_density: bool):
+def quality_figure(name: str, metric: str, show_density: bool, height: int = 560):
     _, labels = cache.dataset(cache.model(name).dataset, "test")
     return lesson_figures.quality_figure(quality_map(name), cache.encodings(name), labels,
-                                         class_names(cache.model(name).dataset), metric, show_density)
+                                         class_names(cache.model(name).dataset), metric, show_density, height)
 
 
 @st.cache_resource(show_spinner="Drawing the map…", max_entries=16)
@@ -128,3 +131,152 @@ def example_index(ds: str, cls: int, pick: int) -> int:
     """The ``pick``-th test image of class ``cls`` (wrapping around)."""
     idx = class_indices(ds, cls)
     return int(idx[pick % len(idx)])
+
+
+# --- the Lesson's comparisons and stills ----------------------------------------------------------------------------
+
+LINK_NODES = 31                   # per side of the grid that carries a position to the other model's plane
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def link(ds: str, kind: str) -> teaching.LinkGrid:
+    """Positions on ``kind``'s 2-D plane carried to the other model's plane through the test images around them
+    (:func:`explorer.teaching.link_grid`), over the plane of ``kind``'s quality map."""
+    other = "vae" if kind == "ae" else "ae"
+    qmap = quality_map(model_name(ds, kind))
+    x = np.linspace(qmap.x[0], qmap.x[-1], LINK_NODES)
+    y = np.linspace(qmap.y[0], qmap.y[-1], LINK_NODES)
+    return teaching.link_grid(cache.encodings(model_name(ds, kind)), cache.encodings(model_name(ds, other)), x, y)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def prior_still(name: str) -> np.ndarray:
+    """The 2-D map with the Lesson's 32 prior samples as rings (green: data-like)."""
+    from . import stills
+
+    _, labels = cache.dataset(cache.model(name).dataset, "test")
+    shown = prior_samples(name, 32, quality.PRIOR_SEED)
+    return stills.latent_map(cache.encodings(name), labels, class_names(cache.model(name).dataset), 400, 300,
+                             rings=(shown["z"], shown["data_like"]))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def path_still(ds: str, kind: str, index_a: int, index_b: int) -> np.ndarray:
+    """``kind``'s 2-D map with its paths between two test images."""
+    from . import stills
+
+    _, labels = cache.dataset(ds, "test")
+    walked = {k: p["z"] for k, p in paths(ds, index_a, index_b, 11).items() if k.startswith(kind.upper() + " ")}
+    return stills.latent_map(cache.encodings(model_name(ds, kind)), labels, class_names(ds), 380, 250,
+                             paths=walked, title=TITLES[kind])
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def path_scores_still(ds: str, index_a: int, index_b: int) -> np.ndarray:
+    from . import stills
+
+    walked = paths(ds, index_a, index_b, 11)
+    return stills.path_scores({k: (p["confidence"], p["distance_ratio"]) for k, p in walked.items()})
+
+
+def posterior_picks(ds: str, classes: tuple[int, ...], count: int) -> tuple[int, ...]:
+    """``count`` test images of each class, spread evenly over the class (not the first few by index)."""
+    out = []
+    for cls in classes:
+        idx = class_indices(ds, cls)
+        out.extend(idx[np.linspace(0, len(idx) - 1, min(count, len(idx))).astype(int)].tolist())
+    return tuple(out)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def posterior_still(ds: str, classes: tuple[int, ...], count: int) -> np.ndarray:
+    from . import stills
+
+    _, labels = cache.dataset(ds, "test")
+    indices = posterior_picks(ds, classes, count)
+    mu, sigma = posterior(ds, indices)
+    return stills.posterior_map(cache.encodings(model_name(ds, "vae")), labels, class_names(ds), mu, sigma,
+                                labels[list(indices)])
+
+
+@st.cache_resource(show_spinner="Drawing the training replay…", max_entries=4)
+def replay_book(ds: str):
+    """Both models' maps at every saved epoch, as a flipbook with Play (each map on the axes of its own final
+    epoch, so that growth is visible)."""
+    from . import stills
+    from .flipbook import Book, ImagePanel
+
+    replays = {kind: replay(model_name(ds, kind)) for kind in KINDS}
+    epochs = [int(e) for e in teaching.common_epochs(*replays.values())]
+    panels = []
+    for kind, r in replays.items():
+        final = r.at(epochs[-1])
+        lo, hi = np.percentile(final, 0.5, axis=0), np.percentile(final, 99.5, axis=0)
+        pad = 0.1 * (hi - lo)
+        ranges = ((lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1]))
+        frames = np.stack([stills.latent_map(r.at(e), r.labels, class_names(ds), 300, 270, ranges=ranges,
+                                             scale=1) for e in epochs])
+        spans = [np.percentile(r.at(e), 99, axis=0) - np.percentile(r.at(e), 1, axis=0) for e in epochs]
+        panels.append(ImagePanel(TITLES[kind], frames, 300,
+                                 tuple(f"{TITLES[kind]}: spans {s[0]:.1f} × {s[1]:.1f}" for s in spans)))
+    stops = tuple("before training" if e == 0 else f"epoch {e}" for e in epochs)
+    return Book("Training epoch", stops, tuple(panels), play_ms=450,
+                help="Each map keeps the axes of its final epoch.")
+
+
+_warming: set[str] = set()
+_warming_lock = threading.Lock()
+
+
+def warm_up(ds: str) -> None:
+    """Draw the Lesson's stills of a dataset in a background thread, once per server process, so that each step
+    shows at once (the replay's 2 × 18 maps take a few seconds); every session shares the result."""
+    with _warming_lock:
+        if ds in _warming:
+            return
+        _warming.add(ds)
+
+    def work():
+        from .lesson_steps import PAIRS, POSTERIOR_COUNT
+
+        a, b = PAIRS[ds]
+        index_a, index_b = typical_example(ds, a), typical_example(ds, b)
+        for kind in KINDS:
+            prior_still(model_name(ds, kind))
+            path_still(ds, kind, index_a, index_b)
+        path_scores_still(ds, index_a, index_b)
+        posterior_still(ds, (a, b), POSTERIOR_COUNT)
+        from . import family_data
+
+        shipped = set(explorer.list_models())
+        family_data.beta_book(ds, tuple((b, n) for b, n in family_data.beta_names(ds) if n in shipped)).payload
+        replay_book(ds).payload
+
+    threading.Thread(target=work, name=f"lesson-warm-up-{ds}", daemon=True).start()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def lesson_plane(name: str, height: int):
+    """The Lesson's plane: the data-like test over the plane, the encodings and the far boundary, without a colour
+    bar (white and red are named beside it); the same figure on every gaps step, so Plotly keeps it mounted."""
+    from .figures import frozen
+
+    fig = frozen(quality_figure(name, "data_like", False, height))
+    fig.update_traces(showscale=False, selector=dict(type="heatmap"))
+    fig.update_layout(margin=dict(l=4, r=4, t=4, b=4))
+    return fig
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def typical_example(ds: str, cls: int) -> int:
+    """The first test image of a class that both 2-D models reconstruct as data-like images of that class (so
+    that a path's ends are what they are said to be), else the class's first image."""
+    images, _ = cache.dataset(ds, "test")
+    idx = class_indices(ds, cls)[:64]
+    scorer = cache.quality_scorer(ds)
+    ok = np.ones(len(idx), bool)
+    for kind in KINDS:
+        model = cache.model(model_name(ds, kind))
+        _, scores = quality.decode_and_score(model, scorer, encode_images(model, images[idx]))
+        ok &= scores.data_like & (scores.predicted == cls)
+    return int(idx[np.argmax(ok)]) if ok.any() else int(idx[0])

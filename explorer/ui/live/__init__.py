@@ -24,6 +24,7 @@ _pad = st.components.v2.component("lse_pad", js=_JS, css=_CSS)
 _hover = st.components.v2.component("lse_hover", js=_JS, css=_CSS)
 _codes = st.components.v2.component("lse_codes", js=_JS, css=_CSS)
 _flipbook = st.components.v2.component("lse_flipbook", js=_JS, css=_CSS)
+_keys = st.components.v2.component("lse_keys", js=_JS)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -67,12 +68,43 @@ def hover(key: str, charts: list[tuple], decoders_: list[str], titles: list[str]
           size: int = 112, on_click=None) -> None:
     """Over the Plotly charts with these keys: a card beside the pointer with each decoder's image of the map
     position under it, and a marker at the chart's pinned position. ``charts``: (chart key, to-latent spec or None
-    for no card: {"kind": "raw"} or {"kind": "pca", "mean", "components"}, pinned (x, y) or None). A click on a
-    chart calls ``on_click`` at once (read it with :func:`clicked`), before Plotly's selection event arrives."""
-    _hover(key=key, data={"charts": [{"key": k, "to_latent": t, "pin": None if p is None else [float(v) for v in p]}
-                                     for k, t, p in charts],
+    for no card: {"kind": "raw"} or {"kind": "pca", "mean", "components"}, pinned (x, y) or None), or with a fourth
+    item, one to-latent spec per decoder (e.g. :func:`grid_link` for another model's plane). A click on a chart
+    calls ``on_click`` at once (read it with :func:`clicked`), before Plotly's selection event arrives."""
+    specs = []
+    for k, t, p, *links in charts:
+        spec = {"key": k, "to_latent": t, "pin": None if p is None else [float(v) for v in p]}
+        if links:
+            spec["links"] = links[0]
+        specs.append(spec)
+    _hover(key=key, data={"charts": specs,
                           "decoders": decoders_, "titles": titles, "axis_names": list(axis_names), "size": size},
            height=0, on_click_change=on_click or (lambda: None))
+
+
+def grid_link(grid) -> dict:
+    """A to-latent spec for :func:`hover`: positions on one plane carried to another model's plane through a
+    :class:`explorer.teaching.LinkGrid` (looked up bilinearly in the browser, as :func:`explorer.teaching.linked`
+    does on the server)."""
+    return {"kind": "grid", "x": np.round(grid.x, 5).tolist(), "y": np.round(grid.y, 5).tolist(),
+            "zx": np.round(grid.z[..., 0], 5).ravel().tolist(), "zy": np.round(grid.z[..., 1], 5).ravel().tolist()}
+
+
+def keys(key: str, on_step) -> None:
+    """← / → on the page (not while typing or on a slider) call ``on_step`` with -1 / +1 (read it with
+    :func:`key_step`)."""
+    _keys(key=key, data={}, height=0, on_step_change=on_step)
+
+
+def key_step(key: str) -> int | None:
+    """The step a :func:`keys` press reported (see :func:`step_of`)."""
+    return step_of(st.session_state.get(key))
+
+
+def step_of(event) -> int | None:
+    """A :func:`keys` event's step: -1 or +1, or None for anything else (a crafted event is ignored)."""
+    step = event.get("step") if isinstance(event, dict) else None
+    return step if isinstance(step, int) and not isinstance(step, bool) and step in (-1, 1) else None
 
 
 def clicked(key: str) -> dict | None:

@@ -87,10 +87,28 @@ export function latentToSurface(s, z) {
   return [(z[0] - s.lo[0]) / (s.hi[0] - s.lo[0]), (s.hi[1] - z[1]) / (s.hi[1] - s.lo[1])];
 }
 
-// A map position -> the decoder's latent vector: raw 2-D latents as they are, PCA as mean + x*PC1 + y*PC2.
+// A map position -> the decoder's latent vector: raw 2-D latents as they are, PCA as mean + x*PC1 + y*PC2, and
+// "grid": another model's plane, looked up bilinearly in a grid of linked positions (explorer.teaching.link_grid).
 export function mapToLatent(t, x, y) {
   if (t.kind === "raw") return [x, y];
+  if (t.kind === "grid") return gridLookup(t, x, y);
   return t.mean.map((m, i) => m + x * t.components[0][i] + y * t.components[1][i]);
+}
+
+// Bilinear interpolation in a grid over increasing t.x (columns) and t.y (rows) of 2-D values t.zx, t.zy (row-major),
+// clamped at the edges: the same function as explorer.teaching.linked.
+export function gridLookup(t, x, y) {
+  const cell = (v, axis) => {
+    const n = axis.length;
+    const f = Math.min(n - 1, Math.max(0, ((v - axis[0]) / (axis[n - 1] - axis[0])) * (n - 1)));
+    const i = Math.min(n - 2, Math.floor(f));
+    return [i, f - i];
+  };
+  const [i, u] = cell(x, t.x), [j, v] = cell(y, t.y), nx = t.x.length;
+  const at = (zs, r, c) => zs[r * nx + c];
+  const mix = (zs) => (1 - v) * ((1 - u) * at(zs, j, i) + u * at(zs, j, i + 1)) +
+    v * ((1 - u) * at(zs, j + 1, i) + u * at(zs, j + 1, i + 1));
+  return [mix(t.zx), mix(t.zy)];
 }
 
 export function sliderValue(fraction, lo, hi, step) {
@@ -374,10 +392,13 @@ function hoverMove(state, e) {
     card.style.display = "none";
     return;
   }
-  const z = mapToLatent(hit.chart.to_latent, hit.x, hit.y);
+  // Each decoder reads the position through its own link (another model's plane: the linked place), or all alike.
   state.canvases.forEach((canvas, i) => {
+    const link = hit.chart.links ? hit.chart.links[i] : hit.chart.to_latent;
+    const z = mapToLatent(link, hit.x, hit.y);
     if (state.mlps[i]) paintPixels(canvas, mlpDecode(state.mlps[i], z));
     canvas.dataset.z = z.map((v) => v.toFixed(4)).join(",");
+    if (hit.chart.links) canvas.nextSibling.textContent = `${state.data.titles[i]} (${fmt(z[0])}, ${fmt(z[1])})`;
   });
   state.where.textContent = `${data.axis_names[0]} ${fmt(hit.x)}, ${data.axis_names[1]} ${fmt(hit.y)}`;
   card.style.display = "flex";
@@ -539,11 +560,42 @@ function mountFlipbook(state, component) {
     Object.assign(state, { root, controls, facts, panels, signature: null, index: 0 });
     state.commit = () => setStateValue("index", state.index);
     makeStopSlider(state, controls);
+    state.play = el("button", "lse-play");
+    state.play.type = "button";
+    state.play.addEventListener("click", () => togglePlay(state));
+    controls.prepend(state.play);
   }
   state.data = data;
+  state.play.style.display = data.play_ms ? "" : "none";
+  if (!state.playing) setPlayLabel(state, false);
   state.root.dataset.server = data.index;
   if (state.signature !== data.signature) buildPanels(state);
   if (!state.dragging) setStop(state, data.index, false);
+}
+
+// Play: the stops one after another at a steady rate (data.play_ms per stop), from the start when at the end;
+// the stop reached goes to Python when it stops (at the end, or on Pause).
+function setPlayLabel(state, playing) {
+  state.play.textContent = playing ? "❚❚ Pause" : "▶ Play";
+  state.play.setAttribute("aria-label", `${playing ? "Pause" : "Play"} ${state.data.label}`);
+  state.play.setAttribute("aria-pressed", String(playing));
+}
+
+function togglePlay(state) {
+  const last = state.data.stops.length - 1;
+  if (state.playing) {
+    clearInterval(state.playing);
+    state.playing = null;
+    setPlayLabel(state, false);
+    state.commit();
+    return;
+  }
+  if (state.index >= last) setStop(state, 0, true);
+  setPlayLabel(state, true);
+  state.playing = setInterval(() => {
+    setStop(state, state.index + 1, true);
+    if (state.index >= last) togglePlay(state);
+  }, state.data.play_ms);
 }
 
 function makeStopSlider(state, parent) {
@@ -718,8 +770,26 @@ function drawCurve(canvas, panel, index) {
   canvas.dataset.marked = pts.some((p) => p.i === index) ? index : "";
 }
 
+// ← / → anywhere on the page (not while typing or on a slider) send a step of -1 / +1 to Python.
+function mountKeys(state, component) {
+  state.trigger = component.setTriggerValue;
+  const cleanup = () => { document.removeEventListener("keydown", state.onKey); state.onKey = null; };
+  if (state.onKey) return cleanup;
+  state.onKey = (e) => {
+    const step = { ArrowLeft: -1, ArrowRight: 1 }[e.key];
+    const t = e.composedPath()[0];
+    const busy = t instanceof Element && (t.closest("input, textarea, select, [contenteditable=true]") ||
+      ["slider", "combobox", "listbox", "option", "spinbutton", "textbox"].includes(t.getAttribute("role")));
+    if (!step || busy || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    e.preventDefault();
+    state.trigger("step", step);
+  };
+  document.addEventListener("keydown", state.onKey);
+  return cleanup;
+}
+
 const MOUNTS = { lse_decoder: null, lse_pad: mountPad, lse_hover: mountHover, lse_codes: mountCodes,
-  lse_flipbook: mountFlipbook };
+  lse_flipbook: mountFlipbook, lse_keys: mountKeys };
 
 export default function (component) {
   if (component.name === "lse_decoder") return mountDecoder(component);
