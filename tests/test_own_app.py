@@ -1,16 +1,23 @@
 """AppTest over the Your own page: an example image on both datasets shows every model's reading, the numbers are
-the models' own (explorer.readings on the prepared image), the ring sits at the image's codes, and an empty
-canvas or a bad example asks for an image instead of failing."""
+the models' own (explorer.readings on the prepared image), the ring sits at the image's codes; an empty pad asks
+for a drawing, a drawing from the pad (a simulated pad value) is read like an example, and a crafted pad
+event is ignored with a warning instead of failing."""
 
 from __future__ import annotations
 
+import base64
+import html
+import re
+
 import numpy as np
 import pytest
+from PIL import Image
 
 import explorer
 from explorer import own_image, readings
 from explorer.checkpoints import checkpoint_name
-from explorer.ui import own_data
+from explorer.ui import draw, own_data
+from explorer.ui.images import to_uint8
 
 from .test_app import changes, need, run
 from .test_live_app import components, data
@@ -37,12 +44,66 @@ def test_an_example_shows_every_models_reading_and_the_rings_at_its_codes(ds):
     assert any(f"{classes[top[0][0]]}: **{top[0][1]:.0%}**" in m.value for m in at.markdown)
     (hover,) = components(at, "lse_hover")
     pins = {c["key"]: c["pin"] for c in data(hover)["charts"]}
+    assert all(pins.values())
     for kind in ("ae", "vae"):
         z = readings.code(explorer.load_model(checkpoint_name(ds, kind, 2)), prepared.image)
         assert np.allclose(pins[f"own_map_{kind}"], z, atol=1e-5)
     assert "own_map_16d" in pins
-    captions = [i.caption for e in at.get("image") for i in e.proto.imgs]
-    assert "G draws these codes (noise 0)" in captions and any(c.startswith("VAE · 16-D latent") for c in captions)
+    rows = html_rows(at)
+    assert "G draws these codes (noise 0)" in rows["own-regenerated"]
+    assert sum(c.startswith("VAE · 16-D latent") for c in rows["own-reconstructions"]) == 1
+    assert len(rows["own-reconstructions"]) == 5 and len(rows["own-nearest"]) == 5
+    assert rows["own-steps"] == [what for what, _ in prepared.steps]
+
+
+def html_rows(at) -> dict[str, list[str]]:
+    """The page's image rows (explorer/ui/own_html.py) by class: each image's caption."""
+    out = {}
+    for element in at.get("html"):
+        match = re.match(r'<div class="(own-[a-z]+)"', element.proto.body)
+        if match:
+            out[match.group(1)] = [html.unescape(c) for c in re.findall(r"<figcaption[^>]*>(.*?)</figcaption>",
+                                                                         element.proto.body)]
+    return out
+
+
+def drawn_seven() -> np.ndarray:
+    """The shipped seven on paper as the pad would send it: light ink on nothing, SIDE x SIDE, uint8."""
+    grey = own_image.read_image(own_data.examples("mnist")["mnist-seven-on-paper.png"])
+    img = Image.fromarray(to_uint8(1 - grey)).resize((draw.SIDE, draw.SIDE), Image.LANCZOS)
+    return np.asarray(img)
+
+
+def test_a_drawing_from_the_pad_is_read_by_every_model_and_rings_land_at_its_codes():
+    need_all("mnist")
+    ink = drawn_seven()
+    event = {"w": draw.SIDE, "h": draw.SIDE, "data": base64.b64encode(ink.tobytes()).decode()}
+    at = run(PAGE, "mnist", live=True, state={"own_draw": {"ink": event}})
+    assert not at.error and not at.warning, [e.value for e in (*at.error, *at.warning)]
+    (pad,) = components(at, "lse_draw")
+    assert data(pad)["side"] == draw.SIDE
+    prepared = own_image.prepare(ink.astype(np.float32) / 255, "mnist")
+    top = readings.top_classes(explorer.load_model("mnist-classifier"), prepared.image)
+    assert top[0][0] == 7
+    assert any(f"7: **{top[0][1]:.0%}**" in m.value for m in at.markdown)
+    (hover,) = components(at, "lse_hover")
+    pins = {c["key"]: c["pin"] for c in data(hover)["charts"]}
+    z = readings.code(explorer.load_model("mnist-vae-2d"), prepared.image)
+    assert np.allclose(pins["own_map_vae"], z, atol=1e-5)
+    rows = html_rows(at)
+    assert rows["own-steps"][0] == "your image" and len(rows["own-reconstructions"]) == 5
+
+
+@pytest.mark.parametrize("event", ["not a drawing", {"w": 112, "h": 112, "data": "@@@@"},
+                                   {"w": 10**6, "h": 10**6, "data": ""}, [1, 2, 3]])
+def test_a_crafted_pad_event_is_ignored_with_a_warning(event):
+    need_all("mnist")
+    at = run(PAGE, "mnist", live=True, state={"own_draw": {"ink": event}})
+    assert not at.exception
+    assert any("drawing could not be read" in w.value for w in at.warning)
+    assert any("Draw a digit" in i.value for i in at.info)
+    (hover,) = components(at, "lse_hover")
+    assert [c["pin"] for c in data(hover)["charts"]] == [None] * 3 and "own-reconstructions" not in html_rows(at)
 
 
 def test_the_shipped_mnist_examples_read_as_the_digits_they_show():
@@ -54,11 +115,12 @@ def test_the_shipped_mnist_examples_read_as_the_digits_they_show():
         assert readings.top_classes(classifier, prepared.image)[0][0] == digit
 
 
-def test_an_empty_canvas_asks_for_a_drawing():
+def test_an_empty_pad_asks_for_a_drawing_and_shows_no_rings():
     need_all("mnist")
     at = run(PAGE, "mnist", live=True)
     assert any("Draw a digit" in i.value for i in at.info)
-    assert not components(at, "lse_hover"), "no rings before there is an image"
+    (hover,) = components(at, "lse_hover")
+    assert [c["pin"] for c in data(hover)["charts"]] == [None] * 3, "no rings before there is an image"
     assert len(at.get("plotly_chart")) == 3, "the maps are there to land on"
 
 

@@ -1,6 +1,7 @@
-"""The Your own page in a real browser: mouse strokes on the canvas bring the readings and place the rings on the
-maps at the drawing's codes; a further stroke moves them; uploads of a good image and of bad files give the
-expected result, and the page keeps working after a bad one."""
+"""The Your own page in a real browser: mouse strokes on the drawing pad bring the readings and place the rings on
+the maps; a further stroke moves them, undo (from the keyboard) puts them back, clear empties the page; the pen
+width control draws thicker strokes; uploads of a good image and of bad files give the expected result, and the
+page keeps working after a bad one."""
 
 from __future__ import annotations
 
@@ -34,8 +35,17 @@ def page(server):
         yield p
 
 
+PAD = "canvas.draw-canvas"
+INK = """(canvas) => {                          // how many of the pad's pixels hold ink
+    const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) n += d[i] > 0;
+    return n;
+}"""
+
+
 def stroke(page, box, points, steps: int = 8) -> None:
-    """Mouse down at the first point, moves through the others, up: one pen stroke (fractions of the canvas)."""
+    """Mouse down at the first point, moves through the others, up: one pen stroke (fractions of the pad)."""
     at = lambda f: (box["x"] + f[0] * box["width"], box["y"] + f[1] * box["height"])  # noqa: E731
     page.mouse.move(*at(points[0]))
     page.mouse.down()
@@ -49,22 +59,76 @@ def pins(page, count: int = 3, timeout: int = 30_000) -> list[str]:
     return page.evaluate(PINS)
 
 
-def test_drawing_a_digit_shows_the_readings_and_a_new_stroke_moves_the_rings(server, page):
-    b.open_page(page, server, "own")
-    canvas = page.locator("canvas.upper-canvas").first
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    stroke(page, box, [(0.5, 0.15), (0.5, 0.85)])                       # a 1
-    page.get_by_text("What the autoencoders make of it").wait_for(timeout=30_000)
+def moved(page, before: list[str]) -> list[str]:
+    """The rings once they stand somewhere else than ``before`` (all three shown)."""
+    page.wait_for_function(f"(before) => {{ const now = ({PINS})(); return now.length >= 3 && "
+                           f"JSON.stringify(now) !== before; }}", arg=json.dumps(before), timeout=30_000)
     b.wait_idle(page)
-    first = pins(page)
+    return page.evaluate(PINS)
+
+
+def close(a: list[str], b_: list[str], tol: float = 0.05) -> bool:
+    """Two sets of rings at the same places (map units; a redrawn stroke may differ by an anti-aliased pixel)."""
+    xy = lambda pins: np.array([[float(v) for v in p.split(",")] for p in pins])  # noqa: E731
+    return len(a) == len(b_) and np.allclose(xy(a), xy(b_), atol=tol)
+
+
+def reconstructions(page) -> list[str]:
+    row = page.locator(".own-reconstructions")
+    row.locator("img").first.wait_for(timeout=30_000)
+    assert row.locator("img").count() == 5
+    assert page.evaluate("() => [...document.querySelectorAll('.own-reconstructions img')]"
+                         ".every(i => i.complete && i.naturalWidth === 28)")
+    return row.locator("img").evaluate_all("imgs => imgs.map(i => i.src)")
+
+
+@pytest.fixture()
+def pad(server, page):
+    b.open_page(page, server, "own")
+    canvas = page.locator(PAD)
+    canvas.scroll_into_view_if_needed()
+    return canvas
+
+
+def test_drawing_a_digit_shows_the_readings_and_a_new_stroke_moves_the_rings(page, pad):
+    box = pad.bounding_box()
+    assert page.get_by_role("button", name="Undo the last stroke").is_disabled()
+    stroke(page, box, [(0.5, 0.15), (0.5, 0.85)])                       # a 1
+    first = moved(page, [])
+    one = reconstructions(page)
+    assert page.locator(".own-steps figcaption").first.inner_text() == "your image"
     b.screenshot(page, "own-after-first-stroke")
     stroke(page, box, [(0.2, 0.15), (0.8, 0.15), (0.45, 0.85)])         # the bar and diagonal of a 7
-    page.wait_for_function(f"(first) => JSON.stringify(({PINS})()) !== first", arg=json.dumps(first),
-                           timeout=30_000)
-    b.wait_idle(page)
-    assert pins(page) != first
+    second = moved(page, first)
+    assert reconstructions(page) != one
     b.screenshot(page, "own-after-second-stroke")
+    assert pad.evaluate("c => c.parentElement.dataset.strokes") == "2"
+    undo = page.get_by_role("button", name="Undo the last stroke")
+    undo.focus()                                                         # from the keyboard
+    page.keyboard.press("Enter")
+    assert close(moved(page, second), first), "undoing the 7's strokes puts the rings back where the 1 put them"
+    assert pad.evaluate("c => c.parentElement.dataset.strokes") == "1"
+    page.get_by_role("button", name="Clear the drawing").click()
+    page.get_by_text("as soon as you lift the pen").wait_for(timeout=30_000)
+    b.wait_idle(page)
+    assert page.evaluate(PINS) == [] and page.locator(".own-reconstructions").count() == 0
+    assert pad.evaluate(INK) == 0 and undo.is_disabled()
+
+
+def test_the_pen_width_control_draws_thicker_strokes(page, pad):
+    box = pad.bounding_box()
+    width = page.get_by_role("slider", name="Pen width")
+    width.focus()
+    page.keyboard.press("Home")                                          # 6 px
+    stroke(page, box, [(0.5, 0.15), (0.5, 0.85)])
+    thin = pad.evaluate(INK)
+    page.get_by_role("button", name="Clear the drawing").click()
+    width.focus()
+    page.keyboard.press("End")                                           # 40 px
+    assert width.input_value() == "40"
+    stroke(page, box, [(0.5, 0.15), (0.5, 0.85)])
+    assert pad.evaluate(INK) > 3 * thin > 0
+    moved(page, [])
 
 
 def upload(page, name: str, data: bytes) -> None:

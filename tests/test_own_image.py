@@ -4,6 +4,7 @@ themselves."""
 
 from __future__ import annotations
 
+import base64
 import io
 
 import numpy as np
@@ -145,14 +146,68 @@ def test_a_blank_or_uniform_image_is_refused(grey):
         own_image.prepare(grey.astype(np.float32), "mnist")
 
 
-def test_canvas_pixels_become_ink():
-    rgba = np.zeros((100, 100, 4), np.uint8)
-    rgba[..., 3] = 255
-    rgba[40:60, 20:80, :3] = 255
-    ink = own_image.canvas_ink(rgba)
-    assert ink[50, 50] == 1.0 and ink[5, 5] == 0.0
-    with pytest.raises(ImageInputError):
-        own_image.canvas_ink(np.zeros((10, 10, 3)))
+def pad_event(ink: np.ndarray) -> dict:
+    """What the drawing pad sends (explorer/ui/draw/draw.js): its side, and base64 of uint8 ink row by row."""
+    h, w = ink.shape
+    return {"w": w, "h": h, "data": base64.b64encode(np.asarray(ink, np.uint8).tobytes()).decode()}
+
+
+def test_the_pads_ink_is_read_back_exactly_and_prepared_like_a_digit():
+    ink = np.zeros((112, 96), np.uint8)
+    ink[20:90, 40:52] = 255                                  # a vertical bar: a 1
+    ink[30, 10] = 128
+    grey = own_image.drawn_ink(pad_event(ink))
+    assert grey.shape == (112, 96) and grey.dtype == np.float32
+    assert grey[50, 45] == 1.0 and grey[30, 10] == pytest.approx(128 / 255) and grey[5, 5] == 0.0
+    prepared = own_image.prepare(grey, "mnist")
+    assert not prepared.inverted
+    rows = np.nonzero(prepared.image.max(1) > 0.5)[0]
+    assert 19 <= len(rows) <= 21                             # the longer side scaled to 20 px
+
+
+def test_no_drawing_is_none():
+    assert own_image.drawn_ink(None) is None
+
+
+GOOD = pad_event(np.full((16, 16), 200, np.uint8))
+BAD_EVENTS = {
+    "a list": [GOOD],
+    "text": "iVBORw0KGgo=",
+    "a number": 3,
+    "width as text": {**GOOD, "w": "16"},
+    "width as a float": {**GOOD, "w": 16.0},
+    "width as a bool": {**GOOD, "w": True, "h": True},
+    "no height": {"w": 16, "data": GOOD["data"]},
+    "too small": pad_event(np.full((4, 4), 200, np.uint8)),
+    "negative": {**GOOD, "w": -16, "h": -16},
+    "absurdly large": {"w": 10**9, "h": 10**9, "data": GOOD["data"]},
+    "pixels as bytes": {**GOOD, "data": base64.b64decode(GOOD["data"])},
+    "pixels as a list": {**GOOD, "data": [200] * 256},
+    "no pixels": {**GOOD, "data": None},
+    "too few pixels": {**GOOD, "h": 17},
+    "too many characters": {**GOOD, "data": GOOD["data"] + "AAAA"},
+    "not base64": {**GOOD, "data": "!" * len(GOOD["data"])},
+    "whitespace inside": {**GOOD, "data": " " + GOOD["data"][1:]},
+    "padding inside": {**GOOD, "data": "=" + GOOD["data"][1:]},
+}
+
+
+@pytest.mark.parametrize("what", list(BAD_EVENTS))
+def test_a_malformed_pad_event_is_refused_with_a_reason(what):
+    with pytest.raises(ImageInputError) as refused:
+        own_image.drawn_ink(BAD_EVENTS[what])
+    assert str(refused.value)
+
+
+def test_a_pad_event_is_sized_before_it_is_decoded(monkeypatch):
+    """An absurd size or a text of the wrong length is refused without decoding (or allocating) anything."""
+    def decode(*args, **kwargs):
+        raise AssertionError("decoded before its size was checked")
+
+    monkeypatch.setattr(own_image.base64, "b64decode", decode)
+    for what in ("absurdly large", "too few pixels", "too many characters"):
+        with pytest.raises(ImageInputError):
+            own_image.drawn_ink(BAD_EVENTS[what])
 
 
 def test_mnist_preparation_keeps_the_classifiers_accuracy_on_the_test_digits():

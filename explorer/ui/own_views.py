@@ -15,6 +15,7 @@ from .images import to_uint8
 from .own_html import figure_row, for_screen
 
 SOURCES = ("Draw", "Upload", "Example")
+MAP_KEYS = ("own_map_ae", "own_map_vae", "own_map_16d")      # the maps' chart keys
 INVERT = {"auto": None, "dark ink on light": True, "light ink on dark": False}
 
 
@@ -37,27 +38,34 @@ def _drawing(ds: str) -> dict | None:
     with left:
         grey, source = _input(ds)
     if grey is None:
-        right.info("Draw a " + ("digit" if ds == "mnist" else "piece of clothing") + " on the canvas (or upload an "
+        _rings(left, {})
+        right.info("Draw a " + ("digit" if ds == "mnist" else "piece of clothing") + " on the pad (or upload an "
                    "image): every model's view of it appears here as soon as you lift the pen.")
         return None
     try:
         prepared = own_image.prepare(grey, ds, INVERT[st.session_state.get("own_invert", "auto")])
     except own_image.ImageInputError as e:
+        _rings(left, {})
         right.warning(f"**This image cannot be used:** {e}")
         return None
     st.session_state[own_data.LAST_IMAGE] = (ds, to_uint8(prepared.image).tobytes())   # for the Denoise page
     with left:
         _steps(prepared, ds)
     reading = own_data.read(ds, prepared.image.tobytes(), st.session_state.get("own_map_method", "pca"))
-    if sidebar.live_enabled():         # first, so that the rings move while the images below are still on their way
-        from . import live
-
-        with left:
-            live.hover("own_hover", [(key, None, xy) for key, xy in _pins(ds, reading).items()], [], [])
+    _rings(left, _pins(ds, reading))   # first, so that the rings move while the images below are still on their way
     with right:
         _readings(ds, prepared, reading, classes)
         _nearest(ds, reading, classes)
     return reading
+
+
+def _rings(column, pins: dict[str, tuple[float, float]]) -> None:
+    """With the live widgets, the browser moves the rings over the maps (``pins`` by chart key; none: hidden)."""
+    if sidebar.live_enabled():
+        from . import live
+
+        with column:
+            live.hover("own_hover", [(key, None, pins.get(key)) for key in MAP_KEYS], [], [])
 
 
 def _pins(ds: str, reading: dict) -> dict[str, tuple[float, float]]:
