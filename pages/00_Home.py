@@ -18,11 +18,11 @@ st.image(home.class_strip(images, labels), caption=" · ".join(explorer.DATASETS
 cols = st.columns(2)
 for i, page in enumerate(pages.in_group("explore")):
     with cols[i % 2].container(border=True):
-        st.page_link(page.path, label=f"**{page.title}**")
+        st.page_link(page.path, label=f"**{page.title}**", icon=":material/arrow_forward:", width="stretch")
         st.caption(page.blurb)
 st.markdown("**Lessons and teaching views**")
 for page in pages.in_group("teach"):
-    st.page_link(page.path, label=f"**{page.title}**: {page.blurb}")
+    st.page_link(page.path, label=f"**{page.title}**: {page.blurb}", icon=":material/school:")
 
 st.subheader(f"Shipped {explorer.DATASETS[ds].title} models")
 rows = home.model_rows(ds)

@@ -14,9 +14,15 @@ ds = sidebar.current_dataset()
 cards = sorted((model_card.card(n) for n in names),                       # the chosen dataset's models first
                key=lambda c: (c.config.get("dataset") != ds, c.name))
 names = [c.name for c in cards]
-st.dataframe([model_card.summary_row(c) for c in cards], hide_index=True, key="models_table",
-             height=36 * (len(cards) + 1) + 3,
-             column_config={"parameters": st.column_config.NumberColumn(format="localized")})
+problems = any(c.error for c in cards)
+st.dataframe([model_card.summary_row(c, problems) for c in cards], hide_index=True, key="models_table",
+             height="content",
+             column_config={"parameters": st.column_config.NumberColumn(format="localized"),
+                            "headline metric": st.column_config.TextColumn(
+                                help="The main test score of each kind: negative ELBO (VAE, test_nelbo) and "
+                                     "reconstruction error (autoencoder, test_recon) in nats per image, lower is "
+                                     "better; accuracy; categories right (InfoGAN, test_c1_accuracy); PSNR in dB "
+                                     "(denoising, test_psnr). The glossary in the sidebar explains the words.")})
 for c in cards:
     if c.error:
         st.error(f"**{c.name}** cannot be loaded: {c.error}")
@@ -39,8 +45,10 @@ with right:
         values = {k: v for k, v in c.metrics.get(section, {}).items() if isinstance(v, (int, float, str, bool))}
         if values:
             st.markdown(f"**Metrics · {section}**")
-            st.dataframe([{"metric": k, "value": v if isinstance(v, str) else f"{v:.5g}"}
-                          for k, v in values.items()], hide_index=True)
+            st.dataframe([{"measure": model_card.metric_words(k), "value": model_card.metric_value(k, v),
+                           "key": k} for k, v in values.items()], hide_index=True, height="content",
+                         column_config={"key": st.column_config.TextColumn(
+                             help="The name under which metrics.json records it")})
     with st.expander("Training record"):
         st.json(c.training, expanded=False)
 if c.curves:

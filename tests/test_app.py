@@ -179,7 +179,7 @@ def test_map_16d_pca_and_umap_with_custom_parameters(monkeypatch):
     changes(at, lambda a: a.slider(key="map_min_dist").set_value(0.5) and a.button(key="map_umap_apply").click())
     assert (30, 0.5) in fitted
     changes(at, lambda a: a.session_state.__setitem__("map_chart", _click(0, 0, 0.0, 0.0)))
-    assert "**Approximate:**" in texts(at) and "nearest test point" in texts(at)
+    assert "**Approximate:**" in texts(at) and "nearest test image" in texts(at)
 
 
 def test_map_infogan_point_reads_codes_and_noise_seed_redraws():
@@ -303,7 +303,12 @@ def test_models_page_lists_every_checkpoint_and_details_change():
     table = at.get("dataframe")[0].value
     names = explorer.list_models()
     assert sorted(table["model"]) == names and set(table["status"]) == {"final"}
-    assert not table["problem"].any(), "no shipped checkpoint reports a problem"
+    assert "problem" not in table.columns, "no empty problem column when no checkpoint has one"
+    assert not table["headline metric"].str.contains("test_").any(), "plain words, not metric keys"
+    measures = [df.value for df in at.get("dataframe")[1:] if "measure" in df.value.columns]
+    assert measures and all(m["measure"].str.len().gt(0).all() for m in measures)
+    sources = [v for m in measures for k, v in zip(m["key"], m["value"]) if k == "data_source"]
+    assert sources and all(len(v.split()) > 3 for v in sources), sources     # a sentence, not "npm"
     if len(names) < 2:
         pytest.skip("needs two checkpoints")
     changes(at, lambda a: a.selectbox(key="models_pick").set_value(names[-1]))
@@ -487,3 +492,14 @@ def test_infogan_categories_below_half_purity_are_labelled_mixed_everywhere_on_t
     assert f"category {shirt} → {expected}" in matrix["data"][0]["y"]
     mnist = run("pages/03_InfoGAN_codes.py")
     assert "mixed" not in " ".join(mnist.segmented_control(key="gan_c1").options)
+
+
+def test_home_links_every_page_of_the_registry():
+    """Home's cards and lesson list are st.page_link's to the registered pages (each resolved to a page script)."""
+    from explorer.ui import pages
+
+    at = run()
+    links = {el.proto.page: (el.proto.label, el.proto.page_script_hash) for el in at.get("page_link")}
+    expected = {p.title.replace(" ", "_"): p for p in pages.PAGES if p.group != "home"}
+    assert links.keys() == expected.keys() and len(at.get("page_link")) == len(expected)
+    assert all(label.startswith(f"**{expected[k].title}**") and script for k, (label, script) in links.items())

@@ -81,7 +81,7 @@ def test_click_empty_space_on_a_umap_map_is_approximate(server, page):
     b.hover_then_click(page, grid["x"][i], grid["y"][i], expect_curve=0)
     # The first UMAP inverse_transform in a fresh environment compiles numba code (a minute, more on busy cores).
     page.get_by_text("Approximate:").first.wait_for(timeout=180_000)
-    assert "nearest test point" in page.locator("[data-testid=stMarkdown]", has_text="Approximate:").first.inner_text()
+    assert "nearest test image" in page.locator("[data-testid=stMarkdown]", has_text="Approximate:").first.inner_text()
     b.screenshot(page, "map-umap-empty-click")
 
 

@@ -219,18 +219,32 @@ def live_hover_spec(name: str, method: str) -> dict | None:
 
 
 def exactness_note(inversion: proj.Inversion, kind: str) -> str:
-    """An honest sentence on how the clicked position became the decoded vector."""
-    gap = (f"The nearest test point is {inversion.nearest_distance:.2f} map units away "
-           f"({inversion.nearest_distance / max(inversion.typical_spacing, 1e-12):.1f}× the typical spacing "
-           f"between neighbouring points).")
+    """An honest sentence, in plain words, on how the clicked position became the decoded vector (the technical
+    account: :func:`exactness_detail`)."""
+    gap = (f"The nearest test image is {inversion.nearest_distance / max(inversion.typical_spacing, 1e-12):.1f}× "
+           f"as far as neighbouring test images usually are from each other.")
     if inversion.how == "raw":
         return "**Exact:** on a 2-D latent the map *is* the latent space, so the click is the latent vector. " + gap
     if inversion.how == "pca":
+        what = "the features" if kind == "infogan" else "the latent vector"
+        return (f"**Exact on this flat view:** the click gives {what} directly; the directions the map cannot show "
+                f"are held at their average. " + gap)
+    between = ("a blend of the three test images around the click" if inversion.how == "delaunay" else
+               "a blend of the 8 nearest test images (the click is outside the area the test images cover)")
+    return f"**Approximate:** UMAP has no exact way back from the map; this is {between}. " + gap
+
+
+def exactness_detail(inversion: proj.Inversion, kind: str) -> str:
+    """The technical account of :func:`exactness_note` (for its help tooltip)."""
+    units = f"Nearest test point: {inversion.nearest_distance:.2f} map units away."
+    if inversion.how == "raw":
+        return units
+    if inversion.how == "pca":
         what = "trunk features" if kind == "infogan" else "latent vector"
         tail = " Q then reads the codes off those features and G draws them." if kind == "infogan" else ""
-        return (f"**Exact on the PCA plane:** the {what} is mean + x·PC1 + y·PC2; the directions the map does not "
-                f"show are held at the mean.{tail} " + gap)
-    how = ("a barycentric interpolation between the three test points of the Delaunay triangle around the click"
+        return f"PCA: the {what} is mean + x·PC1 + y·PC2.{tail} {units}"
+    how = ("barycentric interpolation inside the Delaunay triangle of the embedded test points around the click"
            if inversion.how == "delaunay" else
-           "an inverse-distance weighting of the 8 nearest test points (the click is outside the data's convex hull)")
-    return (f"**Approximate:** UMAP has no exact inverse; this vector is {how}. " + gap)
+           "inverse-distance weighting of the 8 nearest test points, since the click is outside the convex hull "
+           "of the embedded points")
+    return f"The vector decoded is a {how}. {units}"

