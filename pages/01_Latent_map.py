@@ -52,7 +52,8 @@ def map_and_pick() -> None:
         live.hover("map_hover", [("map_chart", hover, pinned)], [name] if hover else [], ["decoded here"],
                    axis_names=maps.AXIS_TITLES[method], on_click=views.take_live_click(params, labels, "map_hover"))
     if pick is not None and pick.kind == "selection":
-        views.gallery(images, labels, pick.indices, explorer.DATASETS[ds].classes)
+        coords = maps.projection(*params)[0].coords
+        views.gallery(images, labels, pick.indices, explorer.DATASETS[ds].classes, coords)
 
 
 map_and_pick()

@@ -503,3 +503,32 @@ def test_home_links_every_page_of_the_registry():
     expected = {p.title.replace(" ", "_"): p for p in pages.PAGES if p.group != "home"}
     assert links.keys() == expected.keys() and len(at.get("page_link")) == len(expected)
     assert all(label.startswith(f"**{expected[k].title}**") and script for k, (label, script) in links.items())
+
+
+def test_gallery_order_runs_from_the_centre_to_the_edge_and_spreads_over_a_large_selection():
+    from explorer.ui.maps import gallery_order
+
+    coords = np.array([[0.0, 0.0], [10.0, 0.0], [1.0, 0.0], [-2.0, 0.0], [0.5, 0.0]])
+    assert gallery_order(coords, [0, 1, 2, 3, 4], 10) == [2, 4, 0, 3, 1]    # centre x = 1.9
+    rng = np.random.default_rng(0)
+    many = rng.normal(size=(1000, 2))
+    shown = gallery_order(many, range(1000), 96)
+    dist = np.linalg.norm(many - many.mean(0), axis=1)
+    assert len(shown) == 96 and shown[0] == int(dist.argmin()) and shown[-1] == int(dist.argmax())
+    assert gallery_order(many, [], 96) == []
+
+
+def test_map_gallery_of_a_large_selection_includes_its_outermost_image():
+    need("mnist-vae-2d")
+    at = run("pages/01_Latent_map.py")
+    _, labels = explorer.load_dataset("mnist", "test")
+    ones = np.flatnonzero(labels == 1)
+    event = {"selection": {"points": [{"curve_number": 2, "point_index": i, "x": 0, "y": 0} for i in range(len(ones))],
+                           "point_indices": list(range(len(ones))), "box": [{"x": [0, 1], "y": [0, 1]}],
+                           "lasso": []}}
+    changes(at, lambda a: a.session_state.__setitem__("map_chart", event))
+    z = _encodings("mnist-vae-2d")[ones]
+    outermost = int(ones[np.linalg.norm(z - z.mean(0), axis=1).argmax()])
+    gallery = [img.caption for img in at.get("image")[-1].proto.imgs]
+    assert len(gallery) == 96 and gallery[-1] == f"1 #{outermost}"
+    assert f"Showing 96 of {len(ones)}, spread evenly from the selection's centre" in texts(at)

@@ -174,6 +174,20 @@ def read_event(event, labels: np.ndarray) -> MapPick | None:
     return MapPick("point", xy=xy, index=index) if index is not None else None
 
 
+def gallery_order(coords: np.ndarray, indices, limit: int) -> list[int]:
+    """At most ``limit`` of the selected test images, spread over the selection: all of them ordered by distance
+    from the selection's centre (the mean of their map positions), then every k-th of that order, so the gallery
+    runs from the most central image to the outermost one."""
+    indices = np.asarray(list(indices), np.int64)
+    if len(indices) == 0:
+        return []
+    xy = np.asarray(coords, np.float64)[indices]
+    order = indices[np.argsort(np.linalg.norm(xy - xy.mean(0), axis=1), kind="stable")]
+    if len(order) > limit:
+        order = order[np.unique(np.round(np.linspace(0, len(order) - 1, limit)).astype(np.int64))]
+    return [int(i) for i in order]
+
+
 # --- decoding ---------------------------------------------------------------------------------------------------
 
 def decode_vectors(name: str, vectors: np.ndarray, noise_seed: int = 0) -> np.ndarray:

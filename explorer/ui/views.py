@@ -119,13 +119,17 @@ def show_pick(pick: maps.MapPick | None, params: tuple, images: np.ndarray, labe
     st.button("Clear", key="map_clear", on_click=_clear_pick)
 
 
-def gallery(images: np.ndarray, labels: np.ndarray, indices, classes, limit: int = 96) -> None:
-    """The selected images with their labels (the first ``limit``)."""
+def gallery(images: np.ndarray, labels: np.ndarray, indices, classes, coords: np.ndarray, limit: int = 96) -> None:
+    """The selected images with their labels, from the selection's centre outwards (at most ``limit``, spread
+    evenly over that order: see :func:`maps.gallery_order`)."""
     total = len(indices)
-    indices = list(indices)[:limit]
+    indices = maps.gallery_order(coords, indices, limit)
     st.subheader("Selection")
     if total > limit:
-        st.caption(f"Showing the first {limit} of {total}.")
+        st.caption(f"Showing {len(indices)} of {total}, spread evenly from the selection's centre (first) to its "
+                   f"edge (last), so that its outliers are shown too.")
+    else:
+        st.caption("From the selection's centre (first) to its edge (last).")
     st.image([enlarge(images[i], 56) for i in indices], caption=[f"{classes[labels[i]]} #{i}" for i in indices],
              width=72)
 
