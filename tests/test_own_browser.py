@@ -131,6 +131,29 @@ def test_the_pen_width_control_draws_thicker_strokes(page, pad):
     moved(page, [])
 
 
+def test_a_finger_draws_too(server, page):
+    """A touch stroke (Chromium's touch input through the DevTools protocol) reaches Python like a mouse stroke."""
+    context = page.context.browser.new_context(viewport={"width": 1366, "height": 768}, has_touch=True)
+    try:
+        touch = context.new_page()
+        b.open_page(touch, server, "own")
+        canvas = touch.locator(PAD)
+        canvas.scroll_into_view_if_needed()
+        box = canvas.bounding_box()
+        cdp = context.new_cdp_session(touch)
+        x, y = box["x"] + box["width"] / 2, box["y"] + 0.15 * box["height"]
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+        for k in range(1, 21):
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove",
+                                                  "touchPoints": [{"x": x, "y": y + k * 0.035 * box["height"]}]})
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        moved(touch, [])
+        assert canvas.evaluate("c => c.parentElement.dataset.strokes") == "1"
+        reconstructions(touch)
+    finally:
+        context.close()
+
+
 def upload(page, name: str, data: bytes) -> None:
     if page.locator("input[type=file]").count() == 0:
         page.get_by_text("Upload", exact=True).click()
