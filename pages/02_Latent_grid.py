@@ -14,7 +14,7 @@ st.caption("Every cell is the decoder's image of one latent point (z1 left → r
 x_default, y_default, bound = grid.default_range(name)
 suffix = name.removeprefix(f"{model.dataset}-")      # ranges differ per model: one set of keys per model
 
-controls = st.columns([1, 1, 2, 2, 1], vertical_alignment="bottom")
+controls = st.columns([1, 1.3, 2, 2, 1.4], vertical_alignment="bottom")   # room for "Encodings" at 1366 px
 n = controls[0].slider("Grid size", 5, 30, 15, **url.shared("grid_size"))
 spacing = controls[1].radio("Spacing", ("even", "gaussian"), **url.shared("grid_spacing"), horizontal=True,
                             format_func={"even": "even", "gaussian": "inverse Gaussian CDF"}.get)

@@ -11,6 +11,7 @@ from .images import hex_to_rgb, png_data_uri, tinted_sprite
 CLASS_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                 "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
 MARKER_STYLE = dict(symbol="circle-open", size=20, line=dict(width=3.5), color="#ff2b2b")
+MODEBAR_MARGIN = 40    # a top margin that holds Plotly's toolbar (and a title), so it does not cover the legend
 GRID_TRACE = 0          # the invisible click-catching trace comes first; classes follow as traces 1..10
 
 
@@ -75,7 +76,7 @@ def latent_map(coords: np.ndarray, labels: np.ndarray, class_names, axis_titles=
             x=float(coords[i, 0]), y=float(coords[i, 1]), sizex=size, sizey=size, xanchor="center",
             yanchor="middle", layer="below") for i, img in zip(idx, images)])
     fig.update_layout(
-        height=height, margin=dict(l=10, r=10, t=40 if title else 10, b=10), title=title,
+        height=height, margin=dict(l=10, r=10, t=MODEBAR_MARGIN, b=10), title=title,
         legend=dict(title="class", itemsizing="constant"), dragmode="zoom", hovermode="closest",
         xaxis=dict(title=axis_titles[0], zeroline=False), plot_bgcolor="white",
         yaxis=dict(title=axis_titles[1], zeroline=False),

@@ -11,9 +11,11 @@ from PIL import Image
 
 
 def to_uint8(images: np.ndarray) -> np.ndarray:
-    """Float images in [0, 1] (or uint8) as uint8."""
+    """Float images in [0, 1] (or uint8) as uint8; a NaN pixel (a decoder fed an infinite latent) is black."""
     a = np.asarray(images)
-    return a if a.dtype == np.uint8 else (np.clip(a, 0, 1) * 255).round().astype(np.uint8)
+    if a.dtype == np.uint8:
+        return a
+    return (np.clip(np.nan_to_num(a, nan=0.0), 0, 1) * 255).round().astype(np.uint8)
 
 
 def enlarge(image: np.ndarray, size: int = 280) -> np.ndarray:

@@ -191,7 +191,8 @@ def traversal_figure(name: str, code: str, seed: int, values: np.ndarray):
         fig.add_shape(type="rect", x0=x0, x1=x1, y0=-0.5, y1=pixels.shape[0] + 0.5,
                       line=dict(color="#1f77b4", width=2, dash="dot"), layer="above")
         # above the mosaic, in the top margin: a label inside the outline would cover the first row of images
-        fig.add_annotation(x=(x0 + x1) / 2, y=-0.5, yanchor="bottom", text="trained range −1…1", showarrow=False,
+        fig.add_annotation(x=(x0 + x1) / 2, y=0, yanchor="bottom", text="trained range −1…1", showarrow=False,
                            font=dict(size=11, color="#1f77b4"))
         fig.update_layout(margin=dict(t=TRAVERSAL_TOP_MARGIN))
+    fig.update_yaxes(constraintoward="top")     # a narrow column leaves room below the mosaic, not above it
     return figures.frozen(fig)
