@@ -39,7 +39,7 @@ def open_view(page, url: str, view: str, ds: str = "mnist") -> None:
     b.wait_idle(page, 180_000)
     if ds != "mnist":
         b.set_dataset(page, TITLES[ds])
-    page.wait_for_selector(b.PLOT if view != "lesson" else "h2", timeout=120_000)
+    page.wait_for_selector(b.PLOT, timeout=120_000)
     page.wait_for_timeout(800)                  # let Plotly finish drawing
     assert not page.locator(EXCEPTION).count()
 
@@ -72,29 +72,77 @@ def test_click_empty_space_on_a_gaps_map_decodes_there_with_both_models(server, 
     b.screenshot(page, "lesson-gaps-mnist-clicked")
 
 
+def main_parts(page) -> list[dict]:
+    """Bounding boxes of the main area's images, charts and live canvases (in their shadow roots) that are shown."""
+    parts = page.locator("[data-testid=stMain] [data-testid=stImage] img, [data-testid=stMain] .js-plotly-plot, "
+                         "[data-testid=stMain] .lse-panel canvas, [data-testid=stMain] [data-testid=stHtml] img")
+    boxes = [parts.nth(i).bounding_box() for i in range(parts.count())]
+    return [{"bottom": r["y"] + r["height"], "right": r["x"] + r["width"]} for r in boxes
+            if r and r["width"] > 0 and r["height"] > 0]
+
+
 @pytest.mark.slow
-def test_next_sets_up_the_autoencoder_gap_and_its_button_sets_it_up_again(server, page):
-    open_view(page, server, "lesson")
-    page.get_by_role("button", name="Next ▶").click()
-    b.wait_idle(page)
-    page.get_by_text("Step 2 of", exact=False).wait_for()
-    page.wait_for_selector(b.PLOT, timeout=120_000)
-    b.wait_idle(page)
-    page.wait_for_timeout(800)
-    step = lesson_steps.step_by_key("ae-gap")
-    expected = step.settings("mnist")
-    assert z_inputs(page) == (pytest.approx(expected["gaps_z1"]), pytest.approx(expected["gaps_z2"]))
-    field = page.locator(".st-key-gaps_z1 input")
-    field.fill("0.5")
-    field.press("Enter")
-    b.wait_idle(page)
-    assert z_inputs(page)[0] == pytest.approx(0.5)
-    page.get_by_role("button", name="Decode the gap between the 1s and the 7s (autoencoder)").click()
-    b.wait_idle(page)
-    page.wait_for_timeout(500)
-    assert z_inputs(page) == (pytest.approx(expected["gaps_z1"]), pytest.approx(expected["gaps_z2"]))
-    assert page.get_by_text("not data-like").count() >= 1 or page.get_by_text("far from every encoding").count()
-    b.screenshot(page, "lesson-step2-mnist")
+@pytest.mark.parametrize("ds", ["mnist", "fashion"])
+def test_every_lesson_step_fits_a_projector_and_the_arrow_keys_walk_them(server, ds):
+    """At 1366 x 768 in presenter mode, every step's view is on screen without scrolling; → moves to the next
+    step (the URL follows), and the gaps steps pin each model at its own place."""
+    with b.chromium(1366, 768) as page:
+        b.open_page(page, server, "lesson", "?present=1")
+        if ds == "fashion":          # MNIST's first step offers the dataset whose maps show the gaps
+            page.get_by_role("button", name="Show the gaps on Fashion-MNIST").click()
+            page.get_by_text("Both models squeeze each Fashion-MNIST test image").wait_for()
+        for index, step in enumerate(lesson_steps.STEPS):
+            if index:
+                page.evaluate("() => document.activeElement && document.activeElement.blur()")
+                page.keyboard.press("ArrowRight")
+            page.get_by_role("heading", name=lesson_steps.fill(step.title, ds)).wait_for(timeout=60_000)
+            b.wait_idle(page)
+            page.wait_for_timeout(700)
+            assert not page.locator(EXCEPTION).count()
+            assert f"step={index + 1}" in page.url and "present=1" in page.url
+            b.screenshot(page, f"lesson-step{index + 1}-{step.key}-{ds}-1366")
+            parts = main_parts(page)
+            assert parts, step.key
+            assert max(p["bottom"] for p in parts) <= 768 and max(p["right"] for p in parts) <= 1366, step.key
+            assert page.evaluate("() => document.scrollingElement.scrollTop") == 0
+            if step.key == "between":
+                pins = step.settings(ds)["lesson_pins"]
+                shown = page.locator(".lse-pin").evaluate_all("e => e.map(p => p.dataset.pin)")
+                assert shown == [",".join(f"{v:.4f}" for v in pins[k]) for k in ("ae", "vae")]
+
+
+@pytest.mark.slow
+def test_hovering_a_lesson_plane_decodes_the_other_model_at_the_linked_place(server):
+    """The hover card's second image is the VAE at the place the AE position is carried to (teaching.linked),
+    not at the AE's raw numbers."""
+    from explorer import teaching
+    from explorer.ui import cache
+
+    with b.chromium(1366, 768) as page:
+        b.open_page(page, server, "lesson", "?step=2")
+        page.wait_for_selector(".st-key-lesson_plane_ae .js-plotly-plot .nsewdrag")
+        b.wait_idle(page)
+        page.wait_for_timeout(800)
+        box = page.locator(".st-key-lesson_plane_ae .nsewdrag").bounding_box()
+        page.mouse.move(box["x"] + 0.35 * box["width"], box["y"] + 0.4 * box["height"])
+        page.wait_for_timeout(200)
+        page.mouse.move(box["x"] + 0.36 * box["width"], box["y"] + 0.41 * box["height"])
+        page.wait_for_function("() => document.querySelectorAll('.lse-card canvas[data-z]').length === 2")
+        ae, vae = page.locator(".lse-card canvas").evaluate_all("e => e.map(c => c.dataset.z.split(',').map(Number))")
+        b.screenshot(page, "lesson-hover-linked-mnist")
+    grid = teaching.link_grid(cache.encodings("mnist-ae-2d"), cache.encodings("mnist-vae-2d"), *_link_axes("mnist"))
+    assert vae == pytest.approx(teaching.linked(grid, ae).tolist(), abs=2e-3)
+    assert vae != pytest.approx(ae, abs=0.5)
+
+
+def _link_axes(ds: str):
+    import numpy as np
+
+    from explorer.ui import lesson_data
+
+    qmap = lesson_data.quality_map(f"{ds}-ae-2d")
+    n = lesson_data.LINK_NODES
+    return np.linspace(qmap.x[0], qmap.x[-1], n), np.linspace(qmap.y[0], qmap.y[-1], n)
 
 
 def test_figure_exports_as_png_and_data_as_csv(server, page):

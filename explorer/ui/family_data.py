@@ -70,9 +70,9 @@ def beta_numbers(name: str) -> dict[str, float]:
 
 
 @st.cache_resource(show_spinner="Drawing every beta's maps and samples…", max_entries=4)
-def beta_book(ds: str, names: tuple[tuple[float, str], ...]) -> Book:
+def beta_book(ds: str, names: tuple[tuple[float, str], ...], width: int = 200) -> Book:
     """The AE -> VAE flipbook over the given (beta, name) pairs: encodings, decode quality, prior samples, the
-    headline numbers, and the rate-distortion curve with the chosen beta marked."""
+    headline numbers, and the rate-distortion curve with the chosen beta marked; images ``width`` px wide."""
     _, labels = cache.dataset(ds, "test")
     maps, quality_maps, priors, facts, notes, points = [], [], [], [], [], []
     for beta, name in names:
@@ -91,13 +91,13 @@ def beta_book(ds: str, names: tuple[tuple[float, str], ...]) -> Book:
         notes.append(_beta_note(beta))
         points.append(None if np.isnan(n["test_kl"]) else (n["test_kl"], n["test_recon"]))
     stops = tuple(beta_label(b) for b, _ in names)
-    panels = (ImagePanel("Test images encoded (each model's own plane)", _fit(maps), 200),
+    panels = (ImagePanel("Test images encoded (each model's own plane)", _fit(maps), width),
               ImagePanel("Decode quality there (white: data-like, red: not; shaded: far from every code)",
-                         _fit(quality_maps), 200),
-              ImagePanel("36 samples from the prior N(0, I)", _fit(priors), 200),
+                         _fit(quality_maps), width),
+              ImagePanel("36 samples from the prior N(0, I)", _fit(priors), width),
               CurvePanel("Rate–distortion: every β above 0", tuple(points), "KL (nats)",
                          "reconstruction (nats)", point_labels=tuple(f"β {b:g}" for b, _ in names),
-                         width=250, height=200))
+                         width=width + 50, height=width))
     return Book("β, the KL term's weight", stops, panels, tuple(facts), tuple(notes),
                 help="0 trains a plain autoencoder; 1 is the VAE's ELBO; larger values pull the codes harder "
                      "towards the prior N(0, I).")

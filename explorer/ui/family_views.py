@@ -164,6 +164,6 @@ def beta_view(ds: str, compact: bool = False) -> None:
         st.caption("Every model here is the same 2-D network trained on the same images; only β, the weight of the "
                    "KL term that pulls the codes towards N(0, I), differs. Drag β and compare the maps, the prior "
                    "samples and the numbers.")
-    book = family_data.beta_book(ds, tuple(available))
+    book = family_data.beta_book(ds, tuple(available), 160 if compact else 200)
     default = next((i for i, (b, _) in enumerate(available) if b == 0.1), 0)
     flipbook.show("beta_book", book, default=default)

@@ -249,7 +249,7 @@ def warm_up(ds: str) -> None:
         from . import family_data
 
         shipped = set(explorer.list_models())
-        family_data.beta_book(ds, tuple((b, n) for b, n in family_data.beta_names(ds) if n in shipped)).payload
+        family_data.beta_book(ds, tuple((b, n) for b, n in family_data.beta_names(ds) if n in shipped), 160).payload
         replay_book(ds).payload
 
     threading.Thread(target=work, name=f"lesson-warm-up-{ds}", daemon=True).start()
