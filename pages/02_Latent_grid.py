@@ -8,16 +8,19 @@ st.title("2-D latent grid")
 name = sidebar.pick_model(("vae-2d", "ae-2d"), key="grid_model")
 model = guards.model_or_stop(name)
 guards.test_set_or_stop(model.dataset)
-st.caption("Every cell is the decoder's image of one latent point (z1 left → right, z2 bottom → top). "
-           "*Gaussian* spacing puts equal prior probability between neighbouring cells, as in Kingma & Welling "
-           "(2014), Fig. 4; for the VAE that shows the part of the latent space the prior covers.")
+st.caption("Every cell is what the decoder draws at one point of its two-number code (z1 left → right, z2 bottom "
+           "→ top). Spacing *by the prior* packs the cells where the VAE's codes are most common, so each cell "
+           "stands for an equal share of the images the VAE expects to draw.",
+           help="Cells at the inverse Gaussian CDF of evenly spaced quantiles: equal prior probability between "
+                "neighbouring cells, as in Kingma & Welling (2014), Fig. 4.")
 x_default, y_default, bound = grid.default_range(name)
 suffix = name.removeprefix(f"{model.dataset}-")      # ranges differ per model: one set of keys per model
 
 controls = st.columns([1, 1.3, 2, 2, 1.4], vertical_alignment="bottom")   # room for "Encodings" at 1366 px
 n = controls[0].slider("Grid size", 5, 30, 15, **url.shared("grid_size"))
 spacing = controls[1].radio("Spacing", ("even", "gaussian"), **url.shared("grid_spacing"), horizontal=True,
-                            format_func={"even": "even", "gaussian": "inverse Gaussian CDF"}.get)
+                            format_func={"even": "even", "gaussian": "by the prior"}.get,
+                            help="By the prior: cells at the inverse Gaussian CDF of evenly spaced quantiles.")
 x_range = controls[2].slider("z1 range", -bound, bound, x_default, 0.1, **url.shared(f"grid_z1_range_{suffix}"))
 y_range = controls[3].slider("z2 range", -bound, bound, y_default, 0.1, **url.shared(f"grid_z2_range_{suffix}"))
 overlay = controls[4].toggle("Encodings", **url.shared("grid_overlay"), help="Overlay test encodings on the grid.")

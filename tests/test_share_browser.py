@@ -37,7 +37,7 @@ def test_a_view_moved_in_the_page_reopens_from_its_url_in_a_fresh_browser(server
             page.keyboard.press("ArrowLeft")
             page.wait_for_timeout(300)
         b.wait_idle(page)
-        b.select_option(page, "Spacing", "inverse Gaussian CDF")
+        b.select_option(page, "Spacing", "by the prior")
         page.wait_for_function("() => location.search.includes('grid_size=12')")
         shared = page.url
         assert "dataset=Fashion-MNIST" in shared and "grid_spacing=" in shared
@@ -52,7 +52,7 @@ def test_a_view_moved_in_the_page_reopens_from_its_url_in_a_fresh_browser(server
         assert other.locator("[data-testid=stSidebar] [data-testid=stSelectbox] input").first.input_value() \
             == "Fashion-MNIST"
         assert other.get_by_role("radiogroup", name="Spacing").locator("label:has(input:checked)").inner_text() \
-            .strip() == "inverse Gaussian CDF"
+            .strip() == "by the prior"
 
 
 def test_a_crafted_link_opens_the_page_with_defaults_and_no_error(server):

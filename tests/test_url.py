@@ -44,7 +44,7 @@ def test_number_value_parses_only_finite_numbers_in_range_on_the_step():
 def test_a_grid_link_restores_the_dataset_the_model_and_the_controls():
     need("fashion-vae-2d", "fashion-ae-2d")
     at = open_link("pages/02_Latent_grid.py", {"dataset": "Fashion-MNIST", "grid_model": "Autoencoder · 2-D latent",
-                                               "grid_size": "9", "grid_spacing": "inverse Gaussian CDF",
+                                               "grid_size": "9", "grid_spacing": "by the prior",
                                                "grid_overlay": "true"})
     assert at.sidebar.selectbox(key="dataset").value == "fashion"
     assert at.sidebar.radio(key="grid_model").value == "ae-2d"

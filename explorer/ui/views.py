@@ -25,7 +25,7 @@ def map_caption(model, n: int) -> str:
                 "InfoGAN has no encoder: "
                 "its *reconstruction* of an image is what G draws from the codes Q reads off it.")
     kind = "VAE" if model.kind == "vae" else "autoencoder"
-    where = "posterior mean" if model.kind == "vae" else "encoding"
+    where = "code (the centre of the cloud its encoder gives)" if model.kind == "vae" else "encoding"
     if model.latent_dim == 2:
         return f"Each dot is one of the {n:,} {ds} test images, placed at its 2-D {kind} {where}: no projection."
     return f"Each dot is one of the {n:,} {ds} test images: its {model.latent_dim}-D {kind} {where}, projected to 2-D."
