@@ -19,8 +19,8 @@ classes = explorer.DATASETS[ds].classes
 labels_c = gan.code_names(name)
 st.caption("The InfoGAN draws an image from random noise plus three codes you can set: **c1** picks one of 10 "
            "categories, **c2** and **c3** are sliders it was trained on from −1 to 1. Nobody told it what the "
-           "codes mean; it found factors it can read back off its own images. Each category is named after the "
-           f"class it draws most often, or shown as *mixed* when fewer than {gan.PURE_MIN:.0%} of its images "
+           "codes mean; it found factors it can read back off its own images. Each category is paired with one "
+           f"class and named after it, or shown as *mixed* when fewer than {gan.PURE_MIN:.0%} of its images "
            "read as that class.",
            help="InfoGAN (Chen et al. 2016): a generator G fed noise z and codes c; a second network Q learns to "
                 "read c back off G's images, which pushes G to make the codes visible. Categories are matched to "
@@ -41,7 +41,7 @@ def steer() -> None:
     """c1, c2, c3 -> one large image; reruns alone when a control moves."""
     st.session_state.setdefault("gan_c1", gan.categories_by_class(name)[0])  # read-back sets it too
     url.read(*gan.SHARED_CODES)                       # c2, c3 from a link, before the controls show them
-    c1 = st.segmented_control("c1: the category (named after the class it draws)", gan.categories_by_class(name),
+    c1 = st.segmented_control("c1: the category (named after its class)", gan.categories_by_class(name),
                               required=True, **url.shared("gan_c1"),
                               format_func=lambda c: gan.category_label(name, c))
     if sidebar.live_enabled():
