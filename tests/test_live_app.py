@@ -116,7 +116,13 @@ def test_gaps_page_pins_the_point_in_the_browser_and_leaves_the_figures_alone(ds
     (hover,) = components(at, "lse_hover")
     sent = data(hover)
     assert [c["key"] for c in sent["charts"]] == ["gaps_map_ae", "gaps_map_vae"]
-    assert all(c["pin"] == [0.5, 1.25] for c in sent["charts"])
+    from explorer.ui import lesson_data
+
+    pins = lesson_data.linked_pins(ds, "ae", (0.5, 1.25))
+    assert [c["pin"] for c in sent["charts"]] == [[0.5, 1.25], pins["vae"]], "each map pinned at its own place"
+    ae_links, vae_links = (c["links"] for c in sent["charts"])
+    assert ae_links[0] == {"kind": "raw"} and ae_links[1]["kind"] == "grid", "the VAE reads an AE position linked"
+    assert vae_links[0]["kind"] == "grid" and vae_links[1] == {"kind": "raw"}
     assert sent["decoders"] == [f"{ds}-ae-2d", f"{ds}-vae-2d"]
     names = [t.get("name") for c in at.get("plotly_chart")[:2] for t in json.loads(c.proto.spec)["data"]]
     assert "decoded here" not in names

@@ -149,6 +149,27 @@ def link(ds: str, kind: str) -> teaching.LinkGrid:
     return teaching.link_grid(cache.encodings(model_name(ds, kind)), cache.encodings(model_name(ds, other)), x, y)
 
 
+def other(kind: str) -> str:
+    return "vae" if kind == "ae" else "ae"
+
+
+def linked_pins(ds: str, kind: str, point) -> dict[str, list[float]]:
+    """A position pinned on ``kind``'s plane, and the same place on the other model's plane (:func:`link`), each
+    rounded to two decimals as the pages show them."""
+    here = [round(float(point[0]), 2), round(float(point[1]), 2)]
+    there = teaching.linked(link(ds, kind), here)
+    return {kind: here, other(kind): [round(float(v), 2) for v in there]}
+
+
+def hover_links(ds: str) -> dict[str, list[dict]]:
+    """Per plane, how the live hover card's two decoders (AE, VAE) read a position on it: its own model as it is,
+    the other model through :func:`link` (sent to the browser as a grid, see :func:`explorer.ui.live.grid_link`)."""
+    from . import live
+
+    return {kind: [{"kind": "raw"} if k == kind else live.grid_link(link(ds, kind)) for k in KINDS]
+            for kind in KINDS}
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
 def prior_still(name: str) -> np.ndarray:
     """The 2-D map with the Lesson's 32 prior samples as rings (green: data-like)."""

@@ -19,7 +19,6 @@ from .images import enlarge
 PINS_KEY = "lesson_pins"          # {"ae": [z1, z2], "vae": [z1, z2], "how": sentence}
 CHARTS = {"ae": "lesson_plane_ae", "vae": "lesson_plane_vae"}
 PLANE_HEIGHT = 360
-OTHER = {"ae": "vae", "vae": "ae"}
 
 
 def verdict(d: dict, classes) -> str:
@@ -34,16 +33,12 @@ def verdict(d: dict, classes) -> str:
 def _pin_click() -> None:
     """A click on either plane pins it there, and the other model at the same place among the test images."""
     point = live.clicked("lesson_hover")
-    if point is None:
-        return
-    kind = next((k for k, chart in CHARTS.items() if chart == point["chart"]), None)
+    kind = next((k for k, chart in CHARTS.items() if point and chart == point["chart"]), None)
     if kind is None:
         return
     ds = st.session_state.get("lesson_ds")
-    here = [round(point["x"], 2), round(point["y"], 2)]
-    there = teaching.linked(lesson_data.link(ds, kind), here)
-    st.session_state[PINS_KEY] = {kind: here, OTHER[kind]: [round(float(v), 2) for v in there],
-                                  "how": f"You clicked the {kind.upper()} map; the {OTHER[kind].upper()}'s ring is "
+    st.session_state[PINS_KEY] = {**lesson_data.linked_pins(ds, kind, (point["x"], point["y"])),
+                                  "how": f"You clicked the {kind.upper()} map; the {lesson_data.other(kind).upper()}'s ring is "
                                          "the same place among the test images."}
 
 
@@ -80,8 +75,7 @@ def _pinned(ds: str, names: dict) -> None:
         st.caption(pins["how"])
     if sidebar.live_enabled():
         live.decoders(*names.values())
-        links = {kind: [{"kind": "raw"} if k == kind else live.grid_link(lesson_data.link(ds, kind))
-                        for k in lesson_data.KINDS] for kind in lesson_data.KINDS}
+        links = lesson_data.hover_links(ds)
         charts = [(CHARTS[kind], {"kind": "raw"}, pins.get(kind), links[kind]) for kind in lesson_data.KINDS]
         live.hover("lesson_hover", charts, list(names.values()), [k.upper() for k in lesson_data.KINDS],
                    axis_names=("z1", "z2"), size=96, on_click=_pin_click)

@@ -18,7 +18,8 @@ from .images import enlarge
 
 GAPS_CHARTS = {"ae": "gaps_map_ae", "vae": "gaps_map_vae"}
 Z_KEYS = ("gaps_z1", "gaps_z2")
-DEFAULTS = {"gaps_metric": "confidence", "gaps_density": True, "gaps_z1": 0.0, "gaps_z2": 0.0,
+ON_KEY = "gaps_on"              # the map the position was pinned on ("ae" or "vae"); the other follows by meaning
+DEFAULTS = {"gaps_metric": "confidence", "gaps_density": True, "gaps_z1": 0.0, "gaps_z2": 0.0, ON_KEY: "ae",
             "prior_dim": 2, "prior_seed": 0, "prior_count": 24,
             "interp_class_a": 1, "interp_pick_a": 0, "interp_class_b": 7, "interp_pick_b": 0, "interp_steps": 11,
             "post_count": 6, "replay_fixed_axes": False}
@@ -66,23 +67,36 @@ def _verdict(d: dict, classes) -> str:
 
 # --- 1. gaps -------------------------------------------------------------------------------------------------------
 
+def _pin(kind: str, x: float, y: float) -> None:
+    st.session_state[ON_KEY] = kind
+    st.session_state[Z_KEYS[0]] = round(x, 2)
+    st.session_state[Z_KEYS[1]] = round(y, 2)
+
+
 def take_map_click() -> None:
-    """Move the decoded position to a new click on either map (a click already seen, which the chart keeps
-    across reruns, does not move it again)."""
-    for chart in GAPS_CHARTS.values():
+    """Pin a new click on either map there (a click already seen, which the chart keeps across reruns, does not
+    move it again)."""
+    for kind, chart in GAPS_CHARTS.items():
         points = events.points(events.new_selection(chart))
         if points and points[0]["x"] is not None:
-            st.session_state[Z_KEYS[0]] = round(points[0]["x"], 2)
-            st.session_state[Z_KEYS[1]] = round(points[0]["y"], 2)
+            _pin(kind, points[0]["x"], points[0]["y"])
 
 
 def take_live_click() -> None:
-    """The live hover's click on either map (see :func:`explorer.ui.live.clicked`) moves the decoded position at
-    once, as the chart's selection event then does again."""
+    """The live hover's click on either map (see :func:`explorer.ui.live.clicked`) pins it at once, as the
+    chart's selection event then does again."""
     point = live.clicked("gaps_hover")
-    if point is not None:
-        st.session_state[Z_KEYS[0]] = round(point["x"], 2)
-        st.session_state[Z_KEYS[1]] = round(point["y"], 2)
+    kind = next((k for k, chart in GAPS_CHARTS.items() if point and chart == point["chart"]), None)
+    if kind is not None:
+        _pin(kind, point["x"], point["y"])
+
+
+def gaps_positions(ds: str) -> dict[str, list[float]]:
+    """Where each model is decoded: the pinned position on the map it was pinned on, and the same place among the
+    test images on the other map (:func:`explorer.ui.lesson_data.linked_pins`)."""
+    on = st.session_state.get(ON_KEY, "ae")
+    on = on if on in GAPS_CHARTS else "ae"
+    return lesson_data.linked_pins(ds, on, (float(st.session_state[Z_KEYS[0]]), float(st.session_state[Z_KEYS[1]])))
 
 
 def gaps_view(ds: str) -> None:
@@ -95,13 +109,16 @@ def gaps_view(ds: str) -> None:
     metric = c1.selectbox("Colour the plane by", list(lesson_figures.METRICS), key="gaps_metric",
                           format_func=lesson_figures.METRICS.get)
     show_density = c2.toggle("Density of encodings", key="gaps_density")
-    live_note = "**Hover over either map** to see both models decode the point under the pointer; **click** to " \
+    live_note = "**Hover over either map** to see both models decode the place under the pointer; **click** to " \
         "keep it" if live_widgets else "**Click anywhere on either map**"
-    st.caption(f"{live_note} (or type z1, z2 below) to decode that position with both models. "
+    st.caption(f"{live_note} (or type z1, z2 below) to decode that place with both models. The two planes differ "
+               "in scale, so the other model is decoded at the **same place among the test images**, not at the "
+               "same numbers. "
                f"White: the decoded image is data-like (classifier confidence ≥ {quality.CONFIDENT} and within "
                f"{quality.CLOSE}× the typical real-to-real distance of a real image); red: it is not. Beyond the "
                f"dashed line no test encoding is within {quality.FAR:.0%} of the plane's width.")
     rows = {}
+    positions = gaps_positions(ds)
     for kind, col in zip(lesson_data.KINDS, st.columns(2, gap="large")):
         name = lesson_data.model_name(ds, kind)
         qmap = rows[name] = lesson_data.quality_map(name)
@@ -117,7 +134,7 @@ def gaps_view(ds: str) -> None:
                       help="Of the far part of the plane, the share that still decodes to something data-like.")
             fig = lesson_data.quality_figure(name, metric, show_density)
             if not live_widgets:          # live: the browser draws the marker, so a click leaves the figure alone
-                fig = with_marker(fig, tuple(st.session_state[k] for k in Z_KEYS), "decoded here")
+                fig = with_marker(fig, tuple(positions[kind]), "decoded here")
             st.plotly_chart(fig, key=GAPS_CHARTS[kind], on_select="ignore" if live_widgets else "rerun",
                             selection_mode="points", config=lesson_figures.plot_config(f"{name}-gaps-{metric}"))
     # live: a click reruns only the decoded point (the figures above are not sent again)
@@ -131,18 +148,28 @@ def _gaps_point(ds: str) -> None:
     """The pinned position: typed z1, z2, and both models' decodes of it with their verdicts (and, with the live
     widgets, the hover card, the pins and the click path)."""
     classes = lesson_data.class_names(ds)
-    c1, c2, _ = st.columns([2, 2, 5])
-    z1 = c1.number_input("Decode at z1", step=0.1, format="%.2f", key=Z_KEYS[0])
-    z2 = c2.number_input("z2", step=0.1, format="%.2f", key=Z_KEYS[1])
+    c0, c1, c2, _ = st.columns([3, 2, 2, 3])
+    c0.radio("Pinned on", lesson_data.KINDS, key=ON_KEY, horizontal=True, format_func=lambda k: f"{k.upper()} map",
+             help="The position below is on this map; the other model is decoded at the same place among the "
+                  "test images.")
+    c1.number_input("Decode at z1", step=0.1, format="%.2f", key=Z_KEYS[0])
+    c2.number_input("z2", step=0.1, format="%.2f", key=Z_KEYS[1])
+    positions = gaps_positions(ds)
     names = [lesson_data.model_name(ds, kind) for kind in lesson_data.KINDS]
     for kind, name, col in zip(lesson_data.KINDS, names, st.columns(2, gap="large")):
-        decoded = lesson_data.decode_point(name, float(z1), float(z2))
+        x, y = positions[kind]
+        decoded = lesson_data.decode_point(name, x, y)
         left, right = col.columns([1, 2])
-        left.image(enlarge(decoded["image"], 168), width=168, caption=f"{kind.upper()} at ({z1:.2f}, {z2:.2f})")
+        left.image(enlarge(decoded["image"], 168), width=168, caption=f"{kind.upper()} at ({x:.2f}, {y:.2f})")
         right.markdown(_verdict(decoded, classes))
+    on = st.session_state.get(ON_KEY, "ae")
+    st.caption(f"Pinned on the {on.upper()} map; the {lesson_data.other(on).upper()} is decoded at the same place "
+               "among the test images (the triangle of test encodings around the pin, carried to its map).")
     if sidebar.live_enabled():
         live.decoders(*names)
-        charts = [(GAPS_CHARTS[kind], {"kind": "raw"}, (z1, z2)) for kind in lesson_data.KINDS]
+        links = lesson_data.hover_links(ds)
+        charts = [(GAPS_CHARTS[kind], {"kind": "raw"}, tuple(positions[kind]), links[kind])
+                  for kind in lesson_data.KINDS]
         live.hover("gaps_hover", charts, names, [lesson_data.TITLES[kind] for kind in lesson_data.KINDS],
                    axis_names=("z1", "z2"), on_click=take_live_click)
 
