@@ -4,18 +4,12 @@ every page reaches from the sidebar."""
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
-import explorer
-
-from .test_app import need, run
+from .test_app import ENTRY, need, run
 
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
-
-from .test_app import ENTRY  # noqa: E402
 
 
 def open_link(page: str, query: dict[str, str], live: bool = False) -> AppTest:

@@ -20,7 +20,8 @@ from .images import mosaic
 
 TRAINED = (-1.0, 1.0)           # the range c2 and c3 were sampled from in training
 SLIDER = live_core.CODE_RANGE   # the c2 / c3 controls
-SHARED_CODES = tuple(url.number(f"gan_{code}", *SLIDER, step=live_core.CODE_STEP) for code in ("c2", "c3"))   # in the page URL
+# c2 and c3 in the page URL (they are not one widget: the live sliders or Streamlit's show them)
+SHARED_CODES = tuple(url.number(f"gan_{code}", *SLIDER, step=live_core.CODE_STEP) for code in ("c2", "c3"))
 # A code is named after a factor only when the evaluation's sweep moves that factor clearly: below this |Spearman rho|
 # (Fashion-MNIST's c3 slants its samples with rho -0.12) the name would teach something the model does not do.
 FACTOR_MIN_RHO = 0.5
