@@ -59,6 +59,12 @@ def read(ds: str, key: bytes, map_method: str) -> dict:
     return out
 
 
+def warm_up(ds: str) -> None:
+    """Read a blank image once, so that the models a drawing needs are loaded (InfoGAN's ~0.2 s) while the page
+    waits for the first stroke, not after it (a cache hit afterwards)."""
+    read(ds, np.zeros((28, 28), np.float32).tobytes(), "pca")
+
+
 def map_position(name: str, method: str, vector: np.ndarray) -> tuple[float, float]:
     """Where a new code lands on a model's map: PCA exactly, UMAP from its nearest test codes
     (:func:`explorer.readings.place_on_map`)."""

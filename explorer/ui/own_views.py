@@ -24,6 +24,7 @@ def own_view(ds: str) -> None:
     browser moves the rings over them); without, each drawing reruns the page and the server draws the markers."""
     guards.model_or_stop(checkpoint_name(ds, "classifier"))
     guards.test_set_or_stop(ds)
+    own_data.warm_up(ds)
     if sidebar.live_enabled():
         st.fragment(_drawing)(ds)
         _maps(ds, None)
