@@ -72,8 +72,8 @@ def steer() -> None:
 steer()
 
 st.subheader("Traversals")
-st.caption("Rows: c1 in matched-class order. Columns sweep one code over −2…2 with the other at 0; the shaded "
-           "columns lie outside the trained range −1…1.")
+st.caption("Rows: the categories, in the order of their classes. Columns move one code from −2 to 2 with the "
+           "other at 0; the shaded columns lie outside the range −1…1 the model was trained on.")
 values = gan.sweep_values()
 for code, column in zip(("c2", "c3"), st.columns(2)):
     with column:
