@@ -11,8 +11,9 @@ from PIL import Image
 from .images import png_data_uri, to_uint8
 
 SCREEN = 112               # an image shown in a step strip is sent at most this many pixels on its longer side
-ROW = "display:grid;gap:12px 16px;align-items:start;margin-bottom:8px"
-CAPTION = "font-size:14px;line-height:1.35;opacity:.6;margin-top:4px;text-align:center;overflow-wrap:anywhere"
+ROW = "display:grid;gap:12px 12px;align-items:start;margin-bottom:8px"
+CAPTION = ("font-size:14px;line-height:1.35;opacity:.6;margin-top:4px;text-align:center;hyphens:auto;"
+           "overflow-wrap:break-word")
 
 
 def for_screen(image: np.ndarray, longer: int = SCREEN) -> np.ndarray:
@@ -44,4 +45,4 @@ def figure_row(items: list[tuple[np.ndarray, str, int | None]], name: str) -> st
     """(image, caption, width) items in equal columns, one row (``name``: its class, for tests and the
     benchmark)."""
     columns = f"grid-template-columns:repeat({len(items)},minmax(0,1fr))"
-    return f'<div class="{name}" style="{ROW};{columns}">' + "".join(figure(*item) for item in items) + "</div>"
+    return f'<div class="{name}" lang="en" style="{ROW};{columns}">' + "".join(figure(*item) for item in items) + "</div>"
