@@ -58,7 +58,7 @@ def test_page_runs_on_both_datasets(page, ds):
     assert not at.error, [e.value for e in at.error]
     assert at.title
     if page != "pages/13_Lesson.py":
-        assert at.get("plotly_chart"), "every view draws a figure"
+        assert at.get("plotly_chart") or at.get("image"), "every view draws a figure"
         assert at.get("download_button"), "every view exports its data as CSV"
 
 
@@ -182,11 +182,30 @@ def test_replay_widgets_change_the_maps():
     need_lesson("mnist")
     at = run("pages/09_Training_replay.py")
     epochs = teaching.common_epochs(teaching.load_replay("mnist-ae-2d"), teaching.load_replay("mnist-vae-2d"))
-    assert at.select_slider(key="replay_epoch").value == epochs[-1]
-    changes(at, lambda a: a.select_slider(key="replay_epoch").set_value(int(epochs[0])))
-    assert f"Epoch {epochs[0]}:" in texts(at)
+    assert at.select_slider(key="replay_book_static").value == len(epochs) - 1, "opens at the final epoch"
+    assert at.session_state["replay_book_at"] == len(epochs) - 1
+    final = captions(at)
+    changes(at, lambda a: a.select_slider(key="replay_book_static").set_value(0))
+    first = captions(at)
+    assert first != final and all("spans" in c for c in first)
+    first_label = "the start" if epochs[0] == 0 else f"epoch {int(epochs[0])}"
+    assert [b.proto.label for b in at.get("download_button")] == [f"Download the encodings at {first_label} as CSV"]
     changes(at, lambda a: a.toggle(key="replay_fixed_axes").set_value(True))
-    assert charts(at)[0]["layout"]["xaxis"]["autorange"] is False
+
+
+def test_replay_book_plays_every_epoch_with_its_span():
+    from explorer.ui import lesson_data
+
+    need_lesson("mnist")
+    epochs = lesson_data.replay_epochs("mnist")
+    book = lesson_data.replay_book("mnist", True, 200)
+    assert book.play_ms > 0 and len(book.stops) == len(epochs) and book.payload["play_ms"] == book.play_ms
+    for panel, kind in zip(book.panels, ("ae", "vae")):
+        enc = teaching.load_replay(f"mnist-{kind}-2d")
+        span = np.percentile(enc.at(epochs[-1]), 99, axis=0) - np.percentile(enc.at(epochs[-1]), 1, axis=0)
+        assert panel.captions[-1].endswith(f"spans {span[0]:.1f} × {span[1]:.1f}")
+        assert panel.frames.shape[0] == len(epochs) and panel.frames.shape[2] == 200
+        assert not np.array_equal(panel.frames[0], panel.frames[-1])
 
 
 # --- lesson mode ---------------------------------------------------------------------------------------------------

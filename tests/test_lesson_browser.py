@@ -39,7 +39,7 @@ def open_view(page, url: str, view: str, ds: str = "mnist") -> None:
     b.wait_idle(page, 180_000)
     if ds != "mnist":
         b.set_dataset(page, TITLES[ds])
-    page.wait_for_selector(b.PLOT, timeout=120_000)
+    page.wait_for_selector(".lse-flipbook" if view == "replay" else b.PLOT, timeout=120_000)
     page.wait_for_timeout(800)                  # let Plotly finish drawing
     assert not page.locator(EXCEPTION).count()
 
@@ -167,17 +167,27 @@ def test_figure_exports_as_png_and_data_as_csv(server, page):
 
 
 @pytest.mark.slow
-def test_replay_slider_moves_through_the_epochs(server, page):
+def test_replay_plays_through_the_epochs_and_the_slider_steps_them(server, page):
     open_view(page, server, "replay", "fashion")
-    slider = page.get_by_role("slider")
+    book = page.locator(".lse-flipbook")
+    book.wait_for(timeout=60_000)
+    slider = page.get_by_role("slider", name="Training epoch")
     slider.focus()
     page.keyboard.press("Home")
-    page.get_by_text("Epoch 0:", exact=False).first.wait_for(timeout=60_000)
-    b.wait_idle(page)
+    assert book.get_attribute("data-index") == "0"
+    assert slider.get_attribute("aria-valuetext") == "before training"
     b.screenshot(page, "lesson-replay-fashion-epoch0")
-    slider.focus()
-    page.keyboard.press("ArrowRight")
-    page.get_by_text("Epoch 0:", exact=False).first.wait_for(state="detached", timeout=60_000)
+    page.get_by_role("button", name="Play Training epoch").click()
+    page.wait_for_timeout(1600)                       # 450 ms a stop: three or four stops on
+    playing = int(book.get_attribute("data-index"))
+    assert 2 <= playing <= 5
+    page.get_by_role("button", name="Pause Training epoch").click()
+    paused = int(book.get_attribute("data-index"))
+    page.wait_for_timeout(900)
+    assert int(book.get_attribute("data-index")) == paused, "Pause stops on the epoch shown"
+    page.wait_for_function(f"() => [...document.querySelectorAll('[data-testid=stBidiComponentIsolated]')]"
+                           f".map(e => e.shadowRoot && e.shadowRoot.querySelector('.lse-flipbook')).find(Boolean)"
+                           f"?.dataset.server === '{paused}'", timeout=20_000)      # the stop reached Python
     assert not page.locator(EXCEPTION).count()
 
 

@@ -220,29 +220,35 @@ def posterior_still(ds: str, classes: tuple[int, ...], count: int) -> np.ndarray
                                 labels[list(indices)])
 
 
-@st.cache_resource(show_spinner="Drawing the training replay…", max_entries=4)
-def replay_book(ds: str):
-    """Both models' maps at every saved epoch, as a flipbook with Play (each map on the axes of its own final
-    epoch, so that growth is visible)."""
+def replay_epochs(ds: str) -> list[int]:
+    """The epochs both 2-D models have snapshots of (the replay's stops)."""
+    return [int(e) for e in teaching.common_epochs(*(replay(model_name(ds, kind)) for kind in KINDS))]
+
+
+@st.cache_resource(show_spinner="Drawing the training replay…", max_entries=8)
+def replay_book(ds: str, fixed_axes: bool = True, width: int = 300):
+    """Both models' maps at every saved epoch, as a flipbook with Play: each map on the axes of its own final
+    epoch, so that growth is visible (``fixed_axes``), or each epoch on its own range, so that its shape is."""
     from . import stills
     from .flipbook import Book, ImagePanel
 
     replays = {kind: replay(model_name(ds, kind)) for kind in KINDS}
-    epochs = [int(e) for e in teaching.common_epochs(*replays.values())]
+    epochs = replay_epochs(ds)
     panels = []
     for kind, r in replays.items():
         final = r.at(epochs[-1])
         lo, hi = np.percentile(final, 0.5, axis=0), np.percentile(final, 99.5, axis=0)
         pad = 0.1 * (hi - lo)
-        ranges = ((lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1]))
-        frames = np.stack([stills.latent_map(r.at(e), r.labels, class_names(ds), 300, 270, ranges=ranges,
-                                             scale=1) for e in epochs])
+        ranges = ((lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1])) if fixed_axes else None
+        frames = np.stack([stills.latent_map(r.at(e), r.labels, class_names(ds), width, round(0.9 * width),
+                                             ranges=ranges, scale=1) for e in epochs])
         spans = [np.percentile(r.at(e), 99, axis=0) - np.percentile(r.at(e), 1, axis=0) for e in epochs]
-        panels.append(ImagePanel(TITLES[kind], frames, 300,
+        panels.append(ImagePanel(TITLES[kind], frames, width,
                                  tuple(f"{TITLES[kind]}: spans {s[0]:.1f} × {s[1]:.1f}" for s in spans)))
     stops = tuple("before training" if e == 0 else f"epoch {e}" for e in epochs)
     return Book("Training epoch", stops, tuple(panels), play_ms=450,
-                help="Each map keeps the axes of its final epoch.")
+                help="Each map keeps the axes of its final epoch." if fixed_axes else
+                "Each epoch's map is drawn on its own range.")
 
 
 _warming: set[str] = set()
@@ -271,7 +277,7 @@ def warm_up(ds: str) -> None:
 
         shipped = set(explorer.list_models())
         family_data.beta_book(ds, tuple((b, n) for b, n in family_data.beta_names(ds) if n in shipped), 160).payload
-        replay_book(ds).payload
+        replay_book(ds, True, 300).payload
 
     threading.Thread(target=work, name=f"lesson-warm-up-{ds}", daemon=True).start()
 

@@ -149,4 +149,4 @@ def replay(ds: str) -> None:
     lesson_views.require(ds, classifier=False)
     from . import flipbook
 
-    flipbook.show("lesson_replay", lesson_data.replay_book(ds), default=0)
+    flipbook.show("lesson_replay", lesson_data.replay_book(ds, True, 300), default=0)

@@ -12,7 +12,7 @@ import explorer
 from explorer import quality, teaching
 from explorer.checkpoints import checkpoint_name
 
-from . import cache, events, guards, lesson_data, lesson_figures, live, sidebar
+from . import cache, events, flipbook, guards, lesson_data, lesson_figures, live, sidebar
 from .figures import with_marker
 from .images import enlarge
 
@@ -340,54 +340,26 @@ def _posterior(ds: str, chosen: tuple[int, ...]) -> None:
 
 # --- 5. training replay --------------------------------------------------------------------------------------------
 
-@st.cache_resource(show_spinner=False, max_entries=128)
-def _replay_figure(name: str, epoch: int, fixed_axes: bool):
-    replay = lesson_data.replay(name)
-    ds = cache.model(name).dataset
-    ranges = None
-    if fixed_axes:
-        final = replay.encodings[-1]
-        lo, hi = np.percentile(final, 0.5, axis=0), np.percentile(final, 99.5, axis=0)
-        pad = 0.1 * (hi - lo)
-        ranges = ((lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1]))
-    return lesson_figures.encodings_map(replay.at(epoch), replay.labels, lesson_data.class_names(ds), height=500,
-                                        ranges=ranges)
-
-
 def replay_view(ds: str) -> None:
+    """Both maps at every saved epoch: a flipbook with Play (the browser swaps the epochs' maps, drawn once on the
+    server for every session); the CSV holds the epoch shown."""
     init_state(ds)
     require(ds, classifier=False)
     try:
-        replays = {kind: lesson_data.replay(lesson_data.model_name(ds, kind)) for kind in lesson_data.KINDS}
+        epochs = lesson_data.replay_epochs(ds)
     except explorer.CheckpointError as e:
         st.error(f"**No training replay for {explorer.DATASETS[ds].title}.** {e.problem}  \n`{e.path}`")
         st.stop()
-    epochs = [int(e) for e in teaching.common_epochs(*replays.values())]
-    if st.session_state.get("replay_epoch") not in epochs:
-        st.session_state["replay_epoch"] = epochs[-1]
-    st.toggle("Same axes for every epoch (the final map's range)", key="replay_fixed_axes")
-    _replay(ds, tuple(epochs))
-
-
-@st.fragment
-def _replay(ds: str, epochs: tuple[int, ...]) -> None:
-    epoch = st.select_slider("Training epoch", options=list(epochs), key="replay_epoch",
-                             format_func=lambda e: "before training" if e == 0 else f"epoch {e}")
-    fixed = bool(st.session_state.get("replay_fixed_axes"))
-    columns = st.columns(2, gap="large")
-    rows = {}
-    for kind, col in zip(lesson_data.KINDS, columns):
-        name = lesson_data.model_name(ds, kind)
-        enc = lesson_data.replay(name).at(epoch)
-        with col:
-            st.subheader(lesson_data.TITLES[kind])
-            spread = np.percentile(enc, 99, axis=0) - np.percentile(enc, 1, axis=0)
-            st.caption(f"Epoch {epoch}: the test encodings span {spread[0]:.2f} × {spread[1]:.2f} (1–99 %).")
-            st.plotly_chart(_replay_figure(name, epoch, fixed), key=f"replay_map_{kind}",
-                            config=lesson_figures.plot_config(f"{name}-epoch-{epoch}"))
-        rows[kind] = enc
-    st.caption(PNG_HINT)
+    fixed = st.toggle("Same axes for every epoch (the final map's range)", key="replay_fixed_axes",
+                      help="On: watch each map grow to its final scale. Off: each epoch on its own range, to see "
+                           "its shape.")
+    st.caption("Press **Play**, or drag the slider. The autoencoder spreads its classes to whatever scale suits "
+               "it; the VAE's stays near the scale of N(0, I).")
+    at = flipbook.show("replay_book", lesson_data.replay_book(ds, bool(fixed), 420), default=len(epochs) - 1)
+    epoch = epochs[at]
+    rows = {kind: lesson_data.replay(lesson_data.model_name(ds, kind)).at(epoch) for kind in lesson_data.KINDS}
     labels = lesson_data.replay(lesson_data.model_name(ds, "ae")).labels
-    download_csv("Download this epoch's encodings as CSV", teaching.to_csv(
-        {"label": labels, "ae_z1": rows["ae"][:, 0], "ae_z2": rows["ae"][:, 1], "vae_z1": rows["vae"][:, 0],
-         "vae_z2": rows["vae"][:, 1]}), f"{ds}-replay-epoch-{epoch}.csv", "replay_csv")
+    download_csv(f"Download the encodings at {'the start' if epoch == 0 else f'epoch {epoch}'} as CSV",
+                 teaching.to_csv({"label": labels, "ae_z1": rows["ae"][:, 0], "ae_z2": rows["ae"][:, 1],
+                                  "vae_z1": rows["vae"][:, 0], "vae_z2": rows["vae"][:, 1]}),
+                 f"{ds}-replay-epoch-{epoch}.csv", "replay_csv")
