@@ -415,6 +415,19 @@ def test_quality_figure_has_the_click_grid_before_the_encodings():
     assert config["toImageButtonOptions"] == {"format": "png", "filename": "name", "scale": 2}
 
 
+def test_posterior_view_is_zoomed_to_the_clouds_shown():
+    from explorer.ui import lesson_figures
+
+    mu = np.array([[1.0, 0.5], [1.4, 0.2]])
+    sigma = np.array([[0.05, 0.04], [0.06, 0.05]])
+    (x0, x1), (y0, y1) = lesson_figures.posterior_view(mu, sigma, least=0.1)
+    assert x1 - x0 == pytest.approx(y1 - y0), "square: circles stay circles"
+    assert x0 <= 1.0 - 2.5 * 0.05 and x1 >= 1.4 + 2.5 * 0.06 and y0 <= 0.2 - 2.5 * 0.05 and y1 >= 0.5 + 0.1
+    assert x1 - x0 < 1.0, "a fraction of the prior's -3...3: the 1-sigma ellipses are visible, not dots"
+    (a0, a1), _ = lesson_figures.posterior_view(mu[:1], sigma[:1] * 0, least=0.4)
+    assert a1 - a0 == pytest.approx(0.8)
+
+
 # --- bad input -----------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("page", PAGES[:4])

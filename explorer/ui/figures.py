@@ -8,8 +8,9 @@ from scipy.spatial import cKDTree
 
 from .images import hex_to_rgb, png_data_uri, tinted_sprite
 
+# Tableau 10, with its grey (class 7) replaced by near-black: grey is the colour of backgrounds and faded points.
 CLASS_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-                "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+                "#8c564b", "#e377c2", "#262626", "#bcbd22", "#17becf")
 MARKER_STYLE = dict(symbol="circle-open", size=20, line=dict(width=3.5), color="#ff2b2b")
 MODEBAR_MARGIN = 40    # a top margin that holds Plotly's toolbar (and a title), so it does not cover the legend
 GRID_TRACE = 0          # the invisible click-catching trace comes first; classes follow as traces 1..10

@@ -4,6 +4,7 @@ all sessions."""
 
 from __future__ import annotations
 
+import logging
 import threading
 
 import numpy as np
@@ -253,6 +254,18 @@ def replay_book(ds: str, fixed_axes: bool = True, width: int = 300):
 
 _warming: set[str] = set()
 _warming_lock = threading.Lock()
+_WARM_UP = "lesson-warm-up"
+
+
+class _WarmUpIsNotAScript(logging.Filter):
+    """The warm-up thread fills shared caches outside any session on purpose: Streamlit's "missing
+    ScriptRunContext" warning about it is not a problem to report."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.threadName.startswith(_WARM_UP)
+
+
+logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_WarmUpIsNotAScript())
 
 
 def warm_up(ds: str) -> None:
@@ -264,6 +277,14 @@ def warm_up(ds: str) -> None:
         _warming.add(ds)
 
     def work():
+        try:
+            draw()
+        except Exception:          # a missing or broken model: each step shows its own error when it is opened
+            logging.getLogger(__name__).info("Lesson warm-up of %s stopped", ds, exc_info=True)
+            with _warming_lock:
+                _warming.discard(ds)
+
+    def draw():
         from .lesson_steps import PAIRS, POSTERIOR_COUNT
 
         a, b = PAIRS[ds]
@@ -279,7 +300,7 @@ def warm_up(ds: str) -> None:
         family_data.beta_book(ds, tuple((b, n) for b, n in family_data.beta_names(ds) if n in shipped), 160).payload
         replay_book(ds, True, 300).payload
 
-    threading.Thread(target=work, name=f"lesson-warm-up-{ds}", daemon=True).start()
+    threading.Thread(target=work, name=f"{_WARM_UP}-{ds}", daemon=True).start()
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

@@ -176,7 +176,7 @@ def posterior_figure(encodings: np.ndarray, labels: np.ndarray, class_names, mu:
     its mean and its 1- and 2-sigma ellipses in its class colour."""
     fig = go.Figure()
     fig.add_trace(go.Scattergl(x=encodings[:, 0], y=encodings[:, 1], mode="markers", name="all test images (μ)",
-                               marker=dict(size=3, color="#bbb"), hoverinfo="skip"))
+                               marker=dict(size=3, color="#d9d9d9"), hoverinfo="skip"))
     cx, cy = teaching.prior_contours()
     fig.add_trace(go.Scatter(x=cx, y=cy, mode="lines", name="N(0, I): r = 1, 2, 3", hoverinfo="skip",
                              line=dict(color="#2166ac", width=2, dash="dash")))
@@ -197,12 +197,22 @@ def posterior_figure(encodings: np.ndarray, labels: np.ndarray, class_names, mu:
             customdata=np.stack([sigma[sel, 0], sigma[sel, 1]], 1),
             hovertemplate=f"<b>{class_names[k]}</b><br>μ = (%{{x:.2f}}, %{{y:.2f}})<br>"
                           "σ = (%{customdata[0]:.2f}, %{customdata[1]:.2f})<extra></extra>"))
+    (x0, x1), (y0, y1) = posterior_view(mu, sigma)
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), plot_bgcolor="white",
                       legend=dict(orientation="h", y=-0.12, x=0), hovermode="closest",
-                      xaxis=dict(title="z1", range=[-3.6, 3.6], zeroline=True, zerolinecolor="#ddd", showgrid=False),
-                      yaxis=dict(title="z2", range=[-3.6, 3.6], zeroline=True, zerolinecolor="#ddd", showgrid=False,
+                      xaxis=dict(title="z1", range=[x0, x1], zeroline=True, zerolinecolor="#ddd", showgrid=False),
+                      yaxis=dict(title="z2", range=[y0, y1], zeroline=True, zerolinecolor="#ddd", showgrid=False,
                                  scaleanchor="x", scaleratio=1))
     return fig
+
+
+def posterior_view(mu: np.ndarray, sigma: np.ndarray, reach: float = 2.5, least: float = 0.4) -> tuple:
+    """Square axis ranges around the chosen images' clouds (each mean ± ``reach`` σ), at least ``least`` either
+    side of the centre: σ is ~0.05 here, so the whole prior's -3…3 would draw the clouds as dots."""
+    lo = np.min(np.asarray(mu) - reach * np.asarray(sigma), axis=0)
+    hi = np.max(np.asarray(mu) + reach * np.asarray(sigma), axis=0)
+    centre, half = (lo + hi) / 2, max(float(np.max(hi - lo)) / 2 * 1.05, least)
+    return (float(centre[0] - half), float(centre[0] + half)), (float(centre[1] - half), float(centre[1] + half))
 
 
 def framed_strip(images: np.ndarray, ok: np.ndarray, cols: int | None = None, size: int = 84,

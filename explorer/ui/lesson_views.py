@@ -325,7 +325,14 @@ def _posterior(ds: str, chosen: tuple[int, ...]) -> None:
                     "cloud, so the decoder learns the space around every encoding, not just the encodings; and "
                     "the KL term pulls the clouds towards the prior **N(0, I)** (blue circles, with the prior's "
                     "mass inside each) and stops σ from shrinking to zero. Compare the σ below with the distances "
-                    "between classes on the map.")
+                    "between classes on the map: the map is zoomed to the chosen images, so that their clouds can "
+                    "be seen.")
+        images, _ = cache.dataset(ds, "test")
+        for c in chosen:
+            mine = [i for i in indices if labels[i] == c]
+            st.image(np.hstack([np.pad(enlarge(images[i], 48), 2, constant_values=255) for i in mine[:10]]),
+                     caption=f"{classes[c]}: the images whose clouds are drawn" +
+                             (f" (10 of {len(mine)})" if len(mine) > 10 else ""))
         summary = [{"class": classes[c], "images": int((labels[indices] == c).sum()),
                     "mean σ1": float(sigma[labels[indices] == c, 0].mean()),
                     "mean σ2": float(sigma[labels[indices] == c, 1].mean())} for c in chosen]

@@ -19,7 +19,7 @@ from PIL import Image
 from explorer import quality, teaching
 
 from .figures import CLASS_COLORS
-from .lesson_figures import BAD, GOOD
+from .lesson_figures import BAD, GOOD, posterior_view
 
 DPI = 100
 SCALE = 2                     # pixels per CSS pixel: crisp on a projector and on hi-DPI screens
@@ -50,7 +50,7 @@ def _scatter(ax, encodings: np.ndarray, labels: np.ndarray, class_names, faint: 
     for k in range(len(class_names)):
         sel = labels == k
         if sel.any():
-            ax.scatter(enc[sel, 0], enc[sel, 1], s=size, c="#bbbbbb" if faint else CLASS_COLORS[k % 10],
+            ax.scatter(enc[sel, 0], enc[sel, 1], s=size, c="#d9d9d9" if faint else CLASS_COLORS[k % 10],
                        alpha=0.5 if faint else 0.7, linewidths=0, rasterized=True)
     if faint:
         return
@@ -121,11 +121,9 @@ def posterior_map(encodings: np.ndarray, labels: np.ndarray, class_names, mu: np
         ax.add_patch(Ellipse(m, 2 * s[0], 2 * s[1], fill=True, fc=color, alpha=0.15, ec=color, lw=1.8))
         ax.add_patch(Ellipse(m, 4 * s[0], 4 * s[1], fill=False, ec=color, lw=1, ls=":"))
         ax.plot(*m, "o", color=color, ms=4, mec="white", mew=0.6)
-    lo = np.min(mu - 2.5 * sigma, axis=0)
-    hi = np.max(mu + 2.5 * sigma, axis=0)
-    centre, half = (lo + hi) / 2, max(float(np.max(hi - lo)) / 2, 0.4)
-    ax.set_xlim(centre[0] - half, centre[0] + half)
-    ax.set_ylim(centre[1] - half, centre[1] + half)
+    xlim, ylim = posterior_view(mu, sigma)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
     ax.set_aspect("equal")
     ax.set_xlabel("z1", fontsize=9, color=TEXT)
     ax.set_ylabel("z2", fontsize=9, color=TEXT, rotation=0, labelpad=8)
