@@ -411,6 +411,9 @@ def test_quality_figure_has_the_click_grid_before_the_encodings():
     assert [n for t, n in kinds[2:12]] == [str(k) for k in range(10)]
     assert len(values(fig.data[1].x)) == 400
     assert {a.text for a in fig.layout.annotations} == {f"<b>{k}</b>" for k in range(10)}
+    ticks = fig.data[0].colorbar.tickvals
+    assert quality.CONFIDENT in ticks and all(abs(a - b) >= 0.3 for a, b in zip(ticks, ticks[1:])), \
+        "colour-bar ticks far enough apart that their labels do not collide"
     config = lesson_figures.plot_config("name")
     assert config["toImageButtonOptions"] == {"format": "png", "filename": "name", "scale": 2}
 

@@ -92,7 +92,7 @@ def vae_vs_gan_view(ds: str) -> None:
                "strength relative to real images. **Fréchet distance** (lower is better), **precision** (how many "
                "samples look like real images) and **recall** (how much of the real variety the samples cover) "
                "compare them with real test images in the dataset classifier's features.")
-    columns = st.columns([4, 4, 3], gap="large")
+    columns = st.columns([4, 4, 3], gap="medium")
     for (kind, title, what), col in zip(GENERATORS, columns):
         with col:
             st.subheader(title, help=what)
@@ -102,7 +102,7 @@ def vae_vs_gan_view(ds: str) -> None:
     with columns[2]:
         st.subheader("Real images", help="Test images the generators never saw, scored the same way: the best a "
                                          "generator can do.")
-        st.image(family_data.real_grid(ds), width=232, caption=f"64 of {sample_quality.SAMPLES:,} test images")
+        st.image(family_data.real_grid(ds), width=220, caption=f"64 of {sample_quality.SAMPLES:,} test images")
         st.markdown("\n".join(f"- {k}: **{v}**" for k, v in family_data.score_facts(records["vae"]["real"])))
     st.markdown(story(records))
     st.plotly_chart(precision_recall_figure(records), key="samples_pr",

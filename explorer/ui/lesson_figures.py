@@ -47,7 +47,8 @@ def _metric_layer(qmap: quality.QualityMap, metric: str) -> go.Heatmap:
         hover = qmap.data_like.astype(float)
     else:
         z, zmin, zmax, title = qmap.confidence, 0, 1, "confidence"
-        ticks = dict(tickvals=[0, 0.5, quality.CONFIDENT, 1])
+        # the data-like threshold marked, and 1 left out: at a colour bar's width its label would run into it
+        ticks = dict(tickvals=[0, 0.5, quality.CONFIDENT], ticktext=["0", "0.5", f"{quality.CONFIDENT:g} (sure)"])
         hover = qmap.confidence
     return go.Heatmap(x=qmap.x, y=qmap.y, z=z, zmin=zmin, zmax=zmax, colorscale=_GAP_SCALE, customdata=hover,
                       colorbar=dict(title=dict(text=title, side="right"), orientation="h", thickness=12, len=0.6,

@@ -160,7 +160,7 @@ def _gaps_point(ds: str) -> None:
         x, y = positions[kind]
         decoded = lesson_data.decode_point(name, x, y)
         left, right = col.columns([1, 2])
-        left.image(enlarge(decoded["image"], 168), width=168, caption=f"{kind.upper()} at ({x:.2f}, {y:.2f})")
+        left.image(enlarge(decoded["image"], 168), width="stretch", caption=f"{kind.upper()} at ({x:.2f}, {y:.2f})")
         right.markdown(_verdict(decoded, classes))
     on = st.session_state.get(ON_KEY, "ae")
     st.caption(f"Pinned on the {on.upper()} map; the {lesson_data.other(on).upper()} is decoded at the same place "
