@@ -155,7 +155,7 @@ def test_interpolation_widgets_change_the_paths():
     at = run("pages/07_Sampling_and_paths.py")
     _, labels = explorer.load_dataset("mnist", "test")
     changes(at, lambda a: a.selectbox(key="interp_class_a").set_value(3))
-    assert f"A: test image #{int(np.flatnonzero(labels == 3)[0])}" in captions(at)
+    assert f"A: test image #{lesson_data.typical_example('mnist', 3)}" in captions(at)
     changes(at, lambda a: a.number_input(key="interp_pick_a").set_value(2))
     changes(at, lambda a: a.selectbox(key="interp_class_b").set_value(0))
     changes(at, lambda a: a.number_input(key="interp_pick_b").set_value(1))
@@ -457,3 +457,20 @@ def test_missing_test_split_shows_an_error(monkeypatch):
         assert at.error and "test images are missing" in at.error[0].value
     finally:
         cache.dataset.clear()
+
+
+@pytest.mark.parametrize("ds", DATASETS)
+def test_a_paths_first_pick_is_reconstructed_as_its_class_by_both_models(ds):
+    """The default walk from the first class to the second ends on the second class (not on whatever the first
+    test image of that class happens to be reconstructed as)."""
+    need_lesson(ds)
+    images, labels = cache.dataset(ds, "test")
+    for cls in (1, 7):
+        index = lesson_data.example_index(ds, cls, 0)
+        assert labels[index] == cls
+        for kind in ("ae", "vae"):
+            model = cache.model(f"{ds}-{kind}-2d")
+            from explorer.latent import encode
+
+            _, scores = quality.decode_and_score(model, cache.quality_scorer(ds), encode(model, images[[index]]))
+            assert scores.predicted[0] == cls and scores.data_like[0], (ds, cls, kind)

@@ -129,9 +129,11 @@ def class_indices(ds: str, cls: int) -> np.ndarray:
 
 
 def example_index(ds: str, cls: int, pick: int) -> int:
-    """The ``pick``-th test image of class ``cls`` (wrapping around)."""
+    """The ``pick``-th test image of class ``cls`` counted from its :func:`typical_example` (wrapping around), so
+    that the first pick is one both models reconstruct as its class."""
     idx = class_indices(ds, cls)
-    return int(idx[pick % len(idx)])
+    start = int(np.flatnonzero(idx == typical_example(ds, cls))[0])
+    return int(idx[(start + pick) % len(idx)])
 
 
 # --- the Lesson's comparisons and stills ----------------------------------------------------------------------------

@@ -12,25 +12,26 @@ import explorer
 from explorer import quality, teaching
 from explorer.checkpoints import checkpoint_name
 
-from . import cache, events, flipbook, guards, lesson_data, lesson_figures, live, sidebar
+from . import cache, events, flipbook, guards, lesson_data, lesson_figures, live, sidebar, url
 from .figures import with_marker
 from .images import enlarge
 
 GAPS_CHARTS = {"ae": "gaps_map_ae", "vae": "gaps_map_vae"}
 Z_KEYS = ("gaps_z1", "gaps_z2")
 ON_KEY = "gaps_on"              # the map the position was pinned on ("ae" or "vae"); the other follows by meaning
-DEFAULTS = {"gaps_metric": "confidence", "gaps_density": True, "gaps_z1": 0.0, "gaps_z2": 0.0, ON_KEY: "ae",
-            "prior_dim": 2, "prior_seed": 0, "prior_count": 24,
-            "interp_class_a": 1, "interp_pick_a": 0, "interp_class_b": 7, "interp_pick_b": 0, "interp_steps": 11,
-            "post_count": 6, "replay_fixed_axes": False}
 PNG_HINT = "The camera button in a chart's toolbar saves that figure as a PNG."
 
 
 def init_state(ds: str) -> None:
-    """Default values of every lesson widget (set once, so that buttons may change them before they render)."""
-    for key, value in DEFAULTS.items():
+    """The pinned position's defaults: the clicks set them, so they are session state before any widget shows them
+    (the other controls take their defaults and their URL values from the widgets themselves, :func:`shared`)."""
+    for key, value in ((Z_KEYS[0], 0.0), (Z_KEYS[1], 0.0), (ON_KEY, "ae")):
         st.session_state.setdefault(key, value)
-    st.session_state.setdefault("post_classes", [1, 7])
+
+
+def shared(key: str) -> dict:
+    """A control of these pages kept in the page's URL (:func:`explorer.ui.url.shared`)."""
+    return url.shared(key)
 
 
 def require(ds: str, kinds=lesson_data.KINDS, classifier: bool = True, dim: int = 2) -> None:
@@ -106,9 +107,9 @@ def gaps_view(ds: str) -> None:
     take_map_click()
     live_widgets = sidebar.live_enabled()
     c1, c2, _ = st.columns([3, 2, 4])
-    metric = c1.selectbox("Colour the plane by", list(lesson_figures.METRICS), key="gaps_metric",
+    metric = c1.selectbox("Colour the plane by", list(lesson_figures.METRICS), **shared("gaps_metric"),
                           format_func=lesson_figures.METRICS.get)
-    show_density = c2.toggle("Density of encodings", key="gaps_density")
+    show_density = c2.toggle("Density of encodings", value=True, **shared("gaps_density"))
     live_note = "**Hover over either map** to see both models decode the place under the pointer; **click** to " \
         "keep it" if live_widgets else "**Click anywhere on either map**"
     st.caption(f"{live_note} (or type z1, z2 below) to decode that place with both models. The two planes differ "
@@ -149,11 +150,11 @@ def _gaps_point(ds: str) -> None:
     widgets, the hover card, the pins and the click path)."""
     classes = lesson_data.class_names(ds)
     c0, c1, c2, _ = st.columns([3, 2, 2, 3])
-    c0.radio("Pinned on", lesson_data.KINDS, key=ON_KEY, horizontal=True, format_func=lambda k: f"{k.upper()} map",
+    c0.radio("Pinned on", lesson_data.KINDS, **shared(ON_KEY), horizontal=True, format_func=lambda k: f"{k.upper()} map",
              help="The position below is on this map; the other model is decoded at the same place among the "
                   "test images.")
-    c1.number_input("Decode at z1", step=0.1, format="%.2f", key=Z_KEYS[0])
-    c2.number_input("z2", step=0.1, format="%.2f", key=Z_KEYS[1])
+    c1.number_input("Decode at z1", step=0.1, format="%.2f", **shared(Z_KEYS[0]))
+    c2.number_input("z2", step=0.1, format="%.2f", **shared(Z_KEYS[1]))
     positions = gaps_positions(ds)
     names = [lesson_data.model_name(ds, kind) for kind in lesson_data.KINDS]
     for kind, name, col in zip(lesson_data.KINDS, names, st.columns(2, gap="large")):
@@ -179,10 +180,10 @@ def _gaps_point(ds: str) -> None:
 def prior_view(ds: str) -> None:
     init_state(ds)
     left, right = st.columns([2, 3])
-    dim = left.radio("Latent size", lesson_data.LATENT_SIZES, key="prior_dim", horizontal=True,
+    dim = left.radio("Latent size", lesson_data.LATENT_SIZES, **shared("prior_dim"), horizontal=True,
                      format_func=lambda d: f"{d}-D" + (" (the maps' models)" if d == 2 else ""),
                      help="The 2-D models are the ones on the maps; the 16-D ones reconstruct better.")
-    seed = right.number_input("Random seed", min_value=0, max_value=9999, step=1, key="prior_seed",
+    seed = right.number_input("Random seed", min_value=0, max_value=9999, step=1, **shared("prior_seed"),
                               help="The same seed draws the same z for both models.")
     require(ds, dim=dim)
     st.markdown("Draw **z ~ N(0, I)**, the prior the VAE was trained to match, and decode the same z with both "
@@ -192,7 +193,7 @@ def prior_view(ds: str) -> None:
 
 @st.fragment
 def _prior_samples(ds: str, dim: int, seed: int) -> None:
-    count = st.slider("Samples shown", 8, 64, step=8, key="prior_count")
+    count = st.slider("Samples shown", 8, 64, 24, step=8, **shared("prior_count"))
     columns = st.columns(2, gap="large")
     rows = []
     for kind, col in zip(lesson_data.KINDS, columns):
@@ -239,9 +240,10 @@ def _image_picker(ds: str, side: str, col) -> int:
     images, _ = cache.dataset(ds, "test")
     with col:
         a, b = st.columns([3, 2])
-        cls = a.selectbox(f"Image {side}: class", range(len(classes)), key=f"interp_class_{side.lower()}",
-                          format_func=lambda k: classes[k])
-        pick = b.number_input("example", min_value=0, max_value=999, step=1, key=f"interp_pick_{side.lower()}")
+        cls = a.selectbox(f"Image {side}: class", range(len(classes)), index={"A": 1, "B": 7}[side],
+                          **shared(f"interp_class_{side.lower()}"), format_func=lambda k: classes[k])
+        pick = b.number_input("example", min_value=0, max_value=999, step=1, **shared(f"interp_pick_{side.lower()}"),
+                              help="0 is the class's first test image that both models reconstruct as its class.")
         index = lesson_data.example_index(ds, int(cls), int(pick))
         st.image(enlarge(images[index], 84), width=84, caption=f"{side}: test image #{index}")
     return index
@@ -258,7 +260,7 @@ def interpolation_view(ds: str) -> None:
 
 @st.fragment
 def _paths(ds: str, index_a: int, index_b: int) -> None:
-    steps = st.slider("Steps along the path", 5, 15, key="interp_steps")
+    steps = st.slider("Steps along the path", 5, 15, 11, **shared("interp_steps"))
     paths = lesson_data.paths(ds, index_a, index_b, steps)
     st.markdown("Each strip decodes evenly spaced points on a path from A's encoding to B's. **Linear** walks the "
                 "straight line; **spherical** (VAE) follows the arc about the origin, staying at the radii where "
@@ -296,7 +298,7 @@ def posterior_view(ds: str) -> None:
     init_state(ds)
     require(ds, kinds=("vae",), classifier=False)
     classes = lesson_data.class_names(ds)
-    chosen = st.multiselect("Classes to show", range(len(classes)), key="post_classes",
+    chosen = st.multiselect("Classes to show", range(len(classes)), default=[1, 7], **shared("post_classes"),
                             format_func=lambda k: classes[k])
     _posterior(ds, tuple(int(c) for c in chosen))
 
@@ -304,7 +306,7 @@ def posterior_view(ds: str) -> None:
 @st.fragment
 def _posterior(ds: str, chosen: tuple[int, ...]) -> None:
     classes = lesson_data.class_names(ds)
-    count = st.slider("Images per class", 1, 20, key="post_count")
+    count = st.slider("Images per class", 1, 20, 6, **shared("post_count"))
     if not chosen:
         st.info("Choose one or more classes above.")
         return
@@ -357,7 +359,7 @@ def replay_view(ds: str) -> None:
     except explorer.CheckpointError as e:
         st.error(f"**No training replay for {explorer.DATASETS[ds].title}.** {e.problem}  \n`{e.path}`")
         st.stop()
-    fixed = st.toggle("Same axes for every epoch (the final map's range)", key="replay_fixed_axes",
+    fixed = st.toggle("Same axes for every epoch (the final map's range)", **shared("replay_fixed_axes"),
                       help="On: watch each map grow to its final scale. Off: each epoch on its own range, to see "
                            "its shape.")
     st.caption("Press **Play**, or drag the slider. The autoencoder spreads its classes to whatever scale suits "
