@@ -140,3 +140,25 @@ def test_the_samples_page_without_live_widgets_changes_with_the_temperature():
     at = run(SAMPLES_PAGE, "mnist")
     changes(at, lambda at: at.select_slider(key="samples_vae_static").set_value(0))
     changes(at, lambda at: at.select_slider(key="samples_infogan_static").set_value(4))
+
+
+@pytest.mark.parametrize("given, expected", [("2", 2), ("0", 0), ("99", None), ("-1", None), ("x", None), ("1.5", None)])
+def test_a_flipbooks_stop_comes_from_the_url_and_goes_back_to_it(given, expected):
+    """A shared link opens the β slider at its stop; a stop that is not a whole number in range is ignored (the
+    page keeps its default and drops it from the URL); moving the slider writes the new stop."""
+    from streamlit.testing.v1 import AppTest
+
+    from .test_app import ENTRY
+
+    need(*(beta_name("mnist", b) for b in BETAS), "mnist-classifier")
+    at = AppTest.from_file(ENTRY, default_timeout=300)
+    at.session_state["live_widgets"] = False
+    at.query_params["beta_book_at"] = given
+    at.switch_page("pages/10_From_AE_to_VAE.py")
+    at.run()
+    assert not at.exception
+    default = next(i for i, (b, _) in enumerate(family_data.beta_names("mnist")) if b == 0.1)
+    assert at.session_state["beta_book_at"] == (default if expected is None else expected)
+    at.select_slider(key="beta_book_static").set_value(4)
+    at.run()
+    assert at.query_params["beta_book_at"] in ("4", ["4"])

@@ -9,7 +9,7 @@ import explorer
 from explorer import denoising, noise, sample_quality
 from explorer.checkpoints import checkpoint_name
 
-from . import cache, family_data, flipbook, guards, lesson_data, lesson_figures, own_data
+from . import cache, family_data, flipbook, guards, lesson_data, lesson_figures, own_data, url
 
 # --- Denoise -------------------------------------------------------------------------------------------------------
 
@@ -26,9 +26,9 @@ def denoise_view(ds: str) -> None:
     use_own = own is not None and c1.toggle("Your own image", key="denoise_own",
                                             help="The image you last drew or uploaded on the Your own page.")
     index = None if use_own else c1.number_input("Test image", min_value=0, max_value=len(images) - 1, step=1,
-                                                 key="denoise_index",
+                                                 **url.shared("denoise_index"),
                                                  help=f"Any of the {len(images):,} test images, by number.")
-    kind = c2.radio("Noise", noise.KINDS, horizontal=True, key="denoise_kind",
+    kind = c2.radio("Noise", noise.KINDS, horizontal=True, **url.shared("denoise_kind"),
                     format_func=lambda k: {"salt and pepper": "salt and pepper (trained on)",
                                            "gaussian": "Gaussian (never seen in training)"}[k])
     c3.button("New noise", key="denoise_new_noise", help="Draw the noise again, with another seed.",

@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from . import sidebar
+from . import sidebar, url
 from .images import png_data_uri
 
 
@@ -84,9 +84,22 @@ def stop_index(value, count: int) -> int | None:
     return int(value)
 
 
+def _stop_in_url(at: str, count: int, default: int) -> url.Value:
+    """The stop as the page URL's ``<key>_at`` (a whole number in range; anything else is ignored)."""
+    def parse(text: str) -> int:
+        if not text.isdigit() or int(text) >= count:
+            raise ValueError(text)
+        return int(text)
+
+    return url.Value(at, parse, str, default, f"a whole number from 0 to {count - 1}")
+
+
 def show(key: str, book: Book, default: int = 0) -> int:
-    """The book at its current stop (kept in ``st.session_state[key + "_at"]``); returns that stop's index."""
+    """The book at its current stop (kept in ``st.session_state[key + "_at"]`` and in the page URL); returns that
+    stop's index."""
     at = f"{key}_at"
+    in_url = _stop_in_url(at, len(book.stops), default)
+    url.read(in_url)
     if stop_index(st.session_state.get(at), len(book.stops)) is None:
         st.session_state[at] = default
     if sidebar.live_enabled():
@@ -102,6 +115,7 @@ def show(key: str, book: Book, default: int = 0) -> int:
         live.flipbook(key, book.payload, st.session_state[at], on_change=released)
     else:
         _static(key, book, at)
+    url.write(in_url)
     return st.session_state[at]
 
 
