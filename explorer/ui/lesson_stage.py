@@ -3,7 +3,8 @@
 The planes of the gaps steps stay interactive (the live hover decodes with both models, a click pins a position);
 the other steps show stills (:mod:`explorer.ui.stills`) and image strips, which appear as soon as the server
 answers, and link to the page where the same view can be explored. The two models are compared at the same place
-by meaning, never at the same raw (z1, z2): their planes differ 5–10× in scale (see :func:`explorer.teaching.link_grid`).
+by meaning, never at the same raw (z1, z2): their planes differ 5–10× in scale
+(:func:`explorer.teaching.link_grid`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer import quality, teaching
+from explorer import quality
 
 from . import cache, family_views, lesson_data, lesson_figures, lesson_views, live, sidebar
 from .images import enlarge
@@ -132,11 +133,7 @@ def posterior(ds: str, classes_shown: tuple[int, ...], count: int = 6) -> None:
             st.markdown(f"**{classes[cls]}**: σ ≈ ({sigma[sel, 0].mean():.2f}, {sigma[sel, 1].mean():.2f})")
             st.image(np.hstack([np.pad(enlarge(images[indices[i]], 56), 2, constant_values=255) for i in sel]),
                      width="stretch")
-        a, b = classes_shown[:2] if len(classes_shown) > 1 else (classes_shown[0],) * 2
-        gap = np.linalg.norm(teaching.class_centre(cache.encodings(lesson_data.model_name(ds, "vae")), labels, a)
-                             - teaching.class_centre(cache.encodings(lesson_data.model_name(ds, "vae")), labels, b))
-        st.caption(f"Distance between the {classes[a]}s' and the {classes[b]}s' centres: {gap:.2f}. "
-                   "Solid ellipses: 1σ; dotted: 2σ; dashed circles: N(0, I) with the share of its mass inside.")
+        st.caption("Solid ellipses: 1σ; dotted: 2σ; dashed circles: N(0, I) with the share of its mass inside.")
 
 
 # --- β and the replay ---------------------------------------------------------------------------------------------
