@@ -46,7 +46,8 @@ def gap_between(qmap: QualityMap, encodings: np.ndarray, labels: np.ndarray, a: 
 
 @dataclass(frozen=True)
 class LinkGrid:
-    """Positions on one model's plane (grid nodes ``x`` by ``y``) carried to another model's plane: ``z`` [ny, nx, 2]."""
+    """Positions on one model's plane (grid nodes ``x`` by ``y``) carried to another model's plane: ``z``
+    [ny, nx, 2]."""
 
     x: np.ndarray
     y: np.ndarray

@@ -142,7 +142,8 @@ def test_the_samples_page_without_live_widgets_changes_with_the_temperature():
     changes(at, lambda at: at.select_slider(key="samples_infogan_static").set_value(4))
 
 
-@pytest.mark.parametrize("given, expected", [("2", 2), ("0", 0), ("99", None), ("-1", None), ("x", None), ("1.5", None)])
+@pytest.mark.parametrize("given, expected", [("2", 2), ("0", 0), ("99", None), ("-1", None), ("x", None),
+                                             ("1.5", None)])
 def test_a_flipbooks_stop_comes_from_the_url_and_goes_back_to_it(given, expected):
     """A shared link opens the β slider at its stop; a stop that is not a whole number in range is ignored (the
     page keeps its default and drops it from the URL); moving the slider writes the new stop."""

@@ -51,7 +51,8 @@ def part_boxes(page) -> list[dict]:
     return page.evaluate(f"""() => [...document.querySelectorAll({PARTS!r})]
         .map(e => [e.getAttribute('data-testid'), e.getBoundingClientRect()])
         .filter(([_, r]) => r.width > 0 && r.height > 0)
-        .map(([kind, r]) => ({{kind, left: r.left, top: r.top + scrollY, right: r.right, bottom: r.bottom + scrollY}}))""")
+        .map(([kind, r]) => ({{kind, left: r.left, top: r.top + scrollY, right: r.right,
+                               bottom: r.bottom + scrollY}}))""")
 
 
 def menu(page) -> list[str]:

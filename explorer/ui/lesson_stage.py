@@ -38,9 +38,10 @@ def _pin_click() -> None:
     if kind is None:
         return
     ds = st.session_state.get("lesson_ds")
+    other = lesson_data.other(kind).upper()
     st.session_state[PINS_KEY] = {**lesson_data.linked_pins(ds, kind, (point["x"], point["y"])),
-                                  "how": f"You clicked the {kind.upper()} map; the {lesson_data.other(kind).upper()}'s ring is "
-                                         "the same place among the test images."}
+                                  "how": f"You clicked the {kind.upper()} map; the {other}'s ring is the same place "
+                                         "among the test images."}
 
 
 def gaps(ds: str) -> None:

@@ -124,7 +124,8 @@ def claims(ds: str) -> dict:
     _, sigma = lesson_data.posterior(ds, indices)
     vae = cache.encodings(lesson_data.model_name(ds, "vae"))
     out["sigma"] = f"{float(sigma.mean()):.2f}"
-    out["centres_apart"] = f"{float(np.linalg.norm(teaching.class_centre(vae, labels, a) - teaching.class_centre(vae, labels, b))):.2f}"
+    apart = teaching.class_centre(vae, labels, a) - teaching.class_centre(vae, labels, b)
+    out["centres_apart"] = f"{float(np.linalg.norm(apart)):.2f}"
     return out
 
 

@@ -150,7 +150,8 @@ def _gaps_point(ds: str) -> None:
     widgets, the hover card, the pins and the click path)."""
     classes = lesson_data.class_names(ds)
     c0, c1, c2, _ = st.columns([3, 2, 2, 3])
-    c0.radio("Pinned on", lesson_data.KINDS, **shared(ON_KEY), horizontal=True, format_func=lambda k: f"{k.upper()} map",
+    c0.radio("Pinned on", lesson_data.KINDS, **shared(ON_KEY), horizontal=True,
+             format_func=lambda k: f"{k.upper()} map",
              help="The position below is on this map; the other model is decoded at the same place among the "
                   "test images.")
     c1.number_input("Decode at z1", step=0.1, format="%.2f", **shared(Z_KEYS[0]))
