@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import plotly.graph_objects as go
 from scipy.spatial import cKDTree
@@ -137,20 +139,30 @@ def draw_dots(pixels: np.ndarray, xy: np.ndarray, labels: np.ndarray, radius: in
 def confusion(counts: np.ndarray, mapping: np.ndarray, class_names, height: int = 480,
               row_labels=None) -> go.Figure:
     """c1 category x class counts, rows ordered by matched class, matched cells outlined; ``row_labels``: a name
-    per category (default: its matched class)."""
+    per category (default: its matched class). Built once per distinct input (a page shows it on every run) and
+    shared: never mutate the returned figure."""
+    counts = np.asarray(counts)
+    mapping = [int(m) for m in mapping]
+    names = tuple(row_labels) if row_labels is not None else tuple(class_names[m] for m in mapping)
+    return _confusion(counts.tobytes(), counts.shape, str(counts.dtype), tuple(mapping), tuple(class_names), names,
+                      height)
+
+
+@functools.lru_cache(maxsize=16)
+def _confusion(counts: bytes, shape: tuple, dtype: str, mapping: tuple, class_names: tuple, names: tuple,
+               height: int) -> go.Figure:
     order = np.argsort(mapping)
-    names = row_labels if row_labels is not None else [class_names[m] for m in mapping]
     rows = [f"category {c} → {names[c]}" for c in order]
-    z = np.asarray(counts)[order]
+    z = np.frombuffer(counts, dtype).reshape(shape)[order]
     fig = go.Figure(go.Heatmap(z=z, x=list(class_names), y=rows, colorscale="Blues", showscale=False,
                                text=z, texttemplate="%{text}", hovertemplate="%{y}<br>class %{x}: %{z}<extra></extra>"))
-    for r, c in enumerate(order):
-        fig.add_shape(type="rect", x0=mapping[c] - 0.5, x1=mapping[c] + 0.5, y0=r - 0.5, y1=r + 0.5,
-                      line=dict(color="#d62728", width=2))
+    # one layout update for every outline: add_shape re-validates all earlier shapes each call (~25 ms for ten)
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10),
+                      shapes=[dict(type="rect", x0=mapping[c] - 0.5, x1=mapping[c] + 0.5, y0=r - 0.5, y1=r + 0.5,
+                                   line=dict(color="#d62728", width=2)) for r, c in enumerate(order)],
                       xaxis=dict(title="true class", side="top", type="category"),
                       yaxis=dict(title="InfoGAN category (matched class)", autorange="reversed", type="category"))
-    return fig
+    return frozen(fig)
 
 
 def curves(curves: dict[str, list], height: int = 300) -> list[tuple[str, go.Figure]]:

@@ -71,8 +71,16 @@ def label_for(class_name: str, share: float | None) -> str:
 
 
 def category_label(name: str, category: int) -> str:
+    return category_labels(name)[category]
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def category_labels(name: str) -> tuple[str, ...]:
+    """Every category's name (:func:`label_for`), computed once per model: the page asks for them dozens of times
+    a run (the c1 control formats each option, the captions, the traversal and the matrix label their rows)."""
     classes = explorer.DATASETS[cache.model(name).dataset].classes
-    return label_for(classes[c1_matching(name)["mapping"][category]], purity(name, category))
+    mapping = c1_matching(name)["mapping"]
+    return tuple(label_for(classes[mapping[c]], purity(name, c)) for c in range(len(mapping)))
 
 
 def purity_note(name: str, category: int) -> str:
@@ -146,8 +154,10 @@ def traversal(name: str, code: str, seed: int, n: int = 9) -> np.ndarray:
     return mosaic(infogan_generate(model, c1, c2, c3, infogan_noise(model, seed)), cols=n)
 
 
+@st.cache_resource(show_spinner=False, max_entries=256)   # shared and read-only, like generate's images
 def read_back(name: str, index: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(real test image, Q's codes [12]: c1 logits then c2 and c3, the image G draws from those codes)."""
+    """(real test image, Q's codes [12]: c1 logits then c2 and c3, the image G draws from those codes); the page
+    shows it on every run, so Q reads each (image, seed) once per server."""
     images, _ = cache.dataset(cache.model(name).dataset, "test")
     codes = infogan_read_codes(cache.model(name), images[index:index + 1])[0]
     c1 = int(codes[:10].argmax())
