@@ -2,15 +2,20 @@
 lesson mix for a fixed time, as a table of per-action latency, errors and server memory (no pass/fail):
 ``python benchmarks/load_test.py [--sessions 1 10 30] [--seconds 60] [--url http://127.0.0.1:PORT] [--write]``.
 
-Each session is a Streamlit client speaking the app's own websocket protocol (what a browser sends: a rerun with
-its widget states; what it waits for: the script's deltas and its end), so that 30 sessions cost the client side
-almost nothing and the figures are the server's. Per session, in a loop with 1-2 s of thinking between actions:
+Each session is a Streamlit client speaking the app's own websocket protocol as a browser does: a rerun with its
+widget states, for the fragment the changed widget is drawn in (a slider inside ``st.fragment`` reruns that
+fragment only), listing the large messages it still holds (the server then sends their hashes instead; like the
+browser, it forgets a message after two runs without it); it waits for the script's deltas and its end. So 30
+sessions cost the client side almost nothing and the figures are the server's. Per session, in a loop with 1-2 s of thinking between actions:
 open the InfoGAN page and release its c2 slider at a new value (the live widgets off: the Streamlit slider path,
 answered by the server), open the Latent map and click a test image (a chart selection event), open Gaps and pin a
 point, open the Lesson and press Next. Latency: from the message sent to the script's end (``script_finished``);
 for the slider, to the first new image. Errors: exceptions shown in the page, error elements, dropped
 connections, actions not answered within 60 s. Server memory: the resident set (``/proc/<pid>/status``) before
-the sessions connect and its peak while they run, per session count. Loopback only; bounded in sessions and time.
+the sessions connect, its peak while they run (what concurrent runs allocate at once), and what it holds once every
+session has finished its loop and sits connected and idle (what each session keeps); before the first level the
+server has served a warm-up and finished the background work it started. Loopback only; bounded in sessions and
+time.
 
 Without ``--url`` the benchmark starts its own server (``python -m explorer.ui.serve``) and stops it; with one it
 measures that server, e.g. the two-replica proxy of ``scripts/serve_class.sh`` (memory is then not measured).
@@ -36,6 +41,7 @@ from benchmarks import report  # noqa: E402
 
 TIMEOUT_S = 60
 THINK_S = (1.0, 2.0)
+MAX_MESSAGE_AGE = 2         # Streamlit's global.maxCachedMessageAge: how long the browser keeps a message unused
 ACTIONS = ("open InfoGAN", "slider release → image", "open Latent map", "map click → decode", "open Gaps",
            "Gaps click → decode", "open Lesson", "Lesson Next")
 
@@ -47,9 +53,13 @@ class Session:
         self.url, self.rng = url, rng
         self.states: dict[str, object] = {}       # widget id -> (kind, value)
         self.ids: dict[str, str] = {}             # user key -> widget id
+        self.fragments: dict[str, str] = {}       # widget id -> the fragment it is drawn in
+        self.fragment = ""                        # the fragment the next rerun is for ("" for the page)
         self.pages: dict[str, str] = {}           # url path -> page script hash
         self.page = ""
         self.errors: list[str] = []
+        self.cache: dict[str, list] = {}          # message hash -> [message, script run it was last used in]
+        self.runs = 0
 
     async def connect(self):
         import websockets
@@ -64,11 +74,13 @@ class Session:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
         if page is not None:
-            self.page = page
+            self.page, self.fragment = page, ""
         msg = BackMsg()
         state = msg.rerun_script
         state.query_string = ""
         state.page_script_hash = self.pages.get(self.page, "")
+        state.fragment_id = self.fragment
+        state.cached_message_hashes.extend(self.cache)
         for wid, (kind, value) in self.states.items():
             w = state.widget_states.widgets.add()
             w.id = wid
@@ -81,14 +93,13 @@ class Session:
         image_at = None
         while True:
             data = await asyncio.wait_for(self.ws.recv(), TIMEOUT_S)
-            fm = ForwardMsg()
-            fm.ParseFromString(data)
+            fm = self._resolve(ForwardMsg.FromString(data))
             kind = fm.WhichOneof("type")
             if kind == "navigation":
                 for p in fm.navigation.app_pages:
                     self.pages[p.url_pathname] = p.page_script_hash
             elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
-                self._element(fm.delta.new_element)
+                self._element(fm.delta.new_element, fm.delta.fragment_id)
                 if wait_for_image and image_at is None and fm.delta.new_element.WhichOneof("type") == "imgs":
                     image_at = time.perf_counter()
             elif kind == "script_finished":
@@ -96,9 +107,33 @@ class Session:
                     continue                                 # another run follows (a callback's st.rerun)
                 if fm.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
                     self.errors.append("the script did not compile")
+                self._age_cache()
+                self.fragment = ""
                 return (image_at or time.perf_counter()) - started
 
-    def _element(self, el) -> None:
+    def _resolve(self, fm):
+        """What the browser's message cache does: keep each cacheable message (the server sends large elements'
+        hashes instead when the rerun request lists them) and put the message back for a hash."""
+        if fm.WhichOneof("type") == "ref_hash":
+            entry = self.cache.get(fm.ref_hash)
+            if entry is None:
+                raise RuntimeError(f"the server referred to a message this client never cached ({fm.ref_hash})")
+            entry[1] = self.runs
+            return entry[0]
+        if fm.metadata.cacheable:
+            self.cache[fm.hash] = [fm, self.runs]
+        return fm
+
+    def _age_cache(self) -> None:
+        """The browser forgets a cached message after ``global.maxCachedMessageAge`` (2) runs without it; a fragment's
+        run ages only that fragment's messages."""
+        self.runs += 1
+        for key, (fm, used) in list(self.cache.items()):
+            in_run = not self.fragment or fm.delta.fragment_id == self.fragment
+            if in_run and self.runs - used > MAX_MESSAGE_AGE:
+                del self.cache[key]
+
+    def _element(self, el, fragment: str) -> None:
         kind = el.WhichOneof("type")
         if kind == "exception":
             self.errors.append(f"exception: {el.exception.type} {el.exception.message[:80]}")
@@ -108,12 +143,17 @@ class Session:
         wid = getattr(widget, "id", "") if widget is not None else ""
         if wid and "-" in wid:
             self.ids[wid.rsplit("-", 1)[-1]] = wid
+            self.fragments[wid] = fragment
 
     def set(self, key: str, kind: str, value) -> None:
-        self.states[self.ids[key]] = (kind, value)
+        """Change a widget, as the browser does: the next rerun is for the fragment the widget is drawn in."""
+        wid = self.ids[key]
+        self.states[wid] = (kind, value)
+        self.fragment = self.fragments.get(wid, "")
 
 
-async def lesson_mix(url: str, seconds: float, seed: int, out: dict[str, list[float]], errors: list[str]) -> None:
+async def lesson_mix(url: str, seconds: float, seed: int, out: dict[str, list[float]], errors: list[str],
+                     hold: Hold | None = None) -> None:
     rng = random.Random(seed)
     s = Session(url, rng)
     try:
@@ -150,8 +190,19 @@ async def lesson_mix(url: str, seconds: float, seed: int, out: dict[str, list[fl
         errors.append(f"{type(e).__name__}: {e}"[:120])
     finally:
         errors.extend(s.errors)
+        if hold is not None:                     # stay connected, idle, until the server's memory is read
+            hold.finished += 1
+            await hold.release.wait()
         if hasattr(s, "ws"):
             await s.ws.close()
+
+
+class Hold:
+    """Keeps finished sessions connected until ``release`` is set."""
+
+    def __init__(self):
+        self.finished = 0
+        self.release = asyncio.Event()
 
 
 def rss_mb(pid: int) -> float:
@@ -161,22 +212,50 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-async def run_level(url: str, n: int, seconds: float, pid: int | None = None) -> tuple[dict, list[str], float]:
-    """Every action's latencies, the errors, and the server's peak RSS (MB) while the sessions ran."""
+async def run_level(url: str, n: int, seconds: float, pid: int | None = None) -> tuple[dict, list[str], tuple]:
+    """Every action's latencies, the errors, and the server's RSS in MB: its peak while the sessions ran, and what
+    it holds once they have all finished and sit connected and idle (None without ``pid``)."""
     out: dict[str, list[float]] = {a: [] for a in ACTIONS}
     errors: list[str] = []
     peak = [0.0]
+    hold = Hold() if pid else None
 
     async def sample() -> None:
         while True:
             peak[0] = max(peak[0], rss_mb(pid))
             await asyncio.sleep(0.5)
 
-    sampler = asyncio.create_task(sample()) if pid else None
-    await asyncio.gather(*(lesson_mix(url, seconds, seed, out, errors) for seed in range(n)))
-    if sampler:
-        sampler.cancel()
-    return out, errors, peak[0]
+    if not pid:
+        await asyncio.gather(*(lesson_mix(url, seconds, seed, out, errors) for seed in range(n)))
+        return out, errors, None
+    sampler = asyncio.create_task(sample())
+    sessions = asyncio.gather(*(lesson_mix(url, seconds, seed, out, errors, hold) for seed in range(n)))
+    while hold.finished < n:
+        await asyncio.sleep(0.2)
+    sampler.cancel()
+    await asyncio.to_thread(wait_until_idle, pid)
+    held = rss_mb(pid)
+    hold.release.set()
+    await sessions
+    return out, errors, (peak[0], held)
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")       # utime + stime
+
+
+def wait_until_idle(pid: int, limit_s: float = 180) -> float:
+    """Seconds until the server has used under 5 % of a core for two seconds running (the Lesson's first visit
+    starts a background thread that draws the training replay, ~10 s of CPU here), at most ``limit_s``."""
+    started, quiet = time.perf_counter(), 0
+    last = cpu_seconds(pid)
+    while quiet < 2 and time.perf_counter() - started < limit_s:
+        time.sleep(1)
+        now = cpu_seconds(pid)
+        quiet = quiet + 1 if now - last < 0.05 else 0
+        last = now
+    return time.perf_counter() - started
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -193,11 +272,13 @@ def table(levels: dict[int, dict]) -> str:
                          f"**{percentile(t, 0.95):.0f} ms** | {len(r['errors']) if i == 0 else ''} |")
     if not any(r.get("rss") for r in levels.values()):
         return "\n".join(lines)
-    lines += ["", "| sessions | server RSS before | peak while they ran | growth per session |", "|---:|---:|---:|---:|"]
+    lines += ["", "| sessions | server RSS before | peak while they ran | peak growth per session | "
+                  "with the sessions connected and idle | held per session |", "|---:|---:|---:|---:|---:|---:|"]
     for n, r in levels.items():
         if r.get("rss"):
-            before, after = r["rss"]
-            lines.append(f"| {n} | {before:.0f} MB | {after:.0f} MB | {(after - before) / n:.1f} MB |")
+            before, peak, held = r["rss"]
+            lines.append(f"| {n} | {before:.0f} MB | {peak:.0f} MB | {(peak - before) / n:.1f} MB | {held:.0f} MB | "
+                         f"{(held - before) / n:.1f} MB |")
     return "\n".join(lines)
 
 
@@ -216,11 +297,13 @@ def main(argv: list[str] | None = None) -> None:
 
     def measure(url: str, pid: int | None) -> dict:
         asyncio.run(run_level(url, 4, 10))          # warm every replica's caches (not counted)
+        if pid:                                     # and let the server finish what those visits started
+            print(f"server idle after the warm-up: {wait_until_idle(pid):.0f} s", flush=True)
         levels = {}
         for n in args.sessions:
             before = rss_mb(pid) if pid else None
-            times, errors, peak = asyncio.run(run_level(url, n, args.seconds, pid))
-            levels[n] = {"times": times, "errors": errors, "rss": (before, peak) if pid else None}
+            times, errors, rss = asyncio.run(run_level(url, n, args.seconds, pid))
+            levels[n] = {"times": times, "errors": errors, "rss": (before, *rss) if pid else None}
             worst = max(percentile(v, 0.95) for v in times.values()) * 1e3
             print(f"{n} sessions: {sum(map(len, times.values()))} actions, {len(errors)} errors, worst p95 "
                   f"{worst:.0f} ms", flush=True)
