@@ -5,6 +5,7 @@ on both datasets go to artifacts/screenshots/."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from pathlib import Path
@@ -75,6 +76,17 @@ def test_click_empty_space_on_a_gaps_map_decodes_there_with_both_models(server, 
     b.screenshot(page, "lesson-gaps-mnist-clicked")
 
 
+@contextlib.contextmanager
+def projector(page, width: int = 1366, height: int = 768):
+    """A new tab of the module's browser at a projector's size (a second Playwright cannot start inside one)."""
+    tab = page.context.browser.new_page(viewport={"width": width, "height": height})
+    tab.set_default_timeout(60_000)
+    try:
+        yield tab
+    finally:
+        tab.close()
+
+
 def main_parts(page) -> list[dict]:
     """Bounding boxes of the main area's images, charts and live canvases (in their shadow roots) that are shown."""
     parts = page.locator("[data-testid=stMain] [data-testid=stImage] img, [data-testid=stMain] .js-plotly-plot, "
@@ -86,10 +98,10 @@ def main_parts(page) -> list[dict]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("ds", ["mnist", "fashion"])
-def test_every_lesson_step_fits_a_projector_and_the_arrow_keys_walk_them(server, ds):
+def test_every_lesson_step_fits_a_projector_and_the_arrow_keys_walk_them(server, page, ds):
     """At 1366 x 768 in presenter mode, every step's view is on screen without scrolling; → moves to the next
     step (the URL follows), and the gaps steps pin each model at its own place."""
-    with b.chromium(1366, 768) as page:
+    with projector(page) as page:
         b.open_page(page, server, "lesson", "?present=1")
         if ds == "fashion":          # MNIST's first step offers the dataset whose maps show the gaps
             page.get_by_role("button", name="Show the gaps on Fashion-MNIST").click()
@@ -115,13 +127,13 @@ def test_every_lesson_step_fits_a_projector_and_the_arrow_keys_walk_them(server,
 
 
 @pytest.mark.slow
-def test_hovering_a_lesson_plane_decodes_the_other_model_at_the_linked_place(server):
+def test_hovering_a_lesson_plane_decodes_the_other_model_at_the_linked_place(server, page):
     """The hover card's second image is the VAE at the place the AE position is carried to (teaching.linked),
     not at the AE's raw numbers."""
     from explorer import teaching
     from explorer.ui import cache
 
-    with b.chromium(1366, 768) as page:
+    with projector(page) as page:
         b.open_page(page, server, "lesson", "?step=2")
         page.wait_for_selector(".st-key-lesson_plane_ae .js-plotly-plot .nsewdrag")
         b.wait_idle(page)
@@ -130,7 +142,7 @@ def test_hovering_a_lesson_plane_decodes_the_other_model_at_the_linked_place(ser
         page.mouse.move(box["x"] + 0.35 * box["width"], box["y"] + 0.4 * box["height"])
         page.wait_for_timeout(200)
         page.mouse.move(box["x"] + 0.36 * box["width"], box["y"] + 0.41 * box["height"])
-        page.wait_for_function("() => document.querySelectorAll('.lse-card canvas[data-z]').length === 2")
+        page.locator(".lse-card canvas[data-z]").nth(1).wait_for(state="attached")     # (in a shadow root)
         ae, vae = page.locator(".lse-card canvas").evaluate_all("e => e.map(c => c.dataset.z.split(',').map(Number))")
         b.screenshot(page, "lesson-hover-linked-mnist")
     grid = teaching.link_grid(cache.encodings("mnist-ae-2d"), cache.encodings("mnist-vae-2d"), *_link_axes("mnist"))
