@@ -54,6 +54,13 @@ def decoder_payload(model, name: str) -> bytes:
     return save(tensors, metadata={"name": name, "latent_dim": str(model.latent_dim)})
 
 
+def link_payload(x: np.ndarray, y: np.ndarray, z: np.ndarray, name: str) -> bytes:
+    """A grid of linked positions (:class:`explorer.teaching.LinkGrid`: node axes ``x``, ``y`` and positions ``z``
+    [ny, nx, 2]) as float32 safetensors bytes, registered by the browser under ``name``."""
+    return save({"x": np.asarray(x, np.float32), "y": np.asarray(y, np.float32),
+                 "z": np.ascontiguousarray(z, np.float32)}, metadata={"name": name, "kind": "link"})
+
+
 def decode_like_browser(payload_tensors: dict[str, np.ndarray], z: np.ndarray) -> np.ndarray:
     """The browser's computation in numpy (float16 weights, float64 arithmetic): images [N, 28, 28] in [0, 1]."""
     h = np.atleast_2d(np.asarray(z, np.float64))

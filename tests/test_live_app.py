@@ -121,8 +121,18 @@ def test_gaps_page_pins_the_point_in_the_browser_and_leaves_the_figures_alone(ds
     pins = lesson_data.linked_pins(ds, "ae", (0.5, 1.25))
     assert [c["pin"] for c in sent["charts"]] == [[0.5, 1.25], pins["vae"]], "each map pinned at its own place"
     ae_links, vae_links = (c["links"] for c in sent["charts"])
-    assert ae_links[0] == {"kind": "raw"} and ae_links[1]["kind"] == "grid", "the VAE reads an AE position linked"
-    assert vae_links[0]["kind"] == "grid" and vae_links[1] == {"kind": "raw"}
+    assert ae_links == [{"kind": "raw"}, {"kind": "grid", "ref": f"{ds}-ae-to-vae"}], "the VAE reads it linked"
+    assert vae_links == [{"kind": "grid", "ref": f"{ds}-vae-to-ae"}, {"kind": "raw"}]
+    # the grids go as bytes (float32 safetensors), each named as the hover refers to it, equal to lesson_data.link
+    sent_grids = {}
+    for element in components(at, "lse_decoder"):
+        tensors = load(element.proto.bytes)
+        if "z" in tensors:
+            sent_grids[len(sent_grids)] = tensors
+    assert len(sent_grids) == 2
+    ae_to_vae = lesson_data.link(ds, "ae")
+    assert any(np.allclose(g["z"], ae_to_vae.z, atol=1e-5) and np.allclose(g["x"], ae_to_vae.x, atol=1e-5)
+               for g in sent_grids.values())
     assert sent["decoders"] == [f"{ds}-ae-2d", f"{ds}-vae-2d"]
     names = [t.get("name") for c in at.get("plotly_chart")[:2] for t in json.loads(c.proto.spec)["data"]]
     assert "decoded here" not in names

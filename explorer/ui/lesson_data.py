@@ -166,11 +166,11 @@ def linked_pins(ds: str, kind: str, point) -> dict[str, list[float]]:
 
 def hover_links(ds: str) -> dict[str, list[dict]]:
     """Per plane, how the live hover card's two decoders (AE, VAE) read a position on it: its own model as it is,
-    the other model through :func:`link` (sent to the browser as a grid, see :func:`explorer.ui.live.grid_link`)."""
+    the other model through :func:`link` (sends the grids to the browser, see :func:`explorer.ui.live.grid_link`)."""
     from . import live
 
-    return {kind: [{"kind": "raw"} if k == kind else live.grid_link(link(ds, kind)) for k in KINDS]
-            for kind in KINDS}
+    specs = {kind: live.grid_link(f"{ds}-{kind}-to-{other(kind)}", link(ds, kind)) for kind in KINDS}
+    return {kind: [{"kind": "raw"} if k == kind else specs[kind] for k in KINDS] for kind in KINDS}
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

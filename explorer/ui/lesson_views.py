@@ -48,7 +48,9 @@ def _stack(tables: list[dict]) -> dict[str, np.ndarray]:
     return {k: np.concatenate([np.asarray(t[k]) for t in tables]) for k in tables[0]}
 
 
-def download_csv(label: str, data: bytes, file_name: str, key: str) -> None:
+def download_csv(label: str, data, file_name: str, key: str) -> None:
+    """A CSV download; ``data``: the bytes, or a function that makes them when the button is pressed (for tables
+    too large to build on every run)."""
     st.download_button(label, data, file_name=file_name, mime="text/csv", key=key, on_click="ignore",
                        icon=":material/download:")
 
@@ -141,8 +143,9 @@ def gaps_view(ds: str) -> None:
     # live: a click reruns only the decoded point (the figures above are not sent again)
     (st.fragment(_gaps_point) if live_widgets else _gaps_point)(ds)
     st.caption(PNG_HINT)
-    csv = teaching.to_csv(_stack([teaching.quality_map_columns(q, n) for n, q in rows.items()]))
-    download_csv("Download both maps as CSV", csv, f"{ds}-gaps.csv", "gaps_csv")
+    download_csv("Download both maps as CSV",        # 370 KB: made when pressed, not on every run
+                 lambda: teaching.to_csv(_stack([teaching.quality_map_columns(q, n) for n, q in rows.items()])),
+                 f"{ds}-gaps.csv", "gaps_csv")
 
 
 def _gaps_point(ds: str) -> None:

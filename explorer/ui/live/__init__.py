@@ -82,12 +82,17 @@ def hover(key: str, charts: list[tuple], decoders_: list[str], titles: list[str]
            height=0, on_click_change=on_click or (lambda: None))
 
 
-def grid_link(grid) -> dict:
-    """A to-latent spec for :func:`hover`: positions on one plane carried to another model's plane through a
-    :class:`explorer.teaching.LinkGrid` (looked up bilinearly in the browser, as :func:`explorer.teaching.linked`
-    does on the server)."""
-    return {"kind": "grid", "x": np.round(grid.x, 5).tolist(), "y": np.round(grid.y, 5).tolist(),
-            "zx": np.round(grid.z[..., 0], 5).ravel().tolist(), "zy": np.round(grid.z[..., 1], 5).ravel().tolist()}
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _link_bytes(name: str, _grid) -> bytes:
+    return core.link_payload(_grid.x, _grid.y, _grid.z, name)
+
+
+def grid_link(name: str, grid) -> dict:
+    """Send a :class:`explorer.teaching.LinkGrid` to the browser under ``name`` (as bytes: a rerun re-sends only a
+    reference to the browser's copy) and return the to-latent spec of :func:`hover` that carries positions on one
+    plane to another model's through it (looked up bilinearly, as :func:`explorer.teaching.linked` does)."""
+    _decoder(key=f"lse_link_{name}", data=_link_bytes(name, grid), height=0)
+    return {"kind": "grid", "ref": name}
 
 
 def keys(key: str, on_step) -> None:

@@ -8,6 +8,7 @@
 //   lse_flipbook one slider over a few stops, each with server-rendered images, a curve marker and numbers
 
 const registry = (globalThis.__lseLive ??= { decoders: new Map(), waiters: new Map(), stats: { paints: 0 } });
+registry.links ??= new Map();
 
 // ---- pure functions ------------------------------------------------------------------------------------------
 
@@ -30,9 +31,17 @@ export function parseSafetensors(bytes) {
   const table = f16Table(), base = 8 + n, tensors = {};
   for (const [key, spec] of Object.entries(header)) {
     if (key === "__metadata__") continue;
-    if (spec.dtype !== "F16") throw new Error(`tensor ${key}: expected F16, got ${spec.dtype}`);
-    const [start, end] = spec.data_offsets, count = (end - start) / 2, data = new Float32Array(count);
-    for (let i = 0; i < count; i++) data[i] = table[view.getUint16(base + start + 2 * i, true)];
+    const [start, end] = spec.data_offsets;
+    let data;
+    if (spec.dtype === "F16") {
+      data = new Float32Array((end - start) / 2);
+      for (let i = 0; i < data.length; i++) data[i] = table[view.getUint16(base + start + 2 * i, true)];
+    } else if (spec.dtype === "F32") {
+      data = new Float32Array((end - start) / 4);
+      for (let i = 0; i < data.length; i++) data[i] = view.getFloat32(base + start + 4 * i, true);
+    } else {
+      throw new Error(`tensor ${key}: expected F16 or F32, got ${spec.dtype}`);
+    }
     tensors[key] = { shape: spec.shape, data };
   }
   return { tensors, metadata: header.__metadata__ || {} };
@@ -91,7 +100,10 @@ export function latentToSurface(s, z) {
 // "grid": another model's plane, looked up bilinearly in a grid of linked positions (explorer.teaching.link_grid).
 export function mapToLatent(t, x, y) {
   if (t.kind === "raw") return [x, y];
-  if (t.kind === "grid") return gridLookup(t, x, y);
+  if (t.kind === "grid") {
+    const grid = registry.links.get(t.ref);
+    return grid ? gridLookup(grid, x, y) : null;
+  }
   return t.mean.map((m, i) => m + x * t.components[0][i] + y * t.components[1][i]);
 }
 
@@ -162,6 +174,12 @@ const fmt = (v) => (v >= 0 ? "+" : "−") + Math.abs(v).toFixed(2);
 
 function mountDecoder({ data }) {
   const { tensors, metadata } = parseSafetensors(data);
+  if (metadata.kind === "link") {           // a grid of linked positions (explorer.live.link_payload)
+    const z = tensors.z.data;
+    registry.links.set(metadata.name, { x: tensors.x.data, y: tensors.y.data,
+      zx: z.filter((_, i) => i % 2 === 0), zy: z.filter((_, i) => i % 2 === 1) });
+    return;
+  }
   const mlp = mlpFromTensors(tensors);
   registry.decoders.set(metadata.name, mlp);
   const waiter = registry.waiters.get(metadata.name);
@@ -396,6 +414,7 @@ function hoverMove(state, e) {
   state.canvases.forEach((canvas, i) => {
     const link = hit.chart.links ? hit.chart.links[i] : hit.chart.to_latent;
     const z = mapToLatent(link, hit.x, hit.y);
+    if (!z) return;                          // its link grid has not arrived yet
     if (state.mlps[i]) paintPixels(canvas, mlpDecode(state.mlps[i], z));
     canvas.dataset.z = z.map((v) => v.toFixed(4)).join(",");
     if (hit.chart.links) canvas.nextSibling.textContent = `${state.data.titles[i]} (${fmt(z[0])}, ${fmt(z[1])})`;
