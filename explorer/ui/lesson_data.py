@@ -223,6 +223,9 @@ def posterior_still(ds: str, classes: tuple[int, ...], count: int) -> np.ndarray
                                 labels[list(indices)])
 
 
+TRAIL = 3                       # the replay draws where each encoding was over the last TRAIL epochs
+
+
 def replay_epochs(ds: str) -> list[int]:
     """The epochs both 2-D models have snapshots of (the replay's stops)."""
     return [int(e) for e in teaching.common_epochs(*(replay(model_name(ds, kind)) for kind in KINDS))]
@@ -230,8 +233,9 @@ def replay_epochs(ds: str) -> list[int]:
 
 @st.cache_resource(show_spinner="Drawing the training replay…", max_entries=8)
 def replay_book(ds: str, fixed_axes: bool = True, width: int = 300):
-    """Both models' maps at every saved epoch, as a flipbook with Play: each map on the axes of its own final
-    epoch, so that growth is visible (``fixed_axes``), or each epoch on its own range, so that its shape is."""
+    """Both models' maps at every saved epoch, as a flipbook with Play, each encoding trailing where it was over
+    the last :data:`TRAIL` epochs: each map on the axes of its own final epoch, so that growth is visible
+    (``fixed_axes``), or each epoch on its own range, so that its shape is."""
     from . import stills
     from .flipbook import Book, ImagePanel
 
@@ -244,7 +248,9 @@ def replay_book(ds: str, fixed_axes: bool = True, width: int = 300):
         pad = 0.1 * (hi - lo)
         ranges = ((lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1])) if fixed_axes else None
         frames = np.stack([stills.latent_map(r.at(e), r.labels, class_names(ds), width, round(0.9 * width),
-                                             ranges=ranges, scale=1) for e in epochs])
+                                             ranges=ranges, scale=1,
+                                             trails=np.stack([r.at(p) for p in epochs[max(0, i - TRAIL):i + 1]]))
+                           for i, e in enumerate(epochs)])
         spans = [np.percentile(r.at(e), 99, axis=0) - np.percentile(r.at(e), 1, axis=0) for e in epochs]
         panels.append(ImagePanel(TITLES[kind], frames, width,
                                  tuple(f"{TITLES[kind]}: spans {s[0]:.1f} × {s[1]:.1f}" for s in spans)))

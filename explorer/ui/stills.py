@@ -12,6 +12,7 @@ import io
 
 import matplotlib.ticker
 import numpy as np
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Ellipse
 from PIL import Image
@@ -70,18 +71,26 @@ def _frame(ax, encodings: np.ndarray, ranges=None, square: bool = True) -> None:
         pad = 0.08 * (hi - lo)
         ax.set_xlim(lo[0] - pad[0], hi[0] + pad[0])
         ax.set_ylim(lo[1] - pad[1], hi[1] + pad[1])
-    if square:
-        ax.set_aspect("equal", adjustable="datalim")
+    if square:          # the limits stay; the plot's box takes the shape that keeps one unit square
+        ax.set_aspect("equal", adjustable="box")
     ax.set_xlabel("z1", fontsize=9, color=TEXT)
     ax.set_ylabel("z2", fontsize=9, color=TEXT, rotation=0, labelpad=8)
 
 
 def latent_map(encodings: np.ndarray, labels: np.ndarray, class_names, width: int = 420, height: int = 360,
                rings: tuple[np.ndarray, np.ndarray] | None = None, paths: dict[str, np.ndarray] | None = None,
-               ranges=None, title: str = "", scale: int = SCALE) -> np.ndarray:
+               ranges=None, title: str = "", scale: int = SCALE, trails: np.ndarray | None = None) -> np.ndarray:
     """A latent map of the test encodings by class, with prior samples as rings (z, data_like) coloured green or
-    red, and interpolation paths (name -> z [steps, 2]) with A and B marked."""
+    red, interpolation paths (name -> z [steps, 2]) with A and B marked, and ``trails`` [steps, N, 2]: where each
+    encoding was at earlier steps, as a fading line in its class colour."""
     fig, (ax,) = _figure(width, height, scale=scale)
+    if trails is not None and len(trails) > 1:
+        for k in range(len(class_names)):
+            sel = labels == k
+            for j in range(len(trails) - 1):
+                segments = np.stack([trails[j][sel, :2], trails[j + 1][sel, :2]], axis=1)
+                ax.add_collection(LineCollection(segments, colors=CLASS_COLORS[k % 10], linewidths=0.6,
+                                                 alpha=0.15 + 0.35 * (j + 1) / (len(trails) - 1)))
     _scatter(ax, encodings, labels, class_names)
     view = np.asarray(encodings)[:, :2]
     if rings is not None:
