@@ -276,9 +276,10 @@ class _WarmUpIsNotAScript(logging.Filter):
 logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_WarmUpIsNotAScript())
 
 
-def warm_up(ds: str) -> None:
-    """Draw the Lesson's stills of a dataset in a background thread, once per server process, so that each step
-    shows at once (the replay's 2 × 18 maps take a few seconds); every session shares the result."""
+def warm_up(ds: str, pair: tuple[int, int], posterior_count: int) -> None:
+    """Draw the Lesson's stills of a dataset (its two classes ``pair``) in a background thread, once per server
+    process, so that each step shows at once (the replay's 2 × 18 maps take a few seconds); every session shares
+    the result."""
     with _warming_lock:
         if ds in _warming:
             return
@@ -293,15 +294,13 @@ def warm_up(ds: str) -> None:
                 _warming.discard(ds)
 
     def draw():
-        from .lesson_steps import PAIRS, POSTERIOR_COUNT
-
-        a, b = PAIRS[ds]
+        a, b = pair
         index_a, index_b = typical_example(ds, a), typical_example(ds, b)
         for kind in KINDS:
             prior_still(model_name(ds, kind))
             path_still(ds, kind, index_a, index_b)
         path_scores_still(ds, index_a, index_b)
-        posterior_still(ds, (a, b), POSTERIOR_COUNT)
+        posterior_still(ds, (a, b), posterior_count)
         from . import family_data
 
         shipped = set(explorer.list_models())

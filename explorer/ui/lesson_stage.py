@@ -9,6 +9,8 @@ by meaning, never at the same raw (z1, z2): their planes differ 5–10× in scal
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import streamlit as st
 
@@ -31,13 +33,12 @@ def verdict(d: dict, classes) -> str:
 
 # --- the gaps steps: both planes, live --------------------------------------------------------------------------
 
-def _pin_click() -> None:
+def _pin_click(ds: str) -> None:
     """A click on either plane pins it there, and the other model at the same place among the test images."""
     point = live.clicked("lesson_hover")
     kind = next((k for k, chart in CHARTS.items() if point and chart == point["chart"]), None)
     if kind is None:
         return
-    ds = st.session_state.get("lesson_ds")
     other = lesson_data.other(kind).upper()
     st.session_state[PINS_KEY] = {**lesson_data.linked_pins(ds, kind, (point["x"], point["y"])),
                                   "how": f"You clicked the {kind.upper()} map; the {other}'s ring is the same place "
@@ -46,7 +47,6 @@ def _pin_click() -> None:
 
 def gaps(ds: str) -> None:
     lesson_views.require(ds)
-    st.session_state["lesson_ds"] = ds
     names = {kind: lesson_data.model_name(ds, kind) for kind in lesson_data.KINDS}
     live_widgets = sidebar.live_enabled()
     for kind, col in zip(lesson_data.KINDS, st.columns(2, gap="medium")):
@@ -80,7 +80,7 @@ def _pinned(ds: str, names: dict) -> None:
         links = lesson_data.hover_links(ds)
         charts = [(CHARTS[kind], {"kind": "raw"}, pins.get(kind), links[kind]) for kind in lesson_data.KINDS]
         live.hover("lesson_hover", charts, list(names.values()), [k.upper() for k in lesson_data.KINDS],
-                   axis_names=("z1", "z2"), size=96, on_click=_pin_click)
+                   axis_names=("z1", "z2"), size=96, on_click=functools.partial(_pin_click, ds))
 
 
 # --- sampling from the prior ----------------------------------------------------------------------------------------

@@ -260,7 +260,7 @@ PRESENTER = """<style>
 def lesson(ds: str) -> None:
     """The Lesson page: the step picker and ◀ ▶, the narration beside the step's view."""
     _from_url()
-    lesson_data.warm_up(ds)
+    lesson_data.warm_up(ds, PAIRS[ds], POSTERIOR_COUNT)
     st.session_state.setdefault(STEP_KEY, 0)
     st.session_state.setdefault(PRESENT_KEY, False)
     st.html(COMPACT)

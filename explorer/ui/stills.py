@@ -62,7 +62,7 @@ def _scatter(ax, encodings: np.ndarray, labels: np.ndarray, class_names, faint: 
                     bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.75))
 
 
-def _frame(ax, encodings: np.ndarray, ranges=None, square: bool = True) -> None:
+def _frame(ax, encodings: np.ndarray, ranges=None) -> None:
     if ranges is not None:
         ax.set_xlim(*ranges[0])
         ax.set_ylim(*ranges[1])
@@ -71,8 +71,7 @@ def _frame(ax, encodings: np.ndarray, ranges=None, square: bool = True) -> None:
         pad = 0.08 * (hi - lo)
         ax.set_xlim(lo[0] - pad[0], hi[0] + pad[0])
         ax.set_ylim(lo[1] - pad[1], hi[1] + pad[1])
-    if square:          # the limits stay; the plot's box takes the shape that keeps one unit square
-        ax.set_aspect("equal", adjustable="box")
+    ax.set_aspect("equal", adjustable="box")      # the limits stay; the box takes the shape of square units
     ax.set_xlabel("z1", fontsize=9, color=TEXT)
     ax.set_ylabel("z2", fontsize=9, color=TEXT, rotation=0, labelpad=8)
 
