@@ -187,21 +187,24 @@ def hover_then_click(page, x: float, y: float, expect_curve: int | None = None, 
     return hovered
 
 
+IMAGES = "[data-testid=stImage] img, [data-testid=stFullScreenFrame] img, figure.lse-figure img"   # inline: own_html
+
+
 def image_sources(page) -> list[str]:
-    return page.eval_on_selector_all("[data-testid=stImage] img, [data-testid=stFullScreenFrame] img",
+    return page.eval_on_selector_all(IMAGES,
                                      "els => els.map(e => e.src)")
 
 
 def install_latency_probe(page) -> None:
-    """Record the time of the last input and of every st.image <img> that finishes loading afterwards (not the
-    images inside charts or HTML plots: the figure is the new image a slider asks for)."""
+    """Record the time of the last input and of every st.image or inline-figure <img> that finishes loading
+    afterwards (not the images inside charts or HTML plots: the figure is the new image a slider asks for)."""
     page.evaluate("""() => {
         window.__probe = {input: 0, loads: []};
         const mark = () => { window.__probe.input = performance.now(); window.__probe.loads = []; };
         document.addEventListener('keydown', mark, true);
         document.addEventListener('pointerdown', mark, true);
-        const watch = img => img.closest('[data-testid=stImage]') && img.addEventListener('load', () =>
-            window.__probe.loads.push({t: performance.now(), src: img.src}));
+        const watch = img => img.closest('[data-testid=stImage], figure.lse-figure') &&
+            img.addEventListener('load', () => window.__probe.loads.push({t: performance.now(), src: img.src}));
         document.querySelectorAll('img').forEach(watch);
         new MutationObserver(ms => ms.forEach(m => {
             m.addedNodes.forEach(n => { if (n.tagName === 'IMG') watch(n);

@@ -5,7 +5,9 @@ the decoded position, and each lesson button sets the widgets it says. Real clic
 from __future__ import annotations
 
 import base64
+import html
 import json
+import re
 
 import numpy as np
 import pytest
@@ -37,7 +39,10 @@ def values(array) -> np.ndarray:
 
 
 def captions(at) -> list[str]:
-    return [i.caption for element in at.get("image") for i in element.proto.imgs]
+    """Every image's caption: st.image's and the inline figures' (explorer/ui/own_html.py)."""
+    inline = [html.unescape(c) for element in at.get("html")
+              for c in re.findall(r"<figcaption[^>]*>(.*?)</figcaption>", element.proto.body)]
+    return [i.caption for element in at.get("image") for i in element.proto.imgs] + inline
 
 
 def widget(at, key: str):

@@ -66,7 +66,7 @@ def test_click_empty_space_on_a_gaps_map_decodes_there_with_both_models(server, 
                            " < 0.006", arg=[round(x, 2), round(y, 2)], timeout=30_000)
     b.wait_idle(page)
     assert z_inputs(page) == (pytest.approx(round(x, 2), abs=0.006), pytest.approx(round(y, 2), abs=0.006))
-    captions = page.locator("[data-testid=stImageCaption]").all_inner_texts()
+    captions = page.locator(".gaps-decode figcaption").all_inner_texts()
     from explorer.ui import lesson_data
 
     vae = lesson_data.linked_pins("mnist", "ae", (x, y))["vae"]

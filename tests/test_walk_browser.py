@@ -13,6 +13,7 @@ from . import browser_app as b
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PARTS = ("[data-testid=stMain] [data-testid=stImage], [data-testid=stMain] [data-testid=stCaptionContainer], "
+         "[data-testid=stMain] figure.lse-figure, "
          "[data-testid=stMain] [data-testid=stPlotlyChart], [data-testid=stMain] [data-testid=stMetric]")
 
 

@@ -15,6 +15,7 @@ from explorer.checkpoints import checkpoint_name
 from . import cache, events, flipbook, guards, lesson_data, lesson_figures, live, sidebar, url
 from .figures import with_marker
 from .images import enlarge
+from .own_html import figure_row
 
 GAPS_CHARTS = {"ae": "gaps_map_ae", "vae": "gaps_map_vae"}
 Z_KEYS = ("gaps_z1", "gaps_z2")
@@ -140,17 +141,22 @@ def gaps_view(ds: str) -> None:
                 fig = with_marker(fig, tuple(positions[kind]), "decoded here")
             st.plotly_chart(fig, key=GAPS_CHARTS[kind], on_select="ignore" if live_widgets else "rerun",
                             selection_mode="points", config=lesson_figures.plot_config(f"{name}-gaps-{metric}"))
-    # live: a click reruns only the decoded point (the figures above are not sent again)
-    (st.fragment(_gaps_point) if live_widgets else _gaps_point)(ds)
+    # live: a click reruns only the decoded point (the figures, decoders and link grids are not sent again)
+    links = None
+    if live_widgets:
+        live.decoders(*(lesson_data.model_name(ds, kind) for kind in lesson_data.KINDS))
+        links = lesson_data.hover_links(ds)
+    (st.fragment(_gaps_point) if live_widgets else _gaps_point)(ds, links)
     st.caption(PNG_HINT)
     download_csv("Download both maps as CSV",        # 370 KB: made when pressed, not on every run
                  lambda: teaching.to_csv(_stack([teaching.quality_map_columns(q, n) for n, q in rows.items()])),
                  f"{ds}-gaps.csv", "gaps_csv")
 
 
-def _gaps_point(ds: str) -> None:
+def _gaps_point(ds: str, links: dict | None) -> None:
     """The pinned position: typed z1, z2, and both models' decodes of it with their verdicts (and, with the live
-    widgets, the hover card, the pins and the click path)."""
+    widgets' ``links`` from :func:`explorer.ui.lesson_data.hover_links`, the hover card, the pins and the click
+    path)."""
     classes = lesson_data.class_names(ds)
     c0, c1, c2, _ = st.columns([3, 2, 2, 3])
     c0.radio("Pinned on", lesson_data.KINDS, **shared(ON_KEY), horizontal=True,
@@ -165,14 +171,12 @@ def _gaps_point(ds: str) -> None:
         x, y = positions[kind]
         decoded = lesson_data.decode_point(name, x, y)
         left, right = col.columns([1, 2])
-        left.image(enlarge(decoded["image"], 168), width="stretch", caption=f"{kind.upper()} at ({x:.2f}, {y:.2f})")
+        left.html(figure_row([(decoded["image"], f"{kind.upper()} at ({x:.2f}, {y:.2f})", None)], "gaps-decode"))
         right.markdown(_verdict(decoded, classes))
     on = st.session_state.get(ON_KEY, "ae")
     st.caption(f"Pinned on the {on.upper()} map; the {lesson_data.other(on).upper()} is decoded at the same place "
                "among the test images (the triangle of test encodings around the pin, carried to its map).")
-    if sidebar.live_enabled():
-        live.decoders(*names)
-        links = lesson_data.hover_links(ds)
+    if links is not None:
         charts = [(GAPS_CHARTS[kind], {"kind": "raw"}, tuple(positions[kind]), links[kind])
                   for kind in lesson_data.KINDS]
         live.hover("gaps_hover", charts, names, [lesson_data.TITLES[kind] for kind in lesson_data.KINDS],
@@ -208,7 +212,7 @@ def _prior_samples(ds: str, dim: int, seed: int) -> None:
             st.metric(f"Data-like among {quality.PRIOR_SAMPLES:,} prior samples",
                       _percent(lesson_data.prior_fraction(name, seed)))
             st.image(lesson_figures.framed_strip(shown["images"], shown["data_like"], cols=8, size=56),
-                     width="stretch")
+                     width="stretch", output_format="PNG")
             if dim == 2:
                 fig = lesson_figures.with_points(lesson_data.encodings_figure(name, 420), shown["z"],
                                                  shown["data_like"], "prior samples")
@@ -249,7 +253,7 @@ def _image_picker(ds: str, side: str, col) -> int:
         pick = b.number_input("example", min_value=0, max_value=999, step=1, **shared(f"interp_pick_{side.lower()}"),
                               help="0 is the class's first test image that both models reconstruct as its class.")
         index = lesson_data.example_index(ds, int(cls), int(pick))
-        st.image(enlarge(images[index], 84), width=84, caption=f"{side}: test image #{index}")
+        st.image(enlarge(images[index], 84), width=84, caption=f"{side}: test image #{index}", output_format="PNG")
     return index
 
 
@@ -271,7 +275,7 @@ def _paths(ds: str, index_a: int, index_b: int) -> None:
                 "the prior puts its mass.")
     for label, path in paths.items():
         st.markdown(f"**{label}** · {path['data_like'].mean():.0%} of the steps data-like")
-        st.image(lesson_figures.framed_strip(path["images"], path["data_like"], size=64))
+        st.image(lesson_figures.framed_strip(path["images"], path["data_like"], size=64), output_format="PNG")
     st.plotly_chart(lesson_figures.path_scores({k: (p["confidence"], p["distance_ratio"]) for k, p in paths.items()}),
                     key="interp_scores", config=lesson_figures.plot_config(f"{ds}-interpolation-scores"))
     columns = st.columns(2, gap="large")
@@ -338,7 +342,7 @@ def _posterior(ds: str, chosen: tuple[int, ...]) -> None:
             mine = [i for i in indices if labels[i] == c]
             st.image(np.hstack([np.pad(enlarge(images[i], 48), 2, constant_values=255) for i in mine[:10]]),
                      caption=f"{classes[c]}: the images whose clouds are drawn" +
-                             (f" (10 of {len(mine)})" if len(mine) > 10 else ""))
+                             (f" (10 of {len(mine)})" if len(mine) > 10 else ""), output_format="PNG")
         summary = [{"class": classes[c], "images": int((labels[indices] == c).sum()),
                     "mean σ1": float(sigma[labels[indices] == c, 0].mean()),
                     "mean σ2": float(sigma[labels[indices] == c, 1].mean())} for c in chosen]

@@ -10,6 +10,7 @@ from PIL import Image
 
 from .images import png_data_uri, to_uint8
 
+FIGURE = "lse-figure"      # the class of every inline figure (browser tests and benchmarks find images by it)
 SCREEN = 112               # an image shown in a step strip is sent at most this many pixels on its longer side
 ROW = "display:grid;gap:12px 12px;align-items:start;margin-bottom:8px"
 CAPTION = ("font-size:14px;line-height:1.35;opacity:.6;margin-top:4px;text-align:center;hyphens:auto;"
@@ -36,7 +37,7 @@ def figure(image: np.ndarray, caption: str, width: int | None) -> str:
     box = f"width:min({width}px,100%)" if width else "width:100%"
     pixelated = ";image-rendering:pixelated" if w < (width or 4 * w) or max(h, w) <= 56 else ""
     alt = html.escape(caption, quote=True)
-    return (f'<figure style="margin:0;{box}"><img src="{png_data_uri(pixels)}" alt="{alt}" '
+    return (f'<figure class="{FIGURE}" style="margin:0;{box}"><img src="{png_data_uri(pixels)}" alt="{alt}" '
             f'style="display:block;width:100%;aspect-ratio:{w}/{h};border-radius:4px{pixelated}">'
             f'<figcaption style="{CAPTION}">{html.escape(caption)}</figcaption></figure>')
 
