@@ -16,7 +16,7 @@ import io
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 MAX_BYTES = 2 * 1024 * 1024          # the same as Streamlit's server.maxUploadSize (.streamlit/config.toml)
 MAX_PIXELS = 4096 * 4096             # larger images are refused before they are decoded

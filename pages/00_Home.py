@@ -13,7 +13,8 @@ st.markdown("Look inside neural networks that learned to draw **handwritten digi
 
 ds = sidebar.current_dataset()
 images, labels = guards.test_set_or_stop(ds)
-st.image(home.class_strip(images, labels), caption=" · ".join(explorer.DATASETS[ds].classes), width="stretch")
+st.image(home.class_strip(images, labels), caption=" · ".join(explorer.DATASETS[ds].classes), width="stretch",
+         output_format="PNG")
 
 cols = st.columns(2)
 for i, page in enumerate(pages.in_group("explore")):

@@ -532,3 +532,19 @@ def test_map_gallery_of_a_large_selection_includes_its_outermost_image():
     gallery = [img.caption for img in at.get("image")[-1].proto.imgs]
     assert len(gallery) == 96 and gallery[-1] == f"1 #{outermost}"
     assert f"Showing 96 of {len(ones)}, spread evenly from the selection's centre" in texts(at)
+
+
+@pytest.mark.slow
+def test_every_image_of_every_page_is_sent_lossless():
+    """Decoded pixels are shown as they are: every st.image of every page (default view, MNIST) is a PNG, not a
+    JPEG (Streamlit's default for arrays)."""
+    from explorer.ui import pages
+
+    need("mnist-vae-2d", "mnist-ae-2d", "mnist-infogan", "mnist-classifier")
+    urls = {}
+    for page in pages.PAGES:
+        at = run(page.path)
+        urls[page.title] = [img.url for element in at.get("image") for img in element.proto.imgs]
+    assert sum(map(len, urls.values())) >= 10, urls
+    assert {title: [u for u in shown if not u.endswith(".png")] for title, shown in urls.items()} == \
+        {title: [] for title in urls}

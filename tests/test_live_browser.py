@@ -52,7 +52,6 @@ def test_infogan_c2_drag_paints_while_moving_and_the_release_reaches_python(serv
     c2, c3 = map(float, shown["data"]["codes"].split(","))
     assert (c2, c3) == (value, 0.0)
     model = explorer.load_model("mnist-infogan")
-    from explorer.ui import gan  # noqa: F401  (the page's category order: c1 is the first category by class)
     category = int(np.argsort(explorer.read_metrics("mnist-infogan")["eval"]["c1_mapping"])[0])
     expected = to_uint8(infogan_generate(model, [category], [c2], [c3], infogan_noise(model, 0))[0])
     assert np.abs(shown["pixels"].astype(int) - expected).max() <= 1

@@ -102,7 +102,8 @@ def vae_vs_gan_view(ds: str) -> None:
     with columns[2]:
         st.subheader("Real images", help="Test images the generators never saw, scored the same way: the best a "
                                          "generator can do.")
-        st.image(family_data.real_grid(ds), width=220, caption=f"64 of {sample_quality.SAMPLES:,} test images")
+        st.image(family_data.real_grid(ds), width=220, caption=f"64 of {sample_quality.SAMPLES:,} test images",
+                 output_format="PNG")
         st.markdown("\n".join(f"- {k}: **{v}**" for k, v in family_data.score_facts(records["vae"]["real"])))
     st.markdown(story(records))
     st.plotly_chart(precision_recall_figure(records), key="samples_pr",

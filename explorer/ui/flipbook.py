@@ -135,7 +135,7 @@ def _static(key: str, book: Book, at: str) -> None:
         with col:
             if isinstance(panel, ImagePanel):
                 caption = panel.captions[index] if panel.captions else panel.title
-                col.image(panel.frames[index], width=panel.width, caption=caption)
+                col.image(panel.frames[index], width=panel.width, caption=caption, output_format="PNG")
             else:
                 col.plotly_chart(curve_figure(panel, index), key=f"{key}_curve", config={"displayModeBar": False})
     if book.facts:

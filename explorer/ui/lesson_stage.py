@@ -70,7 +70,7 @@ def _pinned(ds: str, names: dict) -> None:
         z1, z2 = pins[kind]
         d = decoded[kind] = lesson_data.decode_point(names[kind], float(z1), float(z2))
         left, right = col.columns([1, 3], vertical_alignment="center")
-        left.image(enlarge(d["image"], 96), width=96)
+        left.image(enlarge(d["image"], 96), width=96, output_format="PNG")
         right.markdown(f"At ({z1:.2f}, {z2:.2f}): {verdict(d, classes)}" +
                        (" · far from every encoding" if d["far"] else ""))
     if pins.get("how"):
@@ -95,9 +95,9 @@ def prior(ds: str, dim: int) -> None:
             st.markdown(f"**{lesson_data.TITLES[kind]} · {dim}-D** · data-like among "
                         f"{quality.PRIOR_SAMPLES:,} samples: **{lesson_data.prior_fraction(name):.0%}**")
             st.image(lesson_figures.framed_strip(shown["images"], shown["data_like"], cols=8, size=40 if dim == 2
-                                                 else 52), width="stretch")
+                                                 else 52), width="stretch", output_format="PNG")
             if dim == 2:
-                st.image(lesson_data.prior_still(name), width="stretch")
+                st.image(lesson_data.prior_still(name), width="stretch", output_format="PNG")
     st.caption("The same 32 random z ~ N(0, I) for both models; green frame and ring: data-like, red: not.")
 
 
@@ -111,11 +111,12 @@ def paths(ds: str, a: int, b: int) -> None:
     with left:
         for label, path in walked.items():
             st.markdown(f"**{label}** · {path['data_like'].mean():.0%} of the steps data-like")
-            st.image(lesson_figures.framed_strip(path["images"], path["data_like"], size=44), width="stretch")
-        st.image(lesson_data.path_scores_still(ds, index_a, index_b), width="stretch")
+            st.image(lesson_figures.framed_strip(path["images"], path["data_like"], size=44), width="stretch",
+                     output_format="PNG")
+        st.image(lesson_data.path_scores_still(ds, index_a, index_b), width="stretch", output_format="PNG")
     with right:
         for kind in lesson_data.KINDS:
-            st.image(lesson_data.path_still(ds, kind, index_a, index_b), width="stretch")
+            st.image(lesson_data.path_still(ds, kind, index_a, index_b), width="stretch", output_format="PNG")
 
 
 # --- the posterior ------------------------------------------------------------------------------------------------
@@ -127,13 +128,13 @@ def posterior(ds: str, classes_shown: tuple[int, ...], count: int = 6) -> None:
     indices = lesson_data.posterior_picks(ds, classes_shown, count)
     mu, sigma = lesson_data.posterior(ds, indices)
     left, right = st.columns([3, 2], gap="medium")
-    left.image(lesson_data.posterior_still(ds, classes_shown, count), width="stretch")
+    left.image(lesson_data.posterior_still(ds, classes_shown, count), width="stretch", output_format="PNG")
     with right:
         for cls in classes_shown:
             sel = [i for i, idx in enumerate(indices) if labels[idx] == cls]
             st.markdown(f"**{classes[cls]}**: σ ≈ ({sigma[sel, 0].mean():.2f}, {sigma[sel, 1].mean():.2f})")
             st.image(np.hstack([np.pad(enlarge(images[indices[i]], 56), 2, constant_values=255) for i in sel]),
-                     width="stretch")
+                     width="stretch", output_format="PNG")
         st.caption("Solid ellipses: 1σ; dotted: 2σ; dashed circles: N(0, I) with the share of its mass inside.")
 
 

@@ -32,7 +32,7 @@ def map_caption(model, n: int) -> str:
 
 
 def image_panel(image: np.ndarray, caption: str, size: int = 224) -> None:
-    st.image(enlarge(image, size), caption=caption, width=size)
+    st.image(enlarge(image, size), caption=caption, width=size, output_format="PNG")
 
 
 # --- latent map --------------------------------------------------------------------------------------------------
@@ -131,7 +131,7 @@ def gallery(images: np.ndarray, labels: np.ndarray, indices, classes, coords: np
     else:
         st.caption("From the selection's centre (first) to its edge (last).")
     st.image([enlarge(images[i], 56) for i in indices], caption=[f"{classes[labels[i]]} #{i}" for i in indices],
-             width=72)
+             width=72, output_format="PNG")
 
 
 # --- small widgets and callbacks ---------------------------------------------------------------------------------
