@@ -51,10 +51,11 @@ def number(key: str, lo: float, hi: float, step: float, default: float = 0.0) ->
     return Value(key, parse, lambda v: f"{float(v):g}", default, f"a number from {lo:g} to {hi:g}")
 
 
-def read(*values: Value) -> None:
+def read(*values: Value) -> list[str]:
     """Put each value the URL carries into session state, unless this session wrote that very text (the URL then
-    only echoes the controls); call before the controls that show them."""
+    only echoes the controls); call before the controls that show them. Returns the keys it set."""
     written = st.session_state.setdefault(_WRITTEN, {})
+    taken = []
     for v in values:
         raw = st.query_params.get(v.key)
         if raw is None or raw == written.get(v.key):
@@ -67,6 +68,8 @@ def read(*values: Value) -> None:
             continue
         st.session_state[v.key] = value
         written[v.key] = raw
+        taken.append(v.key)
+    return taken
 
 
 def write(*values: Value) -> None:
