@@ -24,7 +24,8 @@ noise_seed = controls[2].number_input("InfoGAN noise seed", 0, 9999, 0, **url.sh
     if model.kind == "infogan" else 0
 
 params = (name, method, n_neighbors, min_dist)
-maps.projection(*params)                       # fits a custom UMAP here, with a progress bar, once
+coords = maps.projection(*params)[0].coords    # fits a custom UMAP here, with a progress bar, once
+link = views.pick_link(params, coords)
 if method == "umap":
     views.warm_up_note(controls[1])
 
@@ -33,6 +34,7 @@ if method == "umap":
 def map_and_pick() -> None:
     """The map and what was clicked or selected on it: a click reruns only this part."""
     pick = views.current_pick(params, labels, chart_key="map_chart")
+    views.link_pick(link, pick)
     pinned = pick.xy if pick is not None else None
     hover = maps.live_hover_spec(name, method) if sidebar.live_enabled() else None
     figure = maps.base_figure(*params, thumbnails=thumbnails)
@@ -52,7 +54,6 @@ def map_and_pick() -> None:
         live.hover("map_hover", [("map_chart", hover, pinned)], [name] if hover else [], ["decoded here"],
                    axis_names=maps.AXIS_TITLES[method], on_click=views.take_live_click(params, labels, "map_hover"))
     if pick is not None and pick.kind == "selection":
-        coords = maps.projection(*params)[0].coords
         views.gallery(images, labels, pick.indices, explorer.DATASETS[ds].classes, coords)
 
 

@@ -46,6 +46,13 @@ def test_click_a_point_shows_original_and_reconstruction(server, page):
     assert captions[:2] == ["original", "reconstruction"]
     assert len(right_panel_images(page)) >= 2
     b.screenshot(page, "map-point-click")
+    page.wait_for_function("() => location.search.includes('map_pick=p')")
+    shown = page.locator("[data-testid=stMarkdown]", has_text="Test image #").first.inner_text()
+    page.reload()                                      # a reload (or the link, elsewhere) keeps the clicked image
+    page.get_by_text("Test image #").first.wait_for(timeout=60_000)
+    b.wait_idle(page)
+    assert page.locator("[data-testid=stMarkdown]", has_text="Test image #").first.inner_text() == shown
+    assert page.locator(".st-key-map_chart .lse-pin").is_visible(), "the ring is back on the clicked point"
 
 
 def test_click_empty_space_decodes_there(server, page):

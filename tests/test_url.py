@@ -4,6 +4,7 @@ every page reaches from the sidebar."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from .test_app import ENTRY, need, run
@@ -101,6 +102,80 @@ def test_a_crafted_url_is_ignored_with_defaults_not_a_traceback(page, query, che
         notes = [t.value for t in at.toast]
         assert any("`gan_c2` was ignored" in n for n in notes) and any("`gan_c3` was ignored" in n for n in notes)
         assert "gan_c2" not in at.query_params
+
+
+# --- the latent map's click or selection ---------------------------------------------------------------------------
+
+def map_event(at: AppTest, event: dict) -> None:
+    at.session_state["map_chart"] = event
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def test_a_map_pick_goes_into_the_url_and_a_link_reopens_it():
+    """A clicked test image, a clicked position and a box selection each reopen from the page URL in a fresh
+    session (with the map's model and projection); Clear takes the pick out of the URL."""
+    import explorer
+
+    from .test_app import _click, _encodings, texts
+
+    need("mnist-vae-2d", "mnist-ae-2d")
+    _, labels = explorer.load_dataset("mnist", "test")
+    z = _encodings("mnist-ae-2d")
+    index = int(np.flatnonzero(labels == 3)[5])
+    box = {"selection": {"points": [{"curve_number": 1 + c, "point_index": i, "x": 0, "y": 0}
+                                    for c in (0, 7) for i in range(5)],
+                         "point_indices": [], "box": [{"x": [0, 1], "y": [0, 1]}], "lasso": []}}
+    shows = {"point": (_click(4, 5, *z[index]), f"**Test image #{index}** · class **3**"),
+             "empty": (_click(0, 7, 0.5, -0.25), "**Decoded at (0.50, -0.25)**"),
+             "selection": (box, "**10 images selected**  \n0: 5, 7: 5")}
+    for kind, (event, shown) in shows.items():
+        at = run("pages/01_Latent_map.py", state={"map_model": "ae-2d"})
+        map_event(at, event)
+        assert shown in texts(at), kind
+        query = {k: at.query_params[k] for k in ("map_model", "map_pick")}
+        assert query["map_pick"][0] == kind[0], query
+        again = open_link("pages/01_Latent_map.py", query)
+        assert shown in texts(again), kind
+        assert texts(again).count("Click a point") == 0
+        if kind == "selection":
+            assert len(again.get("image")[-1].proto.imgs) == 10
+        again.button(key="map_clear").click()
+        again.run()
+        assert "map_pick" not in again.query_params and "Click a point" in texts(again)
+
+
+@pytest.mark.parametrize("text", ["p10000", "p-1", "p1.5", "p" + "9" * 40, "e1e9,0", "enan,1", "e1,2,3", "e,",
+                                  "s!!!!", "sAAAA", "s" + "A" * 5000, "x12", "", "s" + "eJzLSM3JyQcABiwCFQ"])
+def test_a_crafted_map_pick_is_ignored_with_a_note(text):
+    need("mnist-vae-2d")
+    at = open_link("pages/01_Latent_map.py", {"map_pick": text})
+    assert not at.error, [e.value for e in at.error]
+    assert "Click a point" in "\n".join(i.value for i in at.info)
+    assert "map_pick" not in at.query_params
+    if text:
+        assert any("`map_pick` was ignored" in t.value for t in at.toast)
+
+
+def test_map_pick_text_round_trips_and_refuses_a_zlib_bomb():
+    import base64
+    import zlib
+
+    from explorer.ui import maps
+
+    coords = np.arange(20_000, dtype=float).reshape(10_000, 2)
+    rng = np.random.default_rng(0)
+    half = maps.MapPick("selection", indices=tuple(int(i) for i in np.flatnonzero(rng.random(10_000) < 0.5)))
+    for pick in (maps.MapPick("point", xy=(84.0, 85.0), index=42), maps.MapPick("empty", xy=(1.25, -3.5)), half):
+        text = maps.pick_text(pick, 10_000)
+        assert len(text) < 1_700 and maps.parse_pick(text, coords) == pick
+    bomb = "s" + base64.urlsafe_b64encode(zlib.compress(b"\xff" * 2_000_000, 9)).decode().rstrip("=")
+    assert len(bomb) < maps.PICK_TEXT_MAX
+    with pytest.raises(ValueError):
+        maps.parse_pick(bomb, coords)
+    short = "s" + base64.urlsafe_b64encode(zlib.compress(b"\xff" * 100)).decode().rstrip("=")
+    with pytest.raises(ValueError):
+        maps.parse_pick(short, coords)
 
 
 # --- glossary ----------------------------------------------------------------------------------------------------

@@ -3,8 +3,11 @@ selection on the map means (a test image, a position to decode, or a set of imag
 
 from __future__ import annotations
 
+import base64
+import re
 import threading
 import time
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -172,6 +175,60 @@ def read_event(event, labels: np.ndarray) -> MapPick | None:
         return MapPick("empty", xy=xy)
     index = test_index(point)
     return MapPick("point", xy=xy, index=index) if index is not None else None
+
+
+PICK_TEXT_MAX = 4096        # a link's pick: "p<index>", "e<x>,<y>" or "s<bitmask>" (10,000 images: < 1,700 chars)
+POSITION_MAX = 1e3          # a linked empty-space position beyond this is refused (the maps span tens of units)
+
+
+def pick_text(pick: MapPick, n: int) -> str:
+    """A pick as link text: a test image by index, an empty-space position, or a selection as a bitmask over the
+    ``n`` test images (zlib, base64url)."""
+    if pick.kind == "point":
+        return f"p{pick.index}"
+    if pick.kind == "empty":
+        return f"e{pick.xy[0]:.6g},{pick.xy[1]:.6g}"
+    bits = np.zeros(n, bool)
+    bits[list(pick.indices)] = True
+    return "s" + base64.urlsafe_b64encode(zlib.compress(np.packbits(bits).tobytes(), 9)).decode().rstrip("=")
+
+
+def parse_pick(text: str, coords: np.ndarray) -> MapPick:
+    """The pick :func:`pick_text` wrote, on a map whose test images lie at ``coords`` [n, 2]; ``ValueError`` for
+    anything else (checked before anything is decoded or allocated)."""
+    n = len(coords)
+    if not isinstance(text, str) or not 2 <= len(text) <= PICK_TEXT_MAX:
+        raise ValueError("length")
+    kind, body = text[0], text[1:]
+    if kind == "p":
+        if not body.isdigit() or len(body) > 6 or int(body) >= n:
+            raise ValueError("index")
+        index = int(body)
+        return MapPick("point", xy=(float(coords[index][0]), float(coords[index][1])), index=index)
+    if kind == "e":
+        parts = body.split(",")
+        if len(parts) != 2 or any(len(v) > 24 for v in parts):
+            raise ValueError("position")
+        x, y = float(parts[0]), float(parts[1])
+        if not (np.isfinite([x, y]).all() and max(abs(x), abs(y)) <= POSITION_MAX):
+            raise ValueError("position")
+        return MapPick("empty", xy=(x, y))
+    if kind == "s":
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", body):
+            raise ValueError("alphabet")
+        try:
+            packed = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+            inflate = zlib.decompressobj()
+            raw = inflate.decompress(packed, (n + 7) // 8 + 1)
+        except (ValueError, zlib.error) as e:
+            raise ValueError("selection") from e
+        if len(raw) != (n + 7) // 8 or inflate.unconsumed_tail or not inflate.eof or inflate.unused_data:
+            raise ValueError("selection")
+        bits = np.unpackbits(np.frombuffer(raw, np.uint8))
+        if bits[n:].any() or not bits[:n].any():
+            raise ValueError("selection")
+        return MapPick("selection", indices=tuple(int(i) for i in np.flatnonzero(bits[:n])))
+    raise ValueError("kind")
 
 
 def gallery_order(coords: np.ndarray, indices, limit: int) -> list[int]:

@@ -13,7 +13,8 @@ from explorer.live import snap_code
 from . import cache, events, gan, maps, url
 from .images import enlarge
 
-PICK_KEY = "map_pick"
+PICK_KEY = "_map_pick"       # (the map's params, its MapPick); the link carries it as LINK_KEY
+LINK_KEY = "map_pick"
 TRAVERSAL_TOP_MARGIN = 26      # room for the "trained range" label above a traversal mosaic
 
 
@@ -66,6 +67,22 @@ def current_pick(params: tuple, labels: np.ndarray, chart_key: str) -> maps.MapP
             st.session_state[PICK_KEY] = (params, new)
     stored = st.session_state.get(PICK_KEY)
     return stored[1] if stored and stored[0] == params else None
+
+
+def pick_link(params: tuple, coords: np.ndarray) -> url.Value:
+    """The map's click or selection in the page URL (:func:`maps.pick_text`); a pick that arrives by link becomes
+    the pick of this map. Call before :func:`current_pick`, and :func:`link_pick` after it."""
+    link = url.Value(LINK_KEY, lambda text: maps.parse_pick(text, coords), lambda p: maps.pick_text(p, len(coords)),
+                     None, "a test image, a position or a selection on this map")
+    if url.read(link):
+        st.session_state[PICK_KEY] = (params, st.session_state[LINK_KEY])
+    return link
+
+
+def link_pick(link: url.Value, pick: maps.MapPick | None) -> None:
+    """Put the shown pick (None: none) in the page URL."""
+    st.session_state[LINK_KEY] = pick
+    url.write(link)
 
 
 def take_live_click(params: tuple, labels: np.ndarray, hover_key: str):
