@@ -36,7 +36,6 @@ def map_and_pick() -> None:
     pick = views.current_pick(params, labels, chart_key="map_chart")
     views.link_pick(link, pick)
     pinned = pick.xy if pick is not None else None
-    hover = maps.live_hover_spec(name, method) if sidebar.live_enabled() else None
     figure = maps.base_figure(*params, thumbnails=thumbnails)
     if pinned is not None and not sidebar.live_enabled():  # live: the browser draws the marker (the figure
         figure = maps.figures.with_marker(figure, pinned)   # stays the same, so a click does not re-send it)
@@ -49,12 +48,13 @@ def map_and_pick() -> None:
     with right:
         views.show_pick(pick, params, images, labels, noise_seed)
     if sidebar.live_enabled():
-        if hover:
-            live.decoders(name)
         live.hover("map_hover", [("map_chart", hover, pinned)], [name] if hover else [], ["decoded here"],
                    axis_names=maps.AXIS_TITLES[method], on_click=views.take_live_click(params, labels, "map_hover"))
     if pick is not None and pick.kind == "selection":
         views.gallery(images, labels, pick.indices, explorer.DATASETS[ds].classes, coords)
 
 
+hover = maps.live_hover_spec(name, method) if sidebar.live_enabled() else None
+if hover:
+    live.decoders(name)           # once per page run: a click reruns the fragment without re-sending the weights
 map_and_pick()

@@ -41,7 +41,6 @@ def point() -> None:
     if sidebar.live_enabled():
         st.caption("**Drag or hover over the grid or the map**: the decoder runs in your browser and draws the "
                    "image under the pointer; releasing the mouse keeps that point.")
-        live.decoders(name)
         live.pad("grid_pad", name, grid.live_surfaces(name, n, spacing, x_range, y_range, overlay), (z1, z2), bound,
                  size=240, on_change=grid.take_pad(suffix, bound))
         return
@@ -57,4 +56,6 @@ def point() -> None:
             st.caption("The point (z1, z2) lies outside the grid's range: no marker on the grid.")
 
 
+if sidebar.live_enabled():
+    live.decoders(name)           # once per page run: a release reruns point() without re-sending the weights
 point()
