@@ -1,7 +1,9 @@
 """AppTest over the Your own page: an example image on both datasets shows every model's reading, the numbers are
 the models' own (explorer.readings on the prepared image), the ring sits at the image's codes; an empty pad asks
 for a drawing, a drawing from the pad (a simulated pad value) is read like an example, and a crafted pad
-event is ignored with a warning instead of failing."""
+event is ignored with a warning instead of failing. A page URL with the drawing (``own_ink``) reads it exactly as the
+same drawing from the pad and sends it to the pad; a crafted one is ignored with a note; the source, the example and
+the map method are read from the URL."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from explorer.ui.images import to_uint8
 
 from .test_app import changes, need, run
 from .test_live_app import components, data
+from .test_url import open_link
 
 PAGE = "pages/04_Your_own.py"
 
@@ -162,3 +165,68 @@ def test_the_denoise_page_offers_no_own_image_before_there_is_one():
     need("mnist-dae", "mnist-ae-16d")
     at = run("pages/11_Denoise.py", "mnist")
     assert not [t for t in at.toggle if t.key == "denoise_own"]
+
+
+# --- the view in the page URL ------------------------------------------------------------------------------------
+
+def shown_readings(at) -> tuple:
+    """What the page says about the image: its rows' captions, the markdown and the captions."""
+    return html_rows(at), [m.value for m in at.markdown], [c.value for c in at.caption]
+
+
+@pytest.mark.parametrize("live", [True, False])
+def test_a_link_with_a_drawing_shows_it_on_the_pad_and_reads_it_as_if_just_drawn(live):
+    need_all("mnist")
+    ink = drawn_seven()
+    event = {"w": draw.SIDE, "h": draw.SIDE, "data": base64.b64encode(ink.tobytes()).decode()}
+    drawn = run(PAGE, "mnist", live=live, state={"own_draw": {"ink": event}})
+    text = drawn.query_params["own_ink"]
+    assert text == own_image.ink_text(ink) and len(text) < 3_000
+    (pad,) = components(drawn, "lse_draw")
+    assert data(pad)["base"] is None, "a drawing made on the pad is not sent back to it"
+    linked = open_link(PAGE, {"own_ink": text}, live=live)
+    assert not linked.error and not linked.warning and not linked.toast
+    assert shown_readings(linked) == shown_readings(drawn)
+    assert len(html_rows(linked)["own-reconstructions"]) == 5
+    (pad,) = components(linked, "lse_draw")
+    base = data(pad)["base"]
+    assert base["rev"] == 1 and base64.b64decode(base["data"]) == ink.tobytes(), "the pad paints the linked ink"
+    assert linked.query_params["own_ink"] == text
+    linked.run()                                           # a rerun keeps the drawing, and does not re-send it new
+    assert shown_readings(linked) == shown_readings(drawn)
+    assert data(components(linked, "lse_draw")[0])["base"]["rev"] == 1
+
+
+@pytest.mark.parametrize("text", ["", "A", "!!!!", "<script>", "A" * 20_000, "eJwDAAAAAAE",
+                                  own_image.ink_text(np.zeros((28, 28), np.uint8)),
+                                  own_image.ink_text(np.full(10_000_000, 255, np.uint8))])
+def test_a_crafted_drawing_in_the_link_is_ignored_with_a_note(text):
+    need_all("mnist")
+    at = open_link(PAGE, {"own_ink": text})
+    assert not at.error and not at.warning, [e.value for e in (*at.error, *at.warning)]
+    assert any("Draw a digit" in i.value for i in at.info)
+    assert "own_ink" not in at.query_params and "own-reconstructions" not in html_rows(at)
+    assert data(components(at, "lse_draw")[0])["base"] is None
+    if text:
+        assert any("`own_ink` was ignored" in t.value for t in at.toast)
+
+
+def test_the_source_the_example_and_the_map_method_are_read_from_the_link():
+    need_all("mnist")
+    ink = own_image.ink_text(drawn_seven())
+    at = open_link(PAGE, {"own_source": "Example", "own_example": "mnist-three-photo.jpg", "own_map_method": "UMAP",
+                          "own_ink": ink})                  # a radio's label names its option in the URL
+    assert at.segmented_control(key="own_source").value == "Example"
+    assert at.selectbox(key="own_example").value == "mnist-three-photo.jpg"
+    assert at.radio(key="own_map_method").value == "umap"
+    classifier = explorer.load_model("mnist-classifier")
+    prepared = own_image.prepare(own_image.read_image(own_data.examples("mnist")["mnist-three-photo.jpg"]), "mnist")
+    assert any(f"3: **{readings.top_classes(classifier, prepared.image)[0][1]:.0%}**" in m.value
+               for m in at.markdown)
+    assert "own_ink" not in at.query_params, "a drawing is in the link only while the pad is shown"
+    assert at.query_params["own_source"] == "Example"
+    upload = open_link(PAGE, {"own_source": "Upload"})
+    assert upload.segmented_control(key="own_source").value == "Upload"
+    assert any("cannot carry an uploaded file" in c.value for c in upload.caption)
+    assert "own_ink" not in upload.query_params
+

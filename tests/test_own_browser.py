@@ -1,7 +1,9 @@
 """The Your own page in a real browser: mouse strokes on the drawing pad bring the readings and place the rings on
 the maps; a further stroke moves them, undo (from the keyboard) puts them back, clear empties the page; the pen
 width control draws thicker strokes; uploads of a good image and of bad files give the expected result, and the
-page keeps working after a bad one."""
+page keeps working after a bad one. The page's URL reopens a drawing (on the pad, with the same readings) and a
+chosen example in a fresh browser context; a stroke adds to a linked drawing, undo takes back only that stroke, and
+clear takes the drawing out of the URL."""
 
 from __future__ import annotations
 
@@ -102,12 +104,12 @@ def test_drawing_a_digit_shows_the_readings_and_a_new_stroke_moves_the_rings(pag
     second = moved(page, first)
     assert reconstructions(page) != one
     b.screenshot(page, "own-after-second-stroke")
-    assert pad.evaluate("c => c.parentElement.dataset.strokes") == "2"
+    assert pad.evaluate("c => c.closest('.draw').dataset.strokes") == "2"
     undo = page.get_by_role("button", name="Undo the last stroke")
     undo.focus()                                                         # from the keyboard
     page.keyboard.press("Enter")
     assert close(moved(page, second), first), "undoing the 7's strokes puts the rings back where the 1 put them"
-    assert pad.evaluate("c => c.parentElement.dataset.strokes") == "1"
+    assert pad.evaluate("c => c.closest('.draw').dataset.strokes") == "1"
     page.get_by_role("button", name="Clear the drawing").click()
     page.get_by_text("as soon as you lift the pen").wait_for(timeout=30_000)
     b.wait_idle(page)
@@ -148,7 +150,7 @@ def test_a_finger_draws_too(server, page):
                                                   "touchPoints": [{"x": x, "y": y + k * 0.035 * box["height"]}]})
         cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
         moved(touch, [])
-        assert canvas.evaluate("c => c.parentElement.dataset.strokes") == "1"
+        assert canvas.evaluate("c => c.closest('.draw').dataset.strokes") == "1"
         reconstructions(touch)
     finally:
         context.close()
@@ -179,3 +181,79 @@ def test_uploads_a_good_image_then_bad_files_each_with_a_clear_message(server, p
         assert page.locator("[data-testid=stException]").count() == 0
     upload(page, "seven.png", own_data.examples("mnist")["mnist-seven-on-paper.png"])
     page.get_by_text("The classifier reads it as").wait_for(timeout=30_000)
+
+
+READINGS = """() => ['own-steps', 'own-reconstructions', 'own-regenerated', 'own-nearest'].map(c =>
+    [...document.querySelectorAll('.' + c + ' figcaption')].map(f => f.textContent)).concat(
+    [...document.querySelectorAll('[data-testid=stMarkdownContainer]')].map(m => m.innerText)
+        .filter(t => t.includes('reads it as') || t.includes('Q reads')))"""
+
+
+def readings_shown(page) -> list:
+    reconstructions(page)
+    b.wait_idle(page)
+    return page.evaluate(READINGS)
+
+
+def linked_ink(page) -> str:
+    return page.evaluate("() => new URLSearchParams(location.search).get('own_ink') || ''")
+
+
+def test_a_drawing_reopens_from_the_page_url_in_a_fresh_browser_and_can_be_drawn_on(server, page, pad):
+    stroke(page, pad.bounding_box(), [(0.2, 0.15), (0.8, 0.15), (0.45, 0.85)])        # a 7
+    drawn_pins = moved(page, [])
+    drawn = readings_shown(page)
+    page.wait_for_function("() => location.search.includes('own_ink=')", timeout=30_000)
+    shared, ink = page.url, linked_ink(page)
+    assert 100 < len(ink) < 3_000, len(ink)
+    context = page.context.browser.new_context(viewport={"width": 1366, "height": 768})   # no session, no cookies
+    try:
+        other = context.new_page()
+        other.goto(shared)
+        b.wait_idle(other, 120_000)
+        assert readings_shown(other) == drawn, "the link's drawing is read exactly as it was drawn"
+        assert close(pins(other), drawn_pins, tol=1e-6)
+        canvas = other.locator(PAD)
+        canvas.scroll_into_view_if_needed()
+        base = other.locator("canvas.draw-base")
+        assert base.evaluate(INK) > 200 and canvas.evaluate(INK) == 0, "the pad shows the drawing as its base"
+        b.screenshot(other, "own-from-link")
+        assert canvas.evaluate("c => c.closest('.draw').dataset.base") == "1"
+        undo = other.get_by_role("button", name="Undo the last stroke")
+        assert undo.is_disabled() and other.get_by_role("button", name="Clear the drawing").is_enabled()
+        stroke(other, canvas.bounding_box(), [(0.25, 0.5), (0.7, 0.5)])                 # a bar across the 7
+        crossed = moved(other, drawn_pins)
+        assert readings_shown(other) != drawn and canvas.evaluate(INK) > 0 and base.evaluate(INK) > 200
+        other.wait_for_function("(ink) => new URLSearchParams(location.search).get('own_ink') !== ink", arg=ink)
+        undo.focus()
+        other.keyboard.press("Enter")                                                 # the bar goes, the 7 stays
+        assert close(moved(other, crossed), drawn_pins, tol=1e-6)
+        assert readings_shown(other) == drawn and linked_ink(other) == ink
+        other.get_by_role("button", name="Clear the drawing").click()
+        other.get_by_text("as soon as you lift the pen").wait_for(timeout=30_000)
+        b.wait_idle(other)
+        assert base.evaluate(INK) == 0 and canvas.evaluate(INK) == 0
+        assert "own_ink" not in other.url
+    finally:
+        context.close()
+
+
+def test_the_source_and_the_example_reopen_from_the_page_url(server, page):
+    b.open_page(page, server, "own")
+    page.get_by_text("Example", exact=True).click()
+    b.wait_idle(page)
+    b.select_option(page, "Example", "mnist-three-photo.jpg")
+    reading = page.locator("[data-testid=stMarkdownContainer]", has_text="The classifier reads it as")
+    reading.wait_for(timeout=30_000)
+    page.wait_for_function("() => location.search.includes('own_example=')", timeout=30_000)
+    shown = readings_shown(page)
+    context = page.context.browser.new_context(viewport={"width": 1366, "height": 768})
+    try:
+        other = context.new_page()
+        other.goto(page.url)
+        b.wait_idle(other, 120_000)
+        assert readings_shown(other) == shown
+        assert other.locator("[data-testid=stSelectbox] input").last.input_value() == "mnist-three-photo.jpg"
+        assert other.locator(PAD).count() == 0
+    finally:
+        context.close()

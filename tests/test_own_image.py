@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import io
+import zlib
 
 import numpy as np
 import pytest
@@ -208,6 +209,98 @@ def test_a_pad_event_is_sized_before_it_is_decoded(monkeypatch):
     for what in ("absurdly large", "too few pixels", "too many characters"):
         with pytest.raises(ImageInputError):
             own_image.drawn_ink(BAD_EVENTS[what])
+
+
+# --- a drawing as link text ------------------------------------------------------------------------------------
+
+SIDE = 112                 # the pad's (explorer.ui.draw.SIDE)
+
+
+def drawn_digit() -> np.ndarray:
+    """A round-ended 8-ish stroke, anti-aliased, as the pad's uint8 ink."""
+    img = Image.new("L", (4 * SIDE, 4 * SIDE), 0)
+    from PIL import ImageDraw
+
+    t = np.linspace(0, 2 * np.pi, 61)
+    points = list(zip(4 * SIDE * (0.5 + 0.2 * np.sin(2 * t)), 4 * SIDE * (0.5 - 0.35 * np.cos(t))))
+    ImageDraw.Draw(img).line(points, fill=255, width=36, joint="curve")
+    return np.asarray(img.resize((SIDE, SIDE), Image.BOX))
+
+
+def link(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode().rstrip("=")
+
+
+def test_a_drawing_round_trips_through_its_link_text_exactly_and_briefly():
+    ink = drawn_digit()
+    assert 0.1 < (ink > 0).mean() < 0.4 and len(np.unique(ink)) > 10       # a digit with anti-aliased edges
+    text = own_image.ink_text(ink)
+    assert set(text) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    assert len(text) < 2_000
+    back = own_image.ink_from_text(text, SIDE)
+    assert back.dtype == np.uint8 and np.array_equal(back, ink)
+    noise = np.random.default_rng(0).integers(0, 256, (SIDE, SIDE), dtype=np.uint8)   # zlib's worst case
+    assert np.array_equal(own_image.ink_from_text(own_image.ink_text(noise), SIDE), noise)
+    assert len(own_image.ink_text(noise)) <= own_image.ink_text_max(SIDE) < 17_000
+
+
+BAD_LINKS = {
+    "empty": "",
+    "one character": "A",
+    "too long": "A" * (own_image.ink_text_max(SIDE) + 4),
+    "padding": link(bytes(SIDE * SIDE)) + "==",
+    "standard base64": link(bytes(SIDE * SIDE)).replace("-", "+").replace("_", "/") + "+/",
+    "a space": " " + link(bytes(SIDE * SIDE)),
+    "markup": "<script>alert(1)</script>",
+    "not zlib": base64.urlsafe_b64encode(bytes(range(200))).decode(),
+    "too few levels": link(bytes(SIDE * SIDE - 1)),
+    "too many levels": link(bytes(SIDE * SIDE + 1)),
+    "another side": link(bytes(28 * 28)),
+    "a zlib bomb": link(b"\xff" * 10_000_000),
+    "cut short": link(bytes(SIDE * SIDE))[:-4],
+    "data after the stream": link(bytes(SIDE * SIDE)) + "AAAA",
+}
+
+
+@pytest.mark.parametrize("what", list(BAD_LINKS))
+def test_a_malformed_link_drawing_is_refused(what):
+    with pytest.raises(ImageInputError) as refused:
+        own_image.ink_from_text(BAD_LINKS[what], SIDE)
+    assert str(refused.value)
+
+
+def test_a_zlib_bomb_is_stopped_while_it_inflates(monkeypatch):
+    """10 MB of ink compress to a link short enough to pass the length check: inflating stops at one level more
+    than the pad holds; text of the wrong length or alphabet is refused before it is decoded."""
+    bomb = BAD_LINKS["a zlib bomb"]
+    assert len(bomb) <= own_image.ink_text_max(SIDE)
+    asked, inflater = [], zlib.decompressobj
+
+    class Bounded:
+        def __init__(self):
+            self.inner = inflater()
+
+        def decompress(self, data, max_length=0):
+            asked.append(max_length)
+            out = self.inner.decompress(data, max_length)
+            assert len(out) <= SIDE * SIDE + 1
+            return out
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+    monkeypatch.setattr(own_image.zlib, "decompressobj", Bounded)
+    with pytest.raises(ImageInputError):
+        own_image.ink_from_text(bomb, SIDE)
+    assert asked == [SIDE * SIDE + 1]
+
+    def decode(*args, **kwargs):
+        raise AssertionError("decoded before its length and alphabet were checked")
+
+    monkeypatch.setattr(own_image.base64, "urlsafe_b64decode", decode)
+    for what in ("too long", "padding", "standard base64", "markup", "empty"):
+        with pytest.raises(ImageInputError):
+            own_image.ink_from_text(BAD_LINKS[what], SIDE)
 
 
 def test_mnist_preparation_keeps_the_classifiers_accuracy_on_the_test_digits():

@@ -10,7 +10,7 @@ import explorer
 from explorer import own_image
 from explorer.checkpoints import checkpoint_name
 
-from . import cache, draw, figures, guards, lesson_data, maps, own_data, sidebar
+from . import cache, draw, figures, guards, lesson_data, maps, own_data, sidebar, url
 from .images import to_uint8
 from .own_html import figure_row, for_screen
 
@@ -18,6 +18,7 @@ SOURCES = ("Draw", "Upload", "Example")
 MAP_KEYS = ("own_map_ae", "own_map_vae", "own_map_16d")      # the maps' chart keys
 CAPTION = "font-size:14px;line-height:1.6;opacity:.6;margin:0"       # st.caption's look
 INVERT = {"auto": None, "dark ink on light": True, "light ink on dark": False}
+INK_LINK = "own_ink"               # the drawing in the page URL (explorer.ui.draw.ink_link)
 
 
 def own_view(ds: str) -> None:
@@ -83,10 +84,15 @@ def _pins(ds: str, reading: dict) -> dict[str, tuple[float, float]]:
 
 
 def _input(ds: str) -> tuple[np.ndarray | None, str]:
-    source = st.segmented_control("Your image", SOURCES, key="own_source", default="Draw")
+    """The source (Draw, Upload, Example) and its image; the source, the example, the background choice and the
+    drawing are in the page URL (an upload is not: a link cannot carry a file)."""
+    source = st.segmented_control("Your image", SOURCES, default="Draw", required=True, **url.shared("own_source"))
+    if source != "Draw":
+        draw.unlink("own_draw", INK_LINK)
     if source == "Upload":
         file = st.file_uploader("An image (PNG, JPEG, WebP or GIF; up to 2 MB)", type=["png", "jpg", "jpeg", "webp",
                                                                                      "gif"], key="own_upload")
+        st.caption("A link to this page cannot carry an uploaded file: it opens with Upload chosen and no image.")
         if file is None:
             return None, source
         try:
@@ -94,18 +100,18 @@ def _input(ds: str) -> tuple[np.ndarray | None, str]:
         except own_image.ImageInputError as e:
             st.warning(f"**This file cannot be used:** {e}")
             return None, source
-        st.radio("Background", list(INVERT), key="own_invert", horizontal=True,
+        st.radio("Background", list(INVERT), horizontal=True, **url.shared("own_invert"),
                  help="Auto: a light border means dark ink on light paper, which is inverted to the datasets' "
                       "light-on-black.")
         return grey, source
     if source == "Example":
         examples = own_data.examples(ds)
-        name = st.selectbox("Example", list(examples), key="own_example")
+        name = st.selectbox("Example", list(examples), **url.shared("own_example"))
         return own_image.read_image(examples[name]), source
-    ink = draw.drawing("own_draw")
+    ink = draw.drawing("own_draw", link=INK_LINK)
     # as st.html, so that the browser loads st.html's code (~0.1 s) with the page rather than after the first stroke
     st.html(f'<p style="{CAPTION}">Draw with the mouse (or a pen or finger); lift it and everything below '
-            "updates.</p>")
+            "updates. The drawing is part of this page's link.</p>")
     return ink, source
 
 
@@ -156,7 +162,7 @@ def _maps(ds: str, reading: dict | None) -> None:
     big = checkpoint_name(ds, *own_data.MAP_MODEL)
     if big in explorer.list_models():
         with cols[2]:
-            method = st.radio("16-D VAE map", ("pca", "umap"), key="own_map_method", horizontal=True,
+            method = st.radio("16-D VAE map", ("pca", "umap"), horizontal=True, **url.shared("own_map_method"),
                               format_func=maps.METHOD_LABELS.get,
                               help="PCA places the image exactly; on UMAP it is placed from its 10 nearest test "
                                    "codes (UMAP's own transform takes seconds).")
