@@ -4,6 +4,7 @@ prefixed by view; the Lesson page's buttons set them (see :mod:`explorer.ui.less
 
 from __future__ import annotations
 
+import html
 
 import numpy as np
 import streamlit as st
@@ -15,7 +16,7 @@ from explorer.checkpoints import checkpoint_name
 from . import cache, events, flipbook, guards, lesson_data, lesson_figures, live, sidebar, url
 from .figures import with_marker
 from .images import enlarge
-from .own_html import figure_row
+from .own_html import figure
 
 GAPS_CHARTS = {"ae": "gaps_map_ae", "vae": "gaps_map_vae"}
 Z_KEYS = ("gaps_z1", "gaps_z2")
@@ -60,13 +61,30 @@ def _percent(x: float) -> str:
     return "–" if np.isnan(x) else f"{x:.0%}"
 
 
+VERDICT_COLOURS = {True: "#2e9d4e", False: "#e5484d"}    # green / red that read on a light and a dark theme
+
+
 def _verdict(d: dict, classes) -> str:
-    ok = ":green[**data-like**]" if d["data_like"] else ":red[**not data-like**]"
+    """A decode's verdict as HTML: the :func:`explorer.quality.is_data_like` rule and the numbers behind it."""
+    ok = f'<strong style="color:{VERDICT_COLOURS[d["data_like"]]}">' + \
+        ("data-like" if d["data_like"] else "not data-like") + "</strong>"
     where = "far from every encoding (a gap)" if d["far"] else "near the encodings"
     if d["outside"]:
         where = "outside this model's map, far from every encoding"
-    return (f"{ok}: looks like **{classes[d['predicted']]}** with confidence **{d['confidence']:.2f}**; "
-            f"{d['distance_ratio']:.2f}× the typical distance to a real image; {where}.")
+    return (f"{ok}: looks like <strong>{html.escape(classes[d['predicted']])}</strong> with confidence "
+            f"<strong>{d['confidence']:.2f}</strong>; {d['distance_ratio']:.2f}× the typical distance to a real "
+            f"image; {where}.")
+
+
+def _decodes(cells: list[tuple[np.ndarray, str, str]]) -> str:
+    """(image, caption, verdict HTML) side by side as one HTML block: a click's two decodes arrive as one element,
+    with their pixels inline."""
+    cell = ('<div style="display:grid;grid-template-columns:minmax(0,1fr) minmax(0,2fr);gap:16px;'
+            'align-items:start">{}<p style="margin:0;line-height:1.6">{}</p></div>')
+    return ('<div class="gaps-decode" lang="en" style="display:grid;grid-template-columns:repeat(2,minmax(0,1fr));'
+            'column-gap:3rem;margin:4px 0 8px">'
+            + "".join(cell.format(figure(image, caption, None), verdict) for image, caption, verdict in cells)
+            + "</div>")
 
 
 # --- 1. gaps -------------------------------------------------------------------------------------------------------
@@ -167,12 +185,12 @@ def _gaps_point(ds: str, links: dict | None) -> None:
     c2.number_input("z2", step=0.1, format="%.2f", **shared(Z_KEYS[1]))
     positions = gaps_positions(ds)
     names = [lesson_data.model_name(ds, kind) for kind in lesson_data.KINDS]
-    for kind, name, col in zip(lesson_data.KINDS, names, st.columns(2, gap="large")):
+    cells = []
+    for kind, name in zip(lesson_data.KINDS, names):
         x, y = positions[kind]
         decoded = lesson_data.decode_point(name, x, y)
-        left, right = col.columns([1, 2])
-        left.html(figure_row([(decoded["image"], f"{kind.upper()} at ({x:.2f}, {y:.2f})", None)], "gaps-decode"))
-        right.markdown(_verdict(decoded, classes))
+        cells.append((decoded["image"], f"{kind.upper()} at ({x:.2f}, {y:.2f})", _verdict(decoded, classes)))
+    st.html(_decodes(cells))
     on = st.session_state.get(ON_KEY, "ae")
     st.caption(f"Pinned on the {on.upper()} map; the {lesson_data.other(on).upper()} is decoded at the same place "
                "among the test images (the triangle of test encodings around the pin, carried to its map).")
