@@ -4,6 +4,9 @@
   layers as float16 in the safetensors format (8-byte header length, JSON header, raw little-endian tensors), which
   the browser reads with a few lines of JavaScript and evaluates exactly (float16 weights: at most one grey level
   from the server's float32 decode).
+- A 2-D model's decode-quality map (:class:`explorer.quality.QualityMap`) goes as :func:`verdict_payload`, so that
+  the hover card can say, under each decode, the verdict of the nearest scored grid point
+  (:func:`explorer.quality.value_at`).
 - InfoGAN's generator (6.6 M parameters) stays on the server: :func:`code_frames` renders the images along one
   slider's range in one batched call, and the browser swaps frames while the thumb moves.
 """
@@ -59,6 +62,16 @@ def link_payload(x: np.ndarray, y: np.ndarray, z: np.ndarray, name: str) -> byte
     [ny, nx, 2]) as float32 safetensors bytes, registered by the browser under ``name``."""
     return save({"x": np.asarray(x, np.float32), "y": np.asarray(y, np.float32),
                  "z": np.ascontiguousarray(z, np.float32)}, metadata={"name": name, "kind": "link"})
+
+
+def verdict_payload(qmap, name: str) -> bytes:
+    """A :class:`explorer.quality.QualityMap`'s grid axes (float32) and, per grid point, whether its decode is
+    data-like, the classifier's confidence and its predicted class (float16: 0/1, 3 digits, whole numbers < 2048),
+    registered by the browser under ``name``."""
+    grids = {"data_like": qmap.data_like, "confidence": qmap.confidence, "predicted": qmap.predicted}
+    return save({"x": np.asarray(qmap.x, np.float32), "y": np.asarray(qmap.y, np.float32),
+                 **{k: np.ascontiguousarray(v, np.float16) for k, v in grids.items()}},
+                metadata={"name": name, "kind": "verdict"})
 
 
 def decode_like_browser(payload_tensors: dict[str, np.ndarray], z: np.ndarray) -> np.ndarray:

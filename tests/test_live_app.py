@@ -49,6 +49,19 @@ def test_browser_decoder_payload_decodes_what_the_model_decodes(name):
     assert np.abs(browser - to_uint8(decode(model, z))).max() <= 1
 
 
+def test_verdict_payload_carries_the_quality_map_exactly():
+    need("fashion-ae-2d", "fashion-classifier")
+    from explorer.ui import lesson_data
+
+    qmap = lesson_data.quality_map("fashion-ae-2d")
+    tensors = load(live.verdict_payload(qmap, "fashion-ae-2d"))
+    assert np.array_equal(tensors["x"], qmap.x.astype(np.float32)) and len(tensors["y"]) == len(qmap.y)
+    assert np.array_equal(tensors["data_like"].astype(bool), qmap.data_like), "the verdicts are exact"
+    assert np.array_equal(tensors["predicted"].astype(int), qmap.predicted), "so are the classes"
+    assert np.abs(tensors["confidence"].astype(float) - qmap.confidence).max() < 1e-3
+    assert 0 < qmap.data_like.mean() < 1, "a map with both verdicts: the check above can fail"
+
+
 def test_only_mlp_decoders_go_to_the_browser():
     need("mnist-infogan")
     with pytest.raises(ValueError, match="only AE/VAE decoders"):
@@ -124,12 +137,22 @@ def test_gaps_page_pins_the_point_in_the_browser_and_leaves_the_figures_alone(ds
     assert ae_links == [{"kind": "raw"}, {"kind": "grid", "ref": f"{ds}-ae-to-vae"}], "the VAE reads it linked"
     assert vae_links == [{"kind": "grid", "ref": f"{ds}-vae-to-ae"}, {"kind": "raw"}]
     # the grids go as bytes (float32 safetensors), each named as the hover refers to it, equal to lesson_data.link
-    sent_grids = {}
+    sent_grids, sent_verdicts = {}, []
     for element in components(at, "lse_decoder"):
         tensors = load(element.proto.bytes)
         if "z" in tensors:
             sent_grids[len(sent_grids)] = tensors
+        if "data_like" in tensors:
+            sent_verdicts.append(tensors)
     assert len(sent_grids) == 2
+    # the hover card's verdicts: both models' quality maps, and the words and colours of the server's verdict
+    for kind in lesson_data.KINDS:
+        qmap = lesson_data.quality_map(lesson_data.model_name(ds, kind))
+        assert any(np.array_equal(v["data_like"].astype(bool), qmap.data_like)
+                   and np.array_equal(v["y"], qmap.y.astype(np.float32)) for v in sent_verdicts), kind
+    assert sent["verdict"]["classes"] == list(lesson_data.class_names(ds))
+    from explorer.ui.lesson_views import VERDICT_COLOURS
+    assert sent["verdict"]["colours"] == {"yes": VERDICT_COLOURS[True], "no": VERDICT_COLOURS[False]}
     ae_to_vae = lesson_data.link(ds, "ae")
     assert any(np.allclose(g["z"], ae_to_vae.z, atol=1e-5) and np.allclose(g["x"], ae_to_vae.x, atol=1e-5)
                for g in sent_grids.values())

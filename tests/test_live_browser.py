@@ -111,3 +111,16 @@ def test_gaps_hover_decodes_with_both_models_while_moving(server, page):
     for s, z in zip(shown, zs):
         expected = to_uint8(decode(explorer.load_model(s["data"]["decoder"]), z[None])[0])
         assert np.abs(s["pixels"].astype(int) - expected).max() <= 1
+    # under each decode, the verdict of the nearest scored grid point of its own model's quality map
+    from explorer import quality
+
+    for s, z in zip(shown, zs):
+        qmap = lesson_data.quality_map(s["data"]["decoder"])
+        inside = not np.isnan(quality.value_at(qmap, qmap.confidence, z))
+        assert s["data"]["verdict"] == (str(int(quality.value_at(qmap, qmap.data_like, z))) if inside else "")
+        if inside:
+            assert int(s["data"]["predicted"]) == quality.value_at(qmap, qmap.predicted, z)
+            assert float(s["data"]["confidence"]) == pytest.approx(quality.value_at(qmap, qmap.confidence, z),
+                                                                   abs=2e-3)
+    card = page.locator(".lse-card").first.inner_text()
+    assert "data-like" in card or "outside its scored plane" in card, card

@@ -53,17 +53,17 @@ def gaps(ds: str) -> None:
         fig = lesson_data.lesson_plane(names[kind], PLANE_HEIGHT)
         col.markdown(f"**{lesson_data.TITLES[kind]}**")
         col.plotly_chart(fig, key=CHARTS[kind], on_select="ignore", config={"displayModeBar": False})
-    links = None
+    links = verdicts = None
     if live_widgets:             # once per run: a click reruns _pinned without re-sending weights and grids
         live.decoders(*names.values())
-        links = lesson_data.hover_links(ds)
-    (st.fragment(_pinned) if live_widgets else _pinned)(ds, names, links)
+        links, verdicts = lesson_data.hover_links(ds), lesson_views.hover_verdicts(ds)
+    (st.fragment(_pinned) if live_widgets else _pinned)(ds, names, links, verdicts)
     st.caption("White: the decoder draws something data-like there; red: not. Dashed: beyond it, no test image "
                "is encoded nearby. " + ("**Hover** to decode under the pointer with both models, **click** to pin."
                                         if live_widgets else ""))
 
 
-def _pinned(ds: str, names: dict, links: dict | None) -> None:
+def _pinned(ds: str, names: dict, links: dict | None, verdicts: dict | None) -> None:
     classes = lesson_data.class_names(ds)
     pins = st.session_state.get(PINS_KEY) or {}
     decoded = {}
@@ -82,7 +82,7 @@ def _pinned(ds: str, names: dict, links: dict | None) -> None:
     if links is not None:
         charts = [(CHARTS[kind], {"kind": "raw"}, pins.get(kind), links[kind]) for kind in lesson_data.KINDS]
         live.hover("lesson_hover", charts, list(names.values()), [k.upper() for k in lesson_data.KINDS],
-                   axis_names=("z1", "z2"), size=96, on_click=functools.partial(_pin_click, ds))
+                   axis_names=("z1", "z2"), size=96, on_click=functools.partial(_pin_click, ds), verdict=verdicts)
 
 
 # --- sampling from the prior ----------------------------------------------------------------------------------------

@@ -76,6 +76,14 @@ def _verdict(d: dict, classes) -> str:
             f"image; {where}.")
 
 
+def hover_verdicts(ds: str) -> dict:
+    """Send both 2-D models' quality maps to the browser and return :func:`explorer.ui.live.hover`'s ``verdict``: the
+    hover card then says under each decode what the nearest scored grid point's verdict is."""
+    live.verdicts({name: lesson_data.quality_map(name)
+                   for name in (lesson_data.model_name(ds, kind) for kind in lesson_data.KINDS)})
+    return {"classes": lesson_data.class_names(ds), "colours": VERDICT_COLOURS}
+
+
 def _decodes(cells: list[tuple[np.ndarray, str, str]]) -> str:
     """(image, caption, verdict HTML) side by side as one HTML block: a click's two decodes arrive as one element,
     with their pixels inline."""
@@ -131,9 +139,11 @@ def gaps_view(ds: str) -> None:
     metric = c1.selectbox("Colour the plane by", list(lesson_figures.METRICS), **shared("gaps_metric"),
                           format_func=lesson_figures.METRICS.get)
     show_density = c2.toggle("Density of encodings", value=True, **shared("gaps_density"))
-    live_note = "**Hover over either map** to see both models decode the place under the pointer; **click** to " \
-        "keep it" if live_widgets else "**Click anywhere on either map**"
-    st.caption(f"{live_note} (or type z1, z2 below) to decode that place with both models. The two planes differ "
+    how = ("**Hover over either map** to see both models decode the place under the pointer, each with the verdict "
+           "of the nearest scored grid point; **click** (or type z1, z2 below) to keep a place and score it exactly "
+           "with both models.") if live_widgets else \
+        "**Click anywhere on either map** (or type z1, z2 below) to decode that place with both models."
+    st.caption(f"{how} The two planes differ "
                "in scale, so the other model is decoded at the **same place among the test images**, not at the "
                "same numbers. "
                f"White: the decoded image is data-like (classifier confidence ≥ {quality.CONFIDENT} and within "
@@ -160,21 +170,21 @@ def gaps_view(ds: str) -> None:
             st.plotly_chart(fig, key=GAPS_CHARTS[kind], on_select="ignore" if live_widgets else "rerun",
                             selection_mode="points", config=lesson_figures.plot_config(f"{name}-gaps-{metric}"))
     # live: a click reruns only the decoded point (the figures, decoders and link grids are not sent again)
-    links = None
+    links = verdict = None
     if live_widgets:
         live.decoders(*(lesson_data.model_name(ds, kind) for kind in lesson_data.KINDS))
-        links = lesson_data.hover_links(ds)
-    (st.fragment(_gaps_point) if live_widgets else _gaps_point)(ds, links)
+        links, verdict = lesson_data.hover_links(ds), hover_verdicts(ds)
+    (st.fragment(_gaps_point) if live_widgets else _gaps_point)(ds, links, verdict)
     st.caption(PNG_HINT)
     download_csv("Download both maps as CSV",        # 370 KB: made when pressed, not on every run
                  lambda: teaching.to_csv(_stack([teaching.quality_map_columns(q, n) for n, q in rows.items()])),
                  f"{ds}-gaps.csv", "gaps_csv")
 
 
-def _gaps_point(ds: str, links: dict | None) -> None:
+def _gaps_point(ds: str, links: dict | None, verdict: dict | None) -> None:
     """The pinned position: typed z1, z2, and both models' decodes of it with their verdicts (and, with the live
-    widgets' ``links`` from :func:`explorer.ui.lesson_data.hover_links`, the hover card, the pins and the click
-    path)."""
+    widgets' ``links`` from :func:`explorer.ui.lesson_data.hover_links` and ``verdict`` from
+    :func:`hover_verdicts`, the hover card, the pins and the click path)."""
     classes = lesson_data.class_names(ds)
     c0, c1, c2, _ = st.columns([3, 2, 2, 3])
     c0.radio("Pinned on", lesson_data.KINDS, **shared(ON_KEY), horizontal=True,
@@ -198,7 +208,7 @@ def _gaps_point(ds: str, links: dict | None) -> None:
         charts = [(GAPS_CHARTS[kind], {"kind": "raw"}, tuple(positions[kind]), links[kind])
                   for kind in lesson_data.KINDS]
         live.hover("gaps_hover", charts, names, [lesson_data.TITLES[kind] for kind in lesson_data.KINDS],
-                   axis_names=("z1", "z2"), on_click=take_live_click)
+                   axis_names=("z1", "z2"), on_click=take_live_click, verdict=verdict)
 
 
 # --- 2. sampling from the prior ---------------------------------------------------------------------------------

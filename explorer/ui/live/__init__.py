@@ -65,20 +65,25 @@ def surface(html: str, width: int, height: int, label: str, *, nodes=None, box=N
 
 
 def hover(key: str, charts: list[tuple], decoders_: list[str], titles: list[str], axis_names=("x", "y"),
-          size: int = 112, on_click=None) -> None:
+          size: int = 112, on_click=None, verdict: dict | None = None) -> None:
     """Over the Plotly charts with these keys: a card beside the pointer with each decoder's image of the map
     position under it, and a marker at the chart's pinned position. ``charts``: (chart key, to-latent spec or None
     for no card: {"kind": "raw"} or {"kind": "pca", "mean", "components"}, pinned (x, y) or None), or with a fourth
     item, one to-latent spec per decoder (e.g. :func:`grid_link` for another model's plane). A click on a chart
-    calls ``on_click`` at once (read it with :func:`clicked`), before Plotly's selection event arrives."""
+    calls ``on_click`` at once (read it with :func:`clicked`), before Plotly's selection event arrives. With
+    ``verdict`` ({"classes": class names, "colours": {True: css, False: css}}), each decode in the card also shows
+    the verdict of the nearest scored point of its decoder's quality map (sent by :func:`verdicts`)."""
     specs = []
     for k, t, p, *links in charts:
         spec = {"key": k, "to_latent": t, "pin": None if p is None else [float(v) for v in p]}
         if links:
             spec["links"] = links[0]
         specs.append(spec)
-    _hover(key=key, data={"charts": specs,
-                          "decoders": decoders_, "titles": titles, "axis_names": list(axis_names), "size": size},
+    if verdict is not None:
+        verdict = {"classes": [str(c) for c in verdict["classes"]],
+                   "colours": {"yes": verdict["colours"][True], "no": verdict["colours"][False]}}
+    _hover(key=key, data={"charts": specs, "decoders": decoders_, "titles": titles, "axis_names": list(axis_names),
+                          "size": size, "verdict": verdict},
            height=0, on_click_change=on_click or (lambda: None))
 
 
@@ -93,6 +98,18 @@ def grid_link(name: str, grid) -> dict:
     plane to another model's through it (looked up bilinearly, as :func:`explorer.teaching.linked` does)."""
     _decoder(key=f"lse_link_{name}", data=_link_bytes(name, grid), height=0)
     return {"kind": "grid", "ref": name}
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _verdict_bytes(name: str, _qmap) -> bytes:
+    return core.verdict_payload(_qmap, name)
+
+
+def verdicts(maps: dict) -> None:
+    """Send these models' quality maps ({model name: :class:`explorer.quality.QualityMap`}) to the browser, for
+    :func:`hover`'s verdicts (as bytes: a rerun re-sends only a reference to the browser's copy)."""
+    for name, qmap in maps.items():
+        _decoder(key=f"lse_verdict_{name}", data=_verdict_bytes(name, qmap), height=0)
 
 
 def keys(key: str, on_step) -> None:

@@ -9,6 +9,7 @@
 
 const registry = (globalThis.__lseLive ??= { decoders: new Map(), waiters: new Map(), stats: { paints: 0 } });
 registry.links ??= new Map();
+registry.verdicts ??= new Map();
 
 // ---- pure functions ------------------------------------------------------------------------------------------
 
@@ -123,6 +124,21 @@ export function gridLookup(t, x, y) {
   return [mix(t.zx), mix(t.zy)];
 }
 
+// A quality map's verdict at the grid point nearest to z, or null outside its plane: the same lookup as
+// explorer.quality.value_at (first of equally near points, as numpy's argmin).
+export function verdictAt(g, z) {
+  const nx = g.x.length, ny = g.y.length, hx = (g.x[1] - g.x[0]) / 2, hy = (g.y[1] - g.y[0]) / 2;
+  const inside = z[0] >= g.x[0] - hx && z[0] <= g.x[nx - 1] + hx && z[1] >= g.y[0] - hy && z[1] <= g.y[ny - 1] + hy;
+  if (!inside) return null;
+  const nearest = (v, axis) => {
+    let best = 0;
+    for (let i = 1; i < axis.length; i++) if (Math.abs(axis[i] - v) < Math.abs(axis[best] - v)) best = i;
+    return best;
+  };
+  const k = nearest(z[1], g.y) * nx + nearest(z[0], g.x);
+  return { dataLike: g.dataLike[k] > 0.5, confidence: g.confidence[k], predicted: Math.round(g.predicted[k]) };
+}
+
 export function sliderValue(fraction, lo, hi, step) {
   const f = Math.min(1, Math.max(0, fraction));
   return Math.round((lo + f * (hi - lo)) / step) * step;
@@ -178,6 +194,11 @@ function mountDecoder({ data }) {
     const z = tensors.z.data;
     registry.links.set(metadata.name, { x: tensors.x.data, y: tensors.y.data,
       zx: z.filter((_, i) => i % 2 === 0), zy: z.filter((_, i) => i % 2 === 1) });
+    return;
+  }
+  if (metadata.kind === "verdict") {        // a quality map's verdicts (explorer.live.verdict_payload)
+    registry.verdicts.set(metadata.name, { x: tensors.x.data, y: tensors.y.data, dataLike: tensors.data_like.data,
+      confidence: tensors.confidence.data, predicted: tensors.predicted.data });
     return;
   }
   const mlp = mlpFromTensors(tensors);
@@ -298,17 +319,19 @@ function mountHover(state, component) {
     document.addEventListener("pointerdown", state.onDown, true);
     document.addEventListener("pointerup", state.onUp, true);
   }
-  const signature = JSON.stringify([data.decoders, data.titles, data.size]);
+  const signature = JSON.stringify([data.decoders, data.titles, data.size, data.verdict]);
   if (state.signature !== signature) {
     state.signature = signature;
     state.card.innerHTML = "";
     state.canvases = data.decoders.map((name, i) => {
       const fig = document.createElement("figure");
+      fig.style.width = `${data.size + 2}px`;
       const canvas = makeCanvas(data.size, `${data.titles[i]} decode under the pointer`);
       canvas.dataset.decoder = name;
       const cap = document.createElement("figcaption");
       cap.textContent = data.titles[i];
       fig.append(canvas, cap);
+      if (data.verdict) fig.appendChild(el("div", "lse-verdict"));
       state.card.appendChild(fig);
       return canvas;
     });
@@ -418,6 +441,7 @@ function hoverMove(state, e) {
     if (state.mlps[i]) paintPixels(canvas, mlpDecode(state.mlps[i], z));
     canvas.dataset.z = z.map((v) => v.toFixed(4)).join(",");
     if (hit.chart.links) canvas.nextSibling.textContent = `${state.data.titles[i]} (${fmt(z[0])}, ${fmt(z[1])})`;
+    if (data.verdict) showVerdict(canvas, data.verdict, registry.verdicts.get(canvas.dataset.decoder), z);
   });
   state.where.textContent = `${data.axis_names[0]} ${fmt(hit.x)}, ${data.axis_names[1]} ${fmt(hit.y)}`;
   card.style.display = "flex";
@@ -426,6 +450,28 @@ function hoverMove(state, e) {
   const left = Math.min(Math.max(8, e.clientX - w / 2), window.innerWidth - w - 8);
   const top = e.clientY - gap - h >= 8 ? e.clientY - gap - h : e.clientY + gap;
   card.style.transform = `translate(${Math.round(left)}px, ${Math.round(top)}px)`;
+}
+
+// Under a card's decode: the verdict of the nearest scored point of its model's quality map (a click scores the
+// exact place on the server).
+function showVerdict(canvas, spec, grid, z) {
+  const box = canvas.parentElement.querySelector(".lse-verdict");
+  const v = grid ? verdictAt(grid, z) : null;
+  canvas.dataset.verdict = v ? (v.dataLike ? "1" : "0") : "";
+  canvas.dataset.predicted = v ? v.predicted : "";
+  canvas.dataset.confidence = v ? v.confidence.toFixed(3) : "";
+  box.replaceChildren();
+  if (!grid) return;
+  if (!v) {
+    box.textContent = "outside its scored plane";
+    return;
+  }
+  const word = el("strong");
+  word.textContent = v.dataLike ? "data-like" : "not data-like";
+  word.style.color = v.dataLike ? spec.colours.yes : spec.colours.no;
+  const what = el("span");
+  what.textContent = `${spec.classes[v.predicted] ?? "?"}, ${Math.round(100 * v.confidence)}% sure`;
+  box.append(word, what);
 }
 
 // InfoGAN's live code sliders: the server sends, for each code, its frames along the slider at the other code's
