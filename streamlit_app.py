@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from explorer.ui import pages, sidebar
+from explorer.ui import live, pages, sidebar
 
 st.set_page_config(page_title="Latent Space Explorer", page_icon="🧭", layout="wide")
+live.page_style()
 
 navigation = st.navigation(pages.navigation())
 sidebar.render()

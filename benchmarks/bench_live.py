@@ -174,6 +174,13 @@ def payloads() -> dict:
         started = time.perf_counter()
         data = live.decoder_payload(model, name)
         out[f"{name} decoder"] = (len(data), (time.perf_counter() - started) * 1e3)
+    from explorer import quality
+    from explorer.ui import lesson_data
+
+    qmap = lesson_data.quality_map("mnist-ae-2d")
+    started = time.perf_counter()
+    data = live.verdict_payload(qmap, "mnist-ae-2d")
+    out[f"mnist-ae-2d hover verdicts (its {quality.GRID} × {quality.GRID} quality map)"] = (len(data), (time.perf_counter() - started) * 1e3)
     gan = explorer.load_model("mnist-infogan")
     import torch
 

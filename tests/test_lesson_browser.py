@@ -96,6 +96,16 @@ def main_parts(page) -> list[dict]:
             if r and r["width"] > 0 and r["height"] > 0]
 
 
+def space_below(page, key: str) -> float:
+    """Pixels between the bottom of the element with this key and the top of the next element shown below it."""
+    return page.evaluate("""(key) => {
+        const bottom = document.querySelector(`.st-key-${key}`).getBoundingClientRect().bottom;
+        const tops = [...document.querySelectorAll('[data-testid=stMain] [data-testid=stElementContainer]')]
+            .map((e) => e.getBoundingClientRect()).filter((r) => r.height > 0 && r.top >= bottom - 1)
+            .map((r) => r.top);
+        return Math.min(...tops) - bottom; }""", key)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("ds", ["mnist", "fashion"])
 def test_every_lesson_step_fits_a_projector_and_the_arrow_keys_walk_them(server, page, ds):
@@ -120,6 +130,9 @@ def test_every_lesson_step_fits_a_projector_and_the_arrow_keys_walk_them(server,
             assert parts, step.key
             assert max(p["bottom"] for p in parts) <= 768 and max(p["right"] for p in parts) <= 1366, step.key
             assert page.evaluate("() => document.scrollingElement.scrollTop") == 0
+            if page.locator(".st-key-lesson_plane_ae").count():
+                # the live parts with no height of their own (weights, grids, the hover's host) take no room
+                assert space_below(page, "lesson_plane_ae") <= 40, step.key
             if step.key == "between":
                 pins = step.settings(ds)["lesson_pins"]
                 shown = page.locator(".lse-pin").evaluate_all("e => e.map(p => p.dataset.pin)")

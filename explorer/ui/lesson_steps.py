@@ -153,7 +153,8 @@ STEPS = (
          "Each ring now sits in the **emptiest place between the {a}s and the {b}s** of its own map. No test "
          "image was encoded there.\n\nThe autoencoder draws {ae_gap}; the VAE draws {vae_gap}.\n\n"
          "**Hover** over either map: the card decodes under the pointer with both models, the other one at the "
-         "same place among the test images. One point is an anecdote; the next step measures the whole plane.",
+         "same place among the test images, and says which draw is data-like. One point is an anecdote; the next "
+         "step measures the whole plane.",
          "pages/06_Gaps.py", lambda ds: {lesson_stage.PINS_KEY: pins(ds, "gap")}),
     Step("measure", "Measure the whole plane", lesson_stage.gaps,
          "Over a 50 × 50 grid of each plane: **{ae_data_like}** of the autoencoder's plane and **{vae_data_like}** "

@@ -27,6 +27,17 @@ _flipbook = st.components.v2.component("lse_flipbook", js=_JS, css=_CSS)
 _keys = st.components.v2.component("lse_keys", js=_JS)
 
 
+# A live component with no height of its own (a decoder's weights, a link grid, a quality map, the hover card's host,
+# the key listener) is taken out of the page's flow: in a column, each would still add the column's 16 px gap.
+_OUT_OF_FLOW = ("<style>[data-testid=stElementContainer][height='0px']:has(> .stBidiComponent) "
+                "{ position: absolute; width: 0; }</style>")
+
+
+def page_style() -> None:
+    """The live widgets' page-wide CSS (once per page run, before the page)."""
+    st.html(_OUT_OF_FLOW)
+
+
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _payload(name: str) -> bytes:
     return core.decoder_payload(cache.model(name), name)
