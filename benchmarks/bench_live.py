@@ -11,7 +11,7 @@ printed as a table (no pass/fail): ``python benchmarks/bench_live.py``.
    steps (each sets its view up): press -> the last change in the page's main area, per step in order.
 4. What a page view of the live parts costs: bytes of each payload and the server time to prepare it (uncached).
 
-Writes its section of docs/benchmarks.md.
+Writes its section of docs/benchmarks.md, and the figures the README quotes from it.
 """
 
 from __future__ import annotations
@@ -181,7 +181,8 @@ def payloads() -> dict:
     qmap = lesson_data.quality_map("mnist-ae-2d")
     started = time.perf_counter()
     data = live.verdict_payload(qmap, "mnist-ae-2d")
-    out[f"mnist-ae-2d hover verdicts (its {quality.GRID} × {quality.GRID} quality map)"] = (len(data), (time.perf_counter() - started) * 1e3)
+    label = f"mnist-ae-2d hover verdicts (its {quality.GRID} × {quality.GRID} quality map)"
+    out[label] = (len(data), (time.perf_counter() - started) * 1e3)
     gan = explorer.load_model("mnist-infogan")
     import torch
 
@@ -281,7 +282,7 @@ def main(argv: list[str] | None = None) -> None:
            f"{' ' + args.note if args.note else ''}\n")
     write_section(args.out, "live", doc)
     if args.out == DOC:                               # the README quotes this section's figures
-        generated.write_block(REPO / "README.md", "live-figures", report.live_sentence(report.live_figures(doc)))
+        generated.write_block(REPO / "README.md", *report.readme_block("live", doc))
     print(f"wrote {args.out}; load average {os.getloadavg()[0]:.1f}")
 
 

@@ -19,7 +19,8 @@ time.
 
 Without ``--url`` the benchmark starts its own server (``python -m explorer.ui.serve``) and stops it; with one it
 measures that server, e.g. the two-replica proxy of ``scripts/serve_class.sh`` (memory is then not measured).
-``--write`` puts the table in docs/benchmarks.md (section ``load``).
+``--write`` puts the table in docs/benchmarks.md (section ``load``, or ``load-proxy`` with ``--url``) and its
+figures in the README.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
 from benchmarks import report  # noqa: E402
+from explorer import generated  # noqa: E402
 
 TIMEOUT_S = 60
 THINK_S = (1.0, 2.0)
@@ -327,7 +329,9 @@ def main(argv: list[str] | None = None) -> None:
         doc = (f"## A class at once: {args.label}\n\nMeasured {report.stamp()} by `python benchmarks/load_test.py"
                f"{' --url … --label ' + repr(args.label) if args.url else ''}` ({args.seconds:.0f} s per level; "
                f"its docstring says what each figure is).\n\n{text}\n\n**Hardware:** {hardware()}.\n")
-        report.write_section(REPO / "docs" / "benchmarks.md", "load-proxy" if args.url else "load", doc)
+        section = "load-proxy" if args.url else "load"
+        report.write_section(REPO / "docs" / "benchmarks.md", section, doc)
+        generated.write_block(REPO / "README.md", *report.readme_block(section, doc))      # the README quotes it
 
 
 def _is_server(pid: int, url: str) -> bool:
