@@ -6,6 +6,8 @@ printed as a table (no pass/fail): ``python benchmarks/bench_live.py``.
    changed the value, new images among those, script runs during the drag, and the latency from each pointer
    move's event time to the animation frame that draws its image (median, p95), over --drags drags.
 2. Release -> Python: the time from mouse up to the page holding what Python sent back for the released value.
+   Clicks shown in the browser (InfoGAN's c1 categories, "New noise"): from the click's event time to the
+   animation frame that shows its image, and whether that frame was the browser's switch frame.
 3. Clicks that go to the server: pointer down -> the decoded image loaded in the page (2-D map point, 2-D map
    empty space, UMAP empty space on a 16-D VAE map, Gaps), median over --clicks; and Next through the Lesson's
    steps (each sets its view up): press -> the last change in the page's main area, per step in order.
@@ -37,6 +39,7 @@ from explorer import generated, live  # noqa: E402
 DOC = REPO / "docs" / "benchmarks.md"
 TARGET_MOVE = "median ≤ 16.7 ms, p95 ≤ 33 ms; ≥ 90 % new images; 0 runs"
 TARGET_CLICK = "≤ 150 ms median"
+TARGET_SWITCH = "shown in the frame after the click"
 TARGET_LESSON = "≤ 500 ms median"
 
 
@@ -92,6 +95,38 @@ def drags(page, url: str, n: int) -> dict:
     out["Gaps planes (hover)"] = run("gaps", lambda: page.locator(".st-key-gaps_map_ae .nsewdrag").first, False)
     out["Latent map, 2-D VAE (hover)"] = run("map", lambda: page.locator(".st-key-map_chart .nsewdrag").first,
                                              False)
+    return out
+
+
+SWITCH_PROBE = """(canvases) => { window.__clicks = [];
+    window.addEventListener('click', (e) => { const t = e.timeStamp;
+        requestAnimationFrame(() => window.__clicks.push({ms: performance.now() - t,
+                                                        frame: eval(canvases)()[0].dataset.frame})); }, true); }"""
+
+
+def switch_clicks(page, url: str, n: int) -> dict:
+    """InfoGAN's category control and "New noise": mouse clicks, and the time from each click to the animation
+    frame that shows its image (from the server's switch frames, before the server answers)."""
+    import browser_app as b
+
+    b.open_page(page, url, "gan")
+    page.evaluate(SWITCH_PROBE, b.LIVE_CANVASES)
+    categories = page.locator(".st-key-gan_c1 button")
+    targets = {"InfoGAN c1 category (click)": lambda i: categories.nth(0 if i % 2 else i % 9 + 1),  # another one
+               "InfoGAN New noise (click)": lambda i: page.locator(".st-key-gan_new_noise button")}
+    out = {}
+    for title, locate in targets.items():
+        page.evaluate("() => { window.__clicks = []; }")
+        for i in range(n):
+            box = locate(i).bounding_box()
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            page.wait_for_function("(k) => window.__clicks.length > k", arg=i)
+            b.wait_idle(page)
+            page.wait_for_timeout(400)
+        record = page.evaluate("() => window.__clicks")
+        ms = sorted(r["ms"] for r in record)
+        out[title] = {"clicks": len(record), "switched": sum(r["frame"].startswith("switch:") for r in record),
+                      "median_ms": statistics.median(ms), "p95_ms": ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]}
     return out
 
 
@@ -190,7 +225,10 @@ def payloads() -> dict:
     started = time.perf_counter()
     uris = [png_data_uri(np.concatenate(list(to_uint8(live.code_frames(gan, 0, code, 0.0, 7))), axis=1))
             for code in ("c2", "c3")]
-    out["InfoGAN frames, c2 + c3 (2 × 81)"] = (sum(len(u) for u in uris), (time.perf_counter() - started) * 1e3)
+    uris.append(png_data_uri(np.concatenate(list(to_uint8(live.switch_frames(gan, range(10), 0, 0.0, 0.0, 7))),
+                                            axis=1)))
+    out["InfoGAN frames: c2 + c3 (2 × 81), categories + next seed (11)"] = (
+        sum(len(u) for u in uris), (time.perf_counter() - started) * 1e3)
     out.update(book_payloads())
     return out
 
@@ -236,6 +274,11 @@ def table(r: dict) -> str:
         lines.append(f"| {name} | {TARGET_MOVE} | {f['moves']} | {f['value_changes']} | {f['new_images']} "
                      f"({f['new_images'] / max(f['value_changes'], 1):.0%}) | {f['runs_during']} | "
                      f"**{f['median_ms']:.1f} / {f['p95_ms']:.1f} ms** | {echo} |")
+    lines += ["", "| Click shown in the browser | Target | Clicks | Shown in the frame after the click | "
+                  "Click → frame, median / p95 |", "|---|---|---:|---:|---:|"]
+    for name, f in r["switches"].items():
+        lines.append(f"| {name} | {TARGET_SWITCH} | {f['clicks']} | {f['switched']} | "
+                     f"**{f['median_ms']:.1f} / {f['p95_ms']:.1f} ms** |")
     lines += ["", "| Click that goes to the server | Target | Median | All (ms) |", "|---|---|---:|---|"]
     for name, f in r["clicks"].items():
         target = TARGET_LESSON if name.startswith("Lesson") else TARGET_CLICK
@@ -267,6 +310,8 @@ def main(argv: list[str] | None = None) -> None:
             b.open_page(page, url, "home")
             print("drags and hovers …", flush=True)
             r["drags"] = drags(page, url, args.drags)
+            print("category and noise clicks …", flush=True)
+            r["switches"] = switch_clicks(page, url, args.clicks)
         with b.chromium(1500, 1000) as page:             # each map whole on screen
             b.open_page(page, url, "home")
             print("clicks …", flush=True)

@@ -8,7 +8,8 @@
   the hover card can say, under each decode, the verdict of the nearest scored grid point
   (:func:`explorer.quality.value_at`).
 - InfoGAN's generator (6.6 M parameters) stays on the server: :func:`code_frames` renders the images along one
-  slider's range in one batched call, and the browser swaps frames while the thumb moves.
+  slider's range in one batched call, and the browser swaps frames while the thumb moves; :func:`switch_frames`
+  renders what a click on a category or on "New noise" leads to, so that the browser can show it at once.
 """
 
 from __future__ import annotations
@@ -83,6 +84,15 @@ def decode_like_browser(payload_tensors: dict[str, np.ndarray], z: np.ndarray) -
         if i < n - 1:
             h = np.maximum(h, 0.0)
     return (1.0 / (1.0 + np.exp(-h))).reshape(-1, 28, 28)
+
+
+def switch_frames(model, categories, c1: int, c2: float, c3: float, seed: int) -> np.ndarray:
+    """InfoGAN images [len(categories) + 1, 28, 28] that a click shows before the server answers: each of
+    ``categories`` at (c2, c3) with the noise of ``seed``, then category ``c1`` with the noise of ``seed + 1`` (what
+    "New noise" draws next): one batched call."""
+    k = len(categories)
+    z = np.concatenate([np.repeat(infogan_noise(model, seed), k, 0), infogan_noise(model, seed + 1)])
+    return infogan_generate(model, [*map(int, categories), int(c1)], [c2], [c3], z)
 
 
 def code_frames(model, c1: int, code: str, other: float, seed: int) -> np.ndarray:

@@ -29,7 +29,7 @@ st.caption("The InfoGAN draws an image from random noise plus three codes you ca
 
 seed_col, button_col, _ = st.columns([2, 1, 4], vertical_alignment="bottom")
 st.session_state.setdefault("gan_seed", 0)        # no widget default: "New noise" sets the value through state
-seed_col.number_input("Noise seed", min_value=0, max_value=99_999, **url.shared("gan_seed"),
+seed_col.number_input("Noise seed", min_value=0, max_value=gan.SEED_MAX, **url.shared("gan_seed"),
                       help="The noise vector z every image here uses.")
 button_col.button("New noise", icon=":material/casino:", key="gan_new_noise", on_click=views.bump,
                   args=("gan_seed",))
@@ -47,7 +47,7 @@ def steer() -> None:
     if sidebar.live_enabled():
         c2, c3 = gan.current_codes()
         live.codes("gan_codes", name, int(c1), c2, c3, seed, labels_c, gan.image_caption(name, int(c1), seed),
-                   on_change=gan.take_live_codes)
+                   on_change=gan.take_live_codes, switch=gan.switches(name, int(c1), seed))
         if note := gan.purity_note(name, int(c1)):
             st.caption(note)
         url.write(*gan.SHARED_CODES)

@@ -105,6 +105,31 @@ def test_infogan_page_sends_its_frames_and_follows_the_released_codes():
     expected = to_uint8(infogan_generate(model, [category], [1.5], [-0.25], infogan_noise(model, 0))[0])
     k = int(np.argmin(np.abs(live.code_values() - 1.5)))
     assert np.abs(c2_frames[:, k * 28:(k + 1) * 28].astype(int) - expected).max() <= 1
+    # what a click on a category or on "New noise" shows at once: each category, then the next seed
+    switch = sent["switch"]
+    from explorer.ui import gan
+
+    options = list(at.segmented_control(key="gan_c1").options)
+    assert [gan.category_label("mnist-infogan", c) for c in switch["categories"]] == options
+    assert (switch["c1_key"], switch["seed_key"]) == ("gan_c1", "gan_new_noise") and sent["c1"] == category
+    assert switch["seed_caption"] == gan.image_caption("mnist-infogan", category, 1)
+    frames = sprite_pixels(switch["frames"])
+    assert frames.shape == (28, 11 * 28)
+    for i, (c, seed) in enumerate([*((c, 0) for c in switch["categories"]), (category, 1)]):
+        one = to_uint8(infogan_generate(model, [c], [1.5], [-0.25], infogan_noise(model, seed))[0])
+        assert np.abs(frames[:, i * 28:(i + 1) * 28].astype(int) - one).max() <= 1, i
+    last = run("pages/03_InfoGAN_codes.py", live=True, state={"gan_seed": gan.SEED_MAX})
+    assert data(components(last, "lse_codes")[0])["switch"]["seed_key"] is None, "no seed after the last"
+
+
+def test_switch_frames_are_each_category_then_the_next_seed():
+    need("mnist-infogan")
+    model = explorer.load_model("mnist-infogan")
+    frames = live.switch_frames(model, [4, 2], 2, 0.5, -1.0, 9)
+    assert frames.shape == (3, 28, 28)
+    for frame, (c, seed) in zip(frames, [(4, 9), (2, 9), (2, 10)]):
+        assert np.abs(frame - infogan_generate(model, [c], [0.5], [-1.0], infogan_noise(model, seed))[0]).max() < 1e-4
+    assert np.abs(frames[1] - frames[2]).max() > 0.1, "the next seed draws another image"
 
 
 def test_grid_page_sends_its_decoder_and_the_sliders_point():

@@ -57,6 +57,64 @@ def test_infogan_c2_drag_paints_while_moving_and_the_release_reaches_python(serv
     assert np.abs(shown["pixels"].astype(int) - expected).max() <= 1
 
 
+SWITCH_PROBE = """(canvases) => { window.__switch = [];
+    window.addEventListener('click', () => requestAnimationFrame(() => {      // the frame after the click
+        const c = eval(canvases)()[0], d = c.getContext('2d').getImageData(0, 0, 28, 28).data, g = [];
+        for (let k = 0; k < d.length; k += 4) g.push(d[k]);
+        window.__switch.push({frame: c.dataset.frame, pixels: g,
+            running: document.querySelector('[data-testid=stApp]').dataset.testScriptState === 'running'});
+    }), true); }"""
+
+
+def clicked_then_settled(page, button, server_frame_done: str) -> tuple[dict, dict]:
+    """The live canvas in the animation frame after a mouse click on ``button``, and once the server has answered
+    (``server_frame_done``: a JS condition on the codes component's root)."""
+    page.evaluate("() => { window.__switch = []; }")
+    box = button.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function("() => window.__switch.length > 0")
+    first = page.evaluate("() => window.__switch[0]")
+    first["pixels"] = np.array(first["pixels"], np.uint8).reshape(28, 28)
+    page.wait_for_function("""() => { const r = [...document.querySelectorAll('[data-testid=stBidiComponentIsolated]')]
+        .map(e => e.shadowRoot && e.shadowRoot.querySelector('.lse-codes')).find(Boolean);
+        return r && (%s); }""" % server_frame_done, timeout=20_000)
+    b.wait_idle(page)
+    return first, b.live_canvas(page)
+
+
+def test_infogan_category_and_new_noise_show_their_image_in_the_next_frame(server, page):
+    """A click on a c1 category or on "New noise" paints the image it leads to in the animation frame after the
+    click, from the server's switch frames, before the server's answer; the answer then shows the same image."""
+    from explorer.ui import gan
+
+    name = "mnist-infogan"
+    model = explorer.load_model(name)
+    b.open_page(page, server, "gan")
+    page.evaluate(SWITCH_PROBE, b.LIVE_CANVASES)
+    categories = gan.categories_by_class(name)
+    start = b.live_canvas(page)
+    assert start["data"]["frame"].startswith("c"), "the first image is a slider frame"
+
+    def expected(category: int, seed: int) -> np.ndarray:
+        return to_uint8(infogan_generate(model, [category], [0.0], [0.0], infogan_noise(model, seed))[0]).astype(int)
+
+    buttons = page.locator(".st-key-gan_c1 button")
+    for index in (3, 7):
+        first, settled = clicked_then_settled(page, buttons.nth(index),
+                                              f"r.querySelector('figcaption').textContent.startsWith("
+                                              f"'category {categories[index]}:')")
+        assert first["frame"] == f"switch:{index}" and first["running"] is False, first["frame"]
+        assert np.abs(first["pixels"].astype(int) - expected(categories[index], 0)).max() <= 1
+        assert settled["data"]["frame"].startswith("c2:"), "then the server's slider frames"
+        assert np.abs(settled["pixels"].astype(int) - first["pixels"].astype(int)).max() <= 1
+    first, settled = clicked_then_settled(page, page.locator(".st-key-gan_new_noise button"),
+                                          "r.querySelector('figcaption').textContent.includes('seed 1 ')")
+    assert first["frame"] == f"switch:{len(categories)}"
+    assert np.abs(first["pixels"].astype(int) - expected(categories[7], 1)).max() <= 1
+    assert np.abs(settled["pixels"].astype(int) - first["pixels"].astype(int)).max() <= 1
+    assert page.locator(".st-key-gan_seed input").input_value() == "1", "the click reached Python"
+
+
 def test_infogan_slider_keys_step_it_and_say_its_value(server, page):
     b.open_page(page, server, "gan")
     thumb = page.get_by_role("slider", name="c3 (width)")

@@ -20,6 +20,7 @@ from .images import mosaic
 
 TRAINED = (-1.0, 1.0)           # the range c2 and c3 were sampled from in training
 SLIDER = live_core.CODE_RANGE   # the c2 / c3 controls
+SEED_MAX = 99_999               # the noise seed control's largest value
 # c2 and c3 in the page URL (they are not one widget: the live sliders or Streamlit's show them)
 SHARED_CODES = tuple(url.number(f"gan_{code}", *SLIDER, step=live_core.CODE_STEP) for code in ("c2", "c3"))
 # A code is named after a factor only when the evaluation's sweep moves that factor clearly: below this |Spearman rho|
@@ -120,6 +121,15 @@ def generate(name: str, c1: int, c2: float, c3: float, seed: int) -> np.ndarray:
 
 def image_caption(name: str, c1: int, seed: int) -> str:
     return f"category {c1}: {category_label(name, c1)} · seed {seed}"
+
+
+def switches(name: str, c1: int, seed: int) -> dict:
+    """What the live codes show at once when the page's category control (key "gan_c1") or its "New noise" button
+    (key "gan_new_noise", while the next seed exists) is clicked: see :func:`explorer.ui.live.codes`."""
+    categories = categories_by_class(name)
+    return {"c1_key": "gan_c1", "categories": categories,
+            "captions": [image_caption(name, c, seed) for c in categories],
+            "seed_key": "gan_new_noise" if seed < SEED_MAX else None, "seed_caption": image_caption(name, c1, seed + 1)}
 
 
 def current_codes() -> tuple[float, float]:

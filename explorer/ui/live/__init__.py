@@ -161,12 +161,25 @@ def code_sprite(name: str, c1: int, code: str, other: float, seed: int) -> str:
     return png_data_uri(np.concatenate(list(frames), axis=1))
 
 
+@st.cache_data(show_spinner=False, max_entries=512)
+def switch_sprite(name: str, categories: tuple[int, ...], c1: int, c2: float, c3: float, seed: int) -> str:
+    """:func:`explorer.live.switch_frames` as one PNG (28 x 28 * (len(categories) + 1), lossless), as a data URI."""
+    frames = to_uint8(core.switch_frames(cache.model(name), categories, c1, c2, c3, seed))
+    return png_data_uri(np.concatenate(list(frames), axis=1))
+
+
 def codes(key: str, name: str, c1: int, c2: float, c3: float, seed: int, labels: dict, caption: str,
-          on_change=None, size: int = 280) -> None:
+          on_change=None, size: int = 280, switch: dict | None = None) -> None:
     """InfoGAN's c2 / c3 as live sliders beside the generated image; a release calls ``on_change`` with
-    ``st.session_state[key].codes`` = {"c2", "c3"}."""
+    ``st.session_state[key].codes`` = {"c2", "c3"}. With ``switch`` ({"c1_key": the page's category control,
+    "categories": its options in order, "captions": the image's caption for each, "seed_key": the "New noise"
+    button or None, "seed_caption"}), a click on either shows the image it leads to at once (the server's frames
+    of :func:`switch_sprite`), before the server answers."""
     lo, hi = core.CODE_RANGE
-    _codes(key=key, data={
+    if switch is not None:
+        switch = {**switch, "categories": [int(c) for c in switch["categories"]],
+                  "frames": switch_sprite(name, tuple(int(c) for c in switch["categories"]), c1, c2, c3, seed)}
+    _codes(key=key, data={"switch": switch, "c1": int(c1),
         "frames": {"c2": code_sprite(name, c1, "c2", c3, seed), "c3": code_sprite(name, c1, "c3", c2, seed)},
         "frames_other": {"c2": c3, "c3": c2}, "c2": c2, "c3": c3, "labels": labels, "caption": caption,
         "size": size, "range": {"lo": lo, "hi": hi, "step": core.CODE_STEP, "trained": list(gan.TRAINED),

@@ -495,7 +495,19 @@ function mountCodes(state, component) {
     state.commit = () => setStateValue("codes", { c2: state.values.c2, c3: state.values.c3 });
   }
   state.data = data;
+  state.held = false;                  // the server's frames for what a click switched to have arrived
   state.root.dataset.server = `${data.c2},${data.c3}`;
+  const sw = data.switch;
+  if (sw && state.switchSrc !== sw.frames) {
+    state.switchSrc = sw.frames;
+    state.switchImg = new Image();
+    state.switchImg.src = sw.frames;
+  }
+  const cleanup = () => { document.removeEventListener("click", state.onSwitch, true); state.onSwitch = null; };
+  if (!state.onSwitch) {
+    state.onSwitch = (e) => switchClick(state, e);
+    document.addEventListener("click", state.onSwitch, true);
+  }
   for (const code of ["c2", "c3"]) {
     const img = new Image();
     img.src = data.frames[code];
@@ -506,6 +518,36 @@ function mountCodes(state, component) {
     s.thumb.setAttribute("aria-label", data.labels[code]);
     if (state.dragging !== code) setCode(state, code, data[code], false);
   }
+  return cleanup;
+}
+
+// A click on the page's category control or its "New noise" button shows the image it leads to at once (the
+// server's switch frames: each category, then the next seed); the sliders hold that image until the server's
+// frames for the new category or seed arrive (at most 3 s).
+function switchClick(state, e) {
+  const sw = state.data && state.data.switch, t = e.target instanceof Element ? e.target : null;
+  const button = t && t.closest("button"), img = state.switchImg;
+  if (!sw || !button || !img || !img.complete || !img.naturalWidth) return;
+  let index = -1;
+  const group = button.closest(`.st-key-${sw.c1_key}`);
+  if (group) {
+    const buttons = [...group.querySelectorAll("button")];
+    if (buttons.length !== sw.categories.length) return;
+    index = buttons.indexOf(button);
+    if (sw.categories[index] === state.data.c1) return;      // no change: the server sends nothing new
+  } else if (sw.seed_key && button.closest(`.st-key-${sw.seed_key}`)) {
+    index = sw.categories.length;
+  }
+  if (index < 0) return;
+  const ctx = state.canvas.getContext("2d");
+  ctx.drawImage(img, index * 28, 0, 28, 28, 0, 0, 28, 28);
+  registry.stats.paints++;
+  state.canvas.dataset.frame = `switch:${index}`;
+  const caption = index < sw.categories.length ? sw.captions[index] : sw.seed_caption;
+  state.caption.textContent = `${caption} · c2 ${fmt(state.data.c2)} · c3 ${fmt(state.data.c3)}`;
+  state.held = true;
+  clearTimeout(state.holdTimer);
+  state.holdTimer = setTimeout(() => (state.held = false), 3000);
 }
 
 // The parts every live slider has: a label, a track with a fill and a focusable ARIA thumb showing its value.
@@ -592,6 +634,7 @@ function setCode(state, code, v, user) {
 // value when they were rendered; after a release the server renders the other sprite anew).
 function draw(state, code) {
   const sprite = state.sprites[code];
+  if (state.held) return;
   if (!sprite || !sprite.img.complete || !sprite.img.naturalWidth) return;
   const { values: grid } = state.data.range, v = state.values[code];
   let index = 0;
