@@ -57,19 +57,23 @@ def test_infogan_c2_drag_paints_while_moving_and_the_release_reaches_python(serv
     assert np.abs(shown["pixels"].astype(int) - expected).max() <= 1
 
 
-SWITCH_PROBE = """(canvases) => { window.__switch = [];
+SWITCH_PROBE = """(canvases) => { window.__switch = []; window.__paints = [];
+    const grey = (c) => { const d = c.getContext('2d').getImageData(0, 0, 28, 28).data, g = [];
+                          for (let k = 0; k < d.length; k += 4) g.push(d[k]); return g; };
+    const canvas = eval(canvases)()[0];
     window.addEventListener('click', () => requestAnimationFrame(() => {      // the frame after the click
-        const c = eval(canvases)()[0], d = c.getContext('2d').getImageData(0, 0, 28, 28).data, g = [];
-        for (let k = 0; k < d.length; k += 4) g.push(d[k]);
-        window.__switch.push({frame: c.dataset.frame, pixels: g,
+        window.__switch.push({frame: canvas.dataset.frame, pixels: grey(canvas),
             running: document.querySelector('[data-testid=stApp]').dataset.testScriptState === 'running'});
-    }), true); }"""
+    }), true);
+    new MutationObserver(() => window.__paints.push(grey(canvas)))             // every image drawn after it
+        .observe(canvas, {attributes: true, attributeFilter: ['data-frame']}); }"""
 
 
 def clicked_then_settled(page, button, server_frame_done: str) -> tuple[dict, dict]:
-    """The live canvas in the animation frame after a mouse click on ``button``, and once the server has answered
-    (``server_frame_done``: a JS condition on the codes component's root)."""
-    page.evaluate("() => { window.__switch = []; }")
+    """The live canvas in the animation frame after a mouse click on ``button`` (with ``drawn``: every image drawn
+    from the click until the server has answered), and once the server has answered (``server_frame_done``: a JS
+    condition on the codes component's root)."""
+    page.evaluate("() => { window.__switch = []; window.__paints = []; }")
     box = button.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_function("() => window.__switch.length > 0")
@@ -79,6 +83,7 @@ def clicked_then_settled(page, button, server_frame_done: str) -> tuple[dict, di
         .map(e => e.shadowRoot && e.shadowRoot.querySelector('.lse-codes')).find(Boolean);
         return r && (%s); }""" % server_frame_done, timeout=20_000)
     b.wait_idle(page)
+    first["drawn"] = [np.array(p, np.uint8).reshape(28, 28) for p in page.evaluate("() => window.__paints")]
     return first, b.live_canvas(page)
 
 
@@ -107,11 +112,14 @@ def test_infogan_category_and_new_noise_show_their_image_in_the_next_frame(serve
         assert np.abs(first["pixels"].astype(int) - expected(categories[index], 0)).max() <= 1
         assert settled["data"]["frame"].startswith("c2:"), "then the server's slider frames"
         assert np.abs(settled["pixels"].astype(int) - first["pixels"].astype(int)).max() <= 1
+        assert len(first["drawn"]) >= 2, "the switch frame, then the server's"
+        assert all(np.abs(d.astype(int) - first["pixels"]).max() <= 1 for d in first["drawn"]), "no flash back"
     first, settled = clicked_then_settled(page, page.locator(".st-key-gan_new_noise button"),
                                           "r.querySelector('figcaption').textContent.includes('seed 1 ')")
     assert first["frame"] == f"switch:{len(categories)}"
     assert np.abs(first["pixels"].astype(int) - expected(categories[7], 1)).max() <= 1
     assert np.abs(settled["pixels"].astype(int) - first["pixels"].astype(int)).max() <= 1
+    assert all(np.abs(d.astype(int) - first["pixels"]).max() <= 1 for d in first["drawn"]), "no flash back"
     assert page.locator(".st-key-gan_seed input").input_value() == "1", "the click reached Python"
 
 
