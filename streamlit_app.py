@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from explorer.ui import live, pages, sidebar
+from explorer.ui.shell import pages, sidebar
+from explorer.ui.widgets import live
 
 st.set_page_config(page_title="Latent Space Explorer", page_icon="🧭", layout="wide")
 live.page_style()

@@ -142,7 +142,7 @@ def warm_up_seconds() -> float:
 # --- 1 and 3: in the browser --------------------------------------------------------------------------------------
 
 def first_page_preloaded() -> dict:
-    """The first pages again, the server started by ``python -m explorer.ui.serve`` (imports done before it
+    """The first pages again, the server started by ``python -m explorer.ui.shell.serve`` (imports done before it
     answers)."""
     import browser_app as b
 
@@ -193,7 +193,7 @@ def table(r: dict) -> str:
          f"call: **{r['inverse_transform_s'] * 1e3 / r['click']['inverse_ms']:,.0f}× slower** than the position → "
          f"vector step"),
         ("First page interactive after the server is up (fresh browser)", TARGETS["first"],
-         f"`python -m explorer.ui.serve`: Home **{r['preloaded']['home_s']:.1f} s**, Latent map "
+         f"`python -m explorer.ui.shell.serve`: Home **{r['preloaded']['home_s']:.1f} s**, Latent map "
          f"**{r['preloaded']['map_s']:.1f} s** (server up in {r['preloaded']['server_up_s']:.1f} s); plain "
          f"`streamlit run streamlit_app.py`: Home {r['home_s']:.1f} s, Latent map {r['map_s']:.1f} s (server up "
          f"in {r['server_up_s']:.1f} s: the first visitor waits for torch's import)"),

@@ -188,7 +188,7 @@ def lesson_steps(page, url: str) -> list[float]:
     """Next ▶ through every Lesson step (each sets its view up): press → the last change in the page."""
     import browser_app as b
 
-    from explorer.ui import lesson_steps as steps
+    from explorer.ui.teaching.lesson import steps
 
     b.open_page(page, url, "lesson")
     b.install_settle_probe(page)
@@ -202,7 +202,7 @@ def lesson_steps(page, url: str) -> list[float]:
 
 def payloads() -> dict:
     """Bytes and uncached server time of the live parts of one page view."""
-    from explorer.ui.images import png_data_uri, to_uint8
+    from explorer.ui.kit.images import png_data_uri, to_uint8
 
     out = {}
     for name in ("mnist-vae-2d", "mnist-vae-16d"):
@@ -211,7 +211,7 @@ def payloads() -> dict:
         data = live.decoder_payload(model, name)
         out[f"{name} decoder"] = (len(data), (time.perf_counter() - started) * 1e3)
     from explorer import quality
-    from explorer.ui import lesson_data
+    from explorer.ui.teaching import data as lesson_data
 
     qmap = lesson_data.quality_map("mnist-ae-2d")
     started = time.perf_counter()
@@ -221,7 +221,7 @@ def payloads() -> dict:
     gan = explorer.load_model("mnist-infogan")
     import torch
 
-    torch.set_num_threads(1)                          # as in the app (explorer.ui.cache)
+    torch.set_num_threads(1)                          # as in the app (explorer.ui.shell.cache)
     started = time.perf_counter()
     uris = [png_data_uri(np.concatenate(list(to_uint8(live.code_frames(gan, 0, code, 0.0, 7))), axis=1))
             for code in ("c2", "c3")]
@@ -237,7 +237,7 @@ def book_payloads() -> dict:
     """The flipbooks' bytes and their uncached server time (run in a bare Streamlit cache: first call)."""
     import json
 
-    from explorer.ui import family_data
+    from explorer.ui.teaching.family import data as family_data
 
     out = {}
     started = time.perf_counter()

@@ -67,7 +67,7 @@ PROBE = """(rows) => {
 
 
 def server_side(repeats: int) -> dict:
-    torch.set_num_threads(1)                          # as in the app (explorer.ui.cache)
+    torch.set_num_threads(1)                          # as in the app (explorer.ui.shell.cache)
     ds = "mnist"
     models = {n: explorer.load_model(n) for n in ("mnist-ae-2d", "mnist-vae-2d", "mnist-ae-16d", "mnist-vae-16d",
                                                   "mnist-classifier", "mnist-infogan")}

@@ -17,7 +17,7 @@ session has finished its loop and sits connected and idle (what each session kee
 server has served a warm-up and finished the background work it started. Loopback only; bounded in sessions and
 time.
 
-Without ``--url`` the benchmark starts its own server (``python -m explorer.ui.serve``) and stops it; with one it
+Without ``--url`` the benchmark starts its own server (``python -m explorer.ui.shell.serve``) and stops it; with one it
 measures that server, e.g. the two-replica proxy of ``scripts/serve_class.sh`` (memory is then not measured).
 ``--write`` puts the table in docs/benchmarks.md (section ``load``, or ``load-proxy`` with ``--url``) and its
 figures in the README.
@@ -339,7 +339,7 @@ def _is_server(pid: int, url: str) -> bool:
         cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
         return False
-    return b"explorer.ui.serve" in cmd and url.rsplit(":", 1)[1].encode() in cmd
+    return b"explorer.ui.shell.serve" in cmd and url.rsplit(":", 1)[1].encode() in cmd
 
 
 if __name__ == "__main__":

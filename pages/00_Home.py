@@ -3,7 +3,8 @@
 import streamlit as st
 
 import explorer
-from explorer.ui import guards, home, pages, sidebar
+from explorer.ui.models import home
+from explorer.ui.shell import guards, pages, sidebar
 
 st.title("Latent Space Explorer")
 st.markdown("Look inside neural networks that learned to draw **handwritten digits** (MNIST) and **clothes** "

@@ -3,7 +3,9 @@
 import streamlit as st
 
 import explorer
-from explorer.ui import guards, live, maps, sidebar, url, views
+from explorer.ui.latent_map import maps, views
+from explorer.ui.shell import guards, sidebar, url
+from explorer.ui.widgets import live
 
 st.title("Latent map")
 name = sidebar.pick_model(("vae-2d", "ae-2d", "vae-16d", "ae-16d", "infogan"), key="map_model")

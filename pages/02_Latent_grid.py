@@ -2,7 +2,11 @@
 
 import streamlit as st
 
-from explorer.ui import grid, guards, html_plot, live, sidebar, url, views
+from explorer.ui.kit import html_plot
+from explorer.ui.kit.panels import image_panel
+from explorer.ui.latent_grid import grid
+from explorer.ui.shell import guards, sidebar, url
+from explorer.ui.widgets import live
 
 st.title("2-D latent grid")
 name = sidebar.pick_model(("vae-2d", "ae-2d"), key="grid_model")
@@ -46,7 +50,7 @@ def point() -> None:
         return
     left, right = st.columns([3, 2], gap="medium")
     with right:
-        views.image_panel(grid.decode_one(name, z1, z2), f"decoded at z = ({z1:+.2f}, {z2:+.2f})", 280)
+        image_panel(grid.decode_one(name, z1, z2), f"decoded at z = ({z1:+.2f}, {z2:+.2f})", 280)
         st.html(html_plot.render(grid.map_axes(name, x_range, y_range), grid.map_position(name, x_range, y_range,
                                  (z1, z2)), box=grid.map_position(name, x_range, y_range)))
     with left:

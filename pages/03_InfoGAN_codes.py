@@ -4,7 +4,11 @@ import numpy as np
 import streamlit as st
 
 import explorer
-from explorer.ui import figures, gan, guards, live, sidebar, url, views
+from explorer.ui.infogan import gan, views
+from explorer.ui.kit import figures
+from explorer.ui.kit.panels import image_panel
+from explorer.ui.shell import guards, sidebar, url
+from explorer.ui.widgets import live
 
 st.title("InfoGAN codes")
 ds = sidebar.current_dataset()
@@ -62,7 +66,7 @@ def steer() -> None:
         views.trained_range_bar()
         st.caption(views.range_note(c2, c3))
     with right:
-        views.image_panel(gan.generate(name, int(c1), float(c2), float(c3), seed),
+        image_panel(gan.generate(name, int(c1), float(c2), float(c3), seed),
                           f"{gan.image_caption(name, int(c1), seed)} · c2 {c2:+.2f} · c3 {c3:+.2f}", 280)
         if note := gan.purity_note(name, int(c1)):
             st.caption(note)
@@ -92,9 +96,9 @@ st.button("Random test image", icon=":material/shuffle:", key="gan_random_image"
 real, codes, regenerated = gan.read_back(name, int(index), seed)
 a, b, c = st.columns([1, 1, 2])
 with a:
-    views.image_panel(real, f"real: {classes[labels[index]]}", 168)
+    image_panel(real, f"real: {classes[labels[index]]}", 168)
 with b:
-    views.image_panel(regenerated, "drawn from Q's codes", 168)
+    image_panel(regenerated, "drawn from Q's codes", 168)
 with c:
     st.markdown(gan.read_back_caption(name, codes))
     st.button("Put these codes on the controls above", key="gan_use_codes", on_click=views.codes_to_controls,

@@ -3,7 +3,9 @@
 import streamlit as st
 
 import explorer
-from explorer.ui import figures, model_card, sidebar, url
+from explorer.ui.kit import figures
+from explorer.ui.models import card as model_card
+from explorer.ui.shell import sidebar, url
 
 st.title("Models")
 names = explorer.list_models()

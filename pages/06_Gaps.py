@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from explorer.ui import lesson_views, sidebar
+from explorer.ui.shell import sidebar
+from explorer.ui.teaching import views as lesson_views
 
 st.title("Gaps in the latent space")
 st.caption("Where does each model decode something sensible? Every point of a 50 × 50 grid over each plane is "

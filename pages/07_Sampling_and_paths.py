@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from explorer.ui import lesson_views, sidebar
+from explorer.ui.shell import sidebar
+from explorer.ui.teaching import views as lesson_views
 
 st.title("Sampling and paths")
 dataset = sidebar.current_dataset()

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from explorer.ui import lesson_views, sidebar
+from explorer.ui.shell import sidebar
+from explorer.ui.teaching import views as lesson_views
 
 st.title("Training replay")
 st.caption("The test images' encodings saved at several epochs while the models trained.")

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from explorer.ui import lesson_steps, sidebar
+from explorer.ui.shell import sidebar
+from explorer.ui.teaching.lesson import steps as lesson_steps
 
 st.title("Lesson: gaps versus continuity")
 lesson_steps.lesson(sidebar.current_dataset())

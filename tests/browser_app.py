@@ -35,10 +35,10 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def streamlit_server(env: dict | None = None, timeout: float = 60, preload: bool = False):
-    """A ``streamlit run streamlit_app.py`` on a free port (``preload``: through ``python -m explorer.ui.serve``,
+    """A ``streamlit run streamlit_app.py`` on a free port (``preload``: through ``python -m explorer.ui.shell.serve``,
     heavy imports done before the server answers); yields (base URL, seconds until /_stcore/health)."""
     port = free_port()
-    launcher = ["-m", "explorer.ui.serve"] if preload else ["-m", "streamlit", "run", "streamlit_app.py"]
+    launcher = ["-m", "explorer.ui.shell.serve"] if preload else ["-m", "streamlit", "run", "streamlit_app.py"]
     cmd = [sys.executable, *launcher, "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
     logs = REPO / "artifacts"

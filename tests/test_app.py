@@ -273,7 +273,7 @@ def test_infogan_image_says_how_often_its_category_draws_the_matched_class(datas
 
 
 def test_infogan_codes_are_named_only_after_factors_their_sweeps_move():
-    from explorer.ui.gan import FACTOR_MIN_RHO, factor_names
+    from explorer.ui.infogan.gan import FACTOR_MIN_RHO, factor_names
 
     clear = {"rotation_code": "c2", "rotation_rho": 0.98, "width_code": "c3", "width_rho": -0.93}
     assert factor_names(clear) == {"c2": "c2 (rotation)", "c3": "c3 (width)"}
@@ -428,12 +428,12 @@ def test_missing_dataset_shows_an_error_and_the_models_page_works(monkeypatch, r
 
 
 def test_serve_launches_the_entry_with_the_given_options(monkeypatch):
-    """``python -m explorer.ui.serve`` imports the heavy modules, then runs ``streamlit run streamlit_app.py``."""
+    """``python -m explorer.ui.shell.serve`` imports the heavy modules, then runs ``streamlit run streamlit_app.py``."""
     import sys
 
     from streamlit.web import cli
 
-    from explorer.ui import serve
+    from explorer.ui.shell import serve
 
     seen = {}
     monkeypatch.setattr(cli, "main", lambda: seen.setdefault("argv", list(sys.argv)))
@@ -444,7 +444,7 @@ def test_serve_launches_the_entry_with_the_given_options(monkeypatch):
 
 
 def test_infogan_map_caption_names_the_trunk_width_of_the_shipped_model():
-    from explorer.ui import views
+    from explorer.ui.latent_map import views
 
     for name in ("mnist-infogan", "fashion-infogan"):
         model = explorer.load_model(name)
@@ -473,7 +473,7 @@ def test_every_cache_has_a_size_bound():
 def test_infogan_categories_below_half_purity_are_labelled_mixed_everywhere_on_the_page():
     """Fashion-MNIST's "Shirt" category draws shirts 19 % of the time: it is "mixed · 19% Shirt" on the c1 control,
     the image, the traversal rows and the confusion matrix; MNIST's categories keep their class names."""
-    from explorer.ui.gan import PURE_MIN, label_for
+    from explorer.ui.infogan.gan import PURE_MIN, label_for
 
     assert label_for("Shirt", 0.19) == "mixed · 19% Shirt" and label_for("Bag", PURE_MIN) == "Bag"
     assert label_for("Bag", None) == "Bag"
@@ -496,7 +496,7 @@ def test_infogan_categories_below_half_purity_are_labelled_mixed_everywhere_on_t
 
 def test_home_links_every_page_of_the_registry():
     """Home's cards and lesson list are st.page_link's to the registered pages (each resolved to a page script)."""
-    from explorer.ui import pages
+    from explorer.ui.shell import pages
 
     at = run()
     links = {el.proto.page: (el.proto.label, el.proto.page_script_hash) for el in at.get("page_link")}
@@ -506,7 +506,7 @@ def test_home_links_every_page_of_the_registry():
 
 
 def test_gallery_order_runs_from_the_centre_to_the_edge_and_spreads_over_a_large_selection():
-    from explorer.ui.maps import gallery_order
+    from explorer.ui.latent_map.maps import gallery_order
 
     coords = np.array([[0.0, 0.0], [10.0, 0.0], [1.0, 0.0], [-2.0, 0.0], [0.5, 0.0]])
     assert gallery_order(coords, [0, 1, 2, 3, 4], 10) == [2, 4, 0, 3, 1]    # centre x = 1.9
@@ -538,7 +538,7 @@ def test_map_gallery_of_a_large_selection_includes_its_outermost_image():
 def test_every_image_of_every_page_is_sent_lossless():
     """Decoded pixels are shown as they are: every st.image of every page (default view, MNIST) is a PNG, not a
     JPEG (Streamlit's default for arrays)."""
-    from explorer.ui import pages
+    from explorer.ui.shell import pages
 
     need("mnist-vae-2d", "mnist-ae-2d", "mnist-infogan", "mnist-classifier")
     urls = {}

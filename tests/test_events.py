@@ -2,7 +2,8 @@
 
 import math
 
-from explorer.ui import events, maps
+from explorer.ui.kit import events
+from explorer.ui.latent_map import maps
 
 import numpy as np
 

@@ -15,7 +15,7 @@ from explorer.checkpoints import CheckpointError, CheckpointFolder, check_config
 from explorer.metrics import psnr, ssim
 from explorer.models import DAE, VAE, DAEConfig, VAEConfig
 from explorer.recipes import BETAS, RECIPES, beta_name
-from explorer.ui import flipbook
+from explorer.ui.widgets import flipbook
 
 
 def blank(n: int = 4, value: float = 0.5) -> torch.Tensor:

@@ -11,7 +11,7 @@ import explorer
 from explorer import denoising
 from explorer.checkpoints import checkpoint_name
 from explorer.recipes import BETAS, beta_name
-from explorer.ui import family_data
+from explorer.ui.teaching.family import data as family_data
 
 from .test_app import changes, need, run
 from .test_live_app import components, data, sprite_pixels

@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 
-from explorer.ui.images import enlarge, mosaic, to_uint8
+from explorer.ui.kit.images import enlarge, mosaic, to_uint8
 
 
 def test_to_uint8_maps_floats_to_grey_levels_and_nan_to_black_without_a_warning():

@@ -14,7 +14,9 @@ import pytest
 
 import explorer
 from explorer import quality, teaching
-from explorer.ui import cache, lesson_data, lesson_steps
+from explorer.ui.shell import cache
+from explorer.ui.teaching import data as lesson_data
+from explorer.ui.teaching.lesson import steps as lesson_steps
 
 from .test_app import changes, need, run, texts
 
@@ -200,7 +202,7 @@ def test_replay_widgets_change_the_maps():
 
 
 def test_replay_book_plays_every_epoch_with_its_span():
-    from explorer.ui import lesson_data
+    from explorer.ui.teaching import data as lesson_data
 
     need_lesson("mnist")
     epochs = lesson_data.replay_epochs("mnist")
@@ -364,7 +366,7 @@ def test_the_url_opens_its_step_and_a_malformed_one_is_ignored(given, expected):
                                              ({"step": True}, None), ({"step": "1"}, None), ({"step": 1.0}, None),
                                              (None, None), ([1], None)])
 def test_a_key_event_is_one_step_or_ignored(event, expected):
-    from explorer.ui import live
+    from explorer.ui.widgets import live
 
     assert live.step_of(event) == expected
 
@@ -389,8 +391,8 @@ def test_a_position_is_carried_to_the_other_plane_through_the_same_test_images()
 # --- figure builders (no Streamlit run needed) ---------------------------------------------------------------------
 
 def test_framed_strip_frames_good_green_and_bad_red():
-    from explorer.ui import lesson_figures
-    from explorer.ui.images import hex_to_rgb
+    from explorer.ui.teaching import figures as lesson_figures
+    from explorer.ui.kit.images import hex_to_rgb
 
     images = np.zeros((3, 28, 28), np.float32)
     strip = lesson_figures.framed_strip(images, np.array([True, False, True]), cols=2, size=28, frame=3)
@@ -402,7 +404,7 @@ def test_framed_strip_frames_good_green_and_bad_red():
 
 
 def test_quality_figure_has_the_click_grid_before_the_encodings():
-    from explorer.ui import lesson_figures
+    from explorer.ui.teaching import figures as lesson_figures
 
     rng = np.random.default_rng(0)
     enc = rng.normal(0, 1, (200, 2)).astype(np.float32)
@@ -425,7 +427,7 @@ def test_quality_figure_has_the_click_grid_before_the_encodings():
 
 
 def test_posterior_view_is_zoomed_to_the_clouds_shown():
-    from explorer.ui import lesson_figures
+    from explorer.ui.teaching import figures as lesson_figures
 
     mu = np.array([[1.0, 0.5], [1.4, 0.2]])
     sigma = np.array([[0.05, 0.04], [0.06, 0.05]])

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from explorer.ui import lesson_steps
+from explorer.ui.teaching.lesson import steps as lesson_steps
 
 from . import browser_app as b
 
@@ -67,7 +67,7 @@ def test_click_empty_space_on_a_gaps_map_decodes_there_with_both_models(server, 
     b.wait_idle(page)
     assert z_inputs(page) == (pytest.approx(round(x, 2), abs=0.006), pytest.approx(round(y, 2), abs=0.006))
     captions = page.locator(".gaps-decode figcaption").all_inner_texts()
-    from explorer.ui import lesson_data
+    from explorer.ui.teaching import data as lesson_data
 
     vae = lesson_data.linked_pins("mnist", "ae", (x, y))["vae"]
     assert f"AE at ({x:.2f}, {y:.2f})" in captions and f"VAE at ({vae[0]:.2f}, {vae[1]:.2f})" in captions
@@ -144,7 +144,7 @@ def test_hovering_a_lesson_plane_decodes_the_other_model_at_the_linked_place(ser
     """The hover card's second image is the VAE at the place the AE position is carried to (teaching.linked),
     not at the AE's raw numbers."""
     from explorer import teaching
-    from explorer.ui import cache
+    from explorer.ui.shell import cache
 
     with projector(page) as page:
         b.open_page(page, server, "lesson", "?step=2")
@@ -166,7 +166,7 @@ def test_hovering_a_lesson_plane_decodes_the_other_model_at_the_linked_place(ser
 def _link_axes(ds: str):
     import numpy as np
 
-    from explorer.ui import lesson_data
+    from explorer.ui.teaching import data as lesson_data
 
     qmap = lesson_data.quality_map(f"{ds}-ae-2d")
     n = lesson_data.LINK_NODES

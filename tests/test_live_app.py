@@ -18,7 +18,7 @@ import explorer
 from explorer import live
 from explorer.latent import decode, infogan_generate, infogan_noise
 from explorer.projection import load_shipped
-from explorer.ui.images import to_uint8
+from explorer.ui.kit.images import to_uint8
 
 from .test_app import need, run
 
@@ -51,7 +51,7 @@ def test_browser_decoder_payload_decodes_what_the_model_decodes(name):
 
 def test_verdict_payload_carries_the_quality_map_exactly():
     need("fashion-ae-2d", "fashion-classifier")
-    from explorer.ui import lesson_data
+    from explorer.ui.teaching import data as lesson_data
 
     qmap = lesson_data.quality_map("fashion-ae-2d")
     tensors = load(live.verdict_payload(qmap, "fashion-ae-2d"))
@@ -107,7 +107,7 @@ def test_infogan_page_sends_its_frames_and_follows_the_released_codes():
     assert np.abs(c2_frames[:, k * 28:(k + 1) * 28].astype(int) - expected).max() <= 1
     # what a click on a category or on "New noise" shows at once: each category, then the next seed
     switch = sent["switch"]
-    from explorer.ui import gan
+    from explorer.ui.infogan import gan
 
     options = list(at.segmented_control(key="gan_c1").options)
     assert [gan.category_label("mnist-infogan", c) for c in switch["categories"]] == options
@@ -154,7 +154,7 @@ def test_gaps_page_pins_the_point_in_the_browser_and_leaves_the_figures_alone(ds
     (hover,) = components(at, "lse_hover")
     sent = data(hover)
     assert [c["key"] for c in sent["charts"]] == ["gaps_map_ae", "gaps_map_vae"]
-    from explorer.ui import lesson_data
+    from explorer.ui.teaching import data as lesson_data
 
     pins = lesson_data.linked_pins(ds, "ae", (0.5, 1.25))
     assert [c["pin"] for c in sent["charts"]] == [[0.5, 1.25], pins["vae"]], "each map pinned at its own place"
@@ -176,7 +176,7 @@ def test_gaps_page_pins_the_point_in_the_browser_and_leaves_the_figures_alone(ds
         assert any(np.array_equal(v["data_like"].astype(bool), qmap.data_like)
                    and np.array_equal(v["y"], qmap.y.astype(np.float32)) for v in sent_verdicts), kind
     assert sent["verdict"]["classes"] == list(lesson_data.class_names(ds))
-    from explorer.ui.lesson_views import VERDICT_COLOURS
+    from explorer.ui.teaching.views import VERDICT_COLOURS
     assert sent["verdict"]["colours"] == {"yes": VERDICT_COLOURS[True], "no": VERDICT_COLOURS[False]}
     ae_to_vae = lesson_data.link(ds, "ae")
     assert any(np.allclose(g["z"], ae_to_vae.z, atol=1e-5) and np.allclose(g["x"], ae_to_vae.x, atol=1e-5)
@@ -216,14 +216,14 @@ def test_latent_map_hover_takes_pca_positions_back_exactly():
     ("not a click", None),
 ])
 def test_a_reported_click_is_taken_only_when_well_formed(monkeypatch, click, expected):
-    from explorer.ui import live as ui_live
+    from explorer.ui.widgets import live as ui_live
 
     monkeypatch.setattr(ui_live.st, "session_state", {"map_hover": {"click": click}})
     assert ui_live.clicked("map_hover") == expected
 
 
 def test_a_click_naming_a_point_that_does_not_exist_is_ignored():
-    from explorer.ui import maps
+    from explorer.ui.latent_map import maps
 
     labels = np.array([0, 1, 1, 2])
     event = {"selection": {"points": [{"curve_number": 2, "point_index": 10 ** 9, "x": 0.0, "y": 0.0}]}}

@@ -9,7 +9,7 @@ import pytest
 
 import explorer
 from explorer.latent import decode, infogan_generate, infogan_noise
-from explorer.ui.images import to_uint8
+from explorer.ui.kit.images import to_uint8
 
 from . import browser_app as b
 
@@ -90,7 +90,7 @@ def clicked_then_settled(page, button, server_frame_done: str) -> tuple[dict, di
 def test_infogan_category_and_new_noise_show_their_image_in_the_next_frame(server, page):
     """A click on a c1 category or on "New noise" paints the image it leads to in the animation frame after the
     click, from the server's switch frames, before the server's answer; the answer then shows the same image."""
-    from explorer.ui import gan
+    from explorer.ui.infogan import gan
 
     name = "mnist-infogan"
     model = explorer.load_model(name)
@@ -170,7 +170,7 @@ def test_gaps_hover_decodes_with_both_models_while_moving(server, page):
     assert shown[0]["data"]["decoder"] == "mnist-ae-2d" and shown[1]["data"]["decoder"] == "mnist-vae-2d"
     zs = [np.array([float(v) for v in s["data"]["z"].split(",")]) for s in shown]
     from explorer import teaching
-    from explorer.ui import lesson_data
+    from explorer.ui.teaching import data as lesson_data
 
     # over the AE's plane, the VAE decodes the same place among the test images (its own numbers differ)
     assert zs[1] == pytest.approx(teaching.linked(lesson_data.link("mnist", "ae"), zs[0]), abs=2e-3)

@@ -19,8 +19,9 @@ from PIL import Image
 import explorer
 from explorer import own_image, readings
 from explorer.checkpoints import checkpoint_name
-from explorer.ui import draw, own_data
-from explorer.ui.images import to_uint8
+from explorer.ui.own import data as own_data
+from explorer.ui.widgets import draw
+from explorer.ui.kit.images import to_uint8
 
 from .test_app import changes, need, run
 from .test_live_app import components, data
@@ -155,7 +156,7 @@ def test_the_denoise_page_takes_your_own_image():
     name = "mnist-seven-on-paper.png"
     prepared = own_image.prepare(own_image.read_image(own_data.examples("mnist")[name]), "mnist")
     from .test_live_app import sprite_pixels
-    from explorer.ui.images import to_uint8
+    from explorer.ui.kit.images import to_uint8
 
     assert np.array_equal(sprite_pixels(data(book)["panels"][0]["frames"][0]), to_uint8(prepared.image))
     assert any("Your own image" in c.value for c in at.caption)

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from explorer.ui import own_data
+from explorer.ui.own import data as own_data
 
 from . import browser_app as b
 

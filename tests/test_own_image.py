@@ -213,7 +213,7 @@ def test_a_pad_event_is_sized_before_it_is_decoded(monkeypatch):
 
 # --- a drawing as link text ------------------------------------------------------------------------------------
 
-SIDE = 112                 # the pad's (explorer.ui.draw.SIDE)
+SIDE = 112                 # the pad's (explorer.ui.widgets.draw.SIDE)
 
 
 def drawn_digit() -> np.ndarray:

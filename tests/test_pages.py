@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from explorer.ui import pages
+from explorer.ui.shell import pages
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -26,7 +26,7 @@ def open_link(page: str, query: dict[str, str], live: bool = False) -> AppTest:
 
 
 def test_number_value_parses_only_finite_numbers_in_range_on_the_step():
-    from explorer.ui.url import number
+    from explorer.ui.shell.url import number
 
     code = number("gan_c2", -2.0, 2.0, 0.05)
     assert code.parse("1.5") == 1.5 and code.parse("-0.26") == -0.25 and code.parse("2") == 2.0
@@ -161,7 +161,7 @@ def test_map_pick_text_round_trips_and_refuses_a_zlib_bomb():
     import base64
     import zlib
 
-    from explorer.ui import maps
+    from explorer.ui.latent_map import maps
 
     coords = np.arange(20_000, dtype=float).reshape(10_000, 2)
     rng = np.random.default_rng(0)
@@ -181,7 +181,7 @@ def test_map_pick_text_round_trips_and_refuses_a_zlib_bomb():
 # --- glossary ----------------------------------------------------------------------------------------------------
 
 def test_every_glossary_term_is_explained_in_a_sentence_or_more():
-    from explorer.ui.glossary import TERMS
+    from explorer.ui.shell.glossary import TERMS
 
     required = ("ELBO", "KL divergence", "Posterior", "Prior", "Latent space", "Encoder / decoder", "UMAP", "PCA",
                 "InfoGAN codes", "β-VAE", "PSNR / SSIM", "Fréchet distance", "Precision / recall")

@@ -1,17 +1,4 @@
-"""Streamlit glue: cached loaders, shared widgets and Plotly figure builders. The only part of ``explorer`` that
-imports Streamlit; pages call these and hold no torch code."""
-
-
-
-def ensure_navigation() -> None:
-    """Streamlit (1.36+) runs ``pages/*.py`` directly, skipping ``streamlit_app.py`` and its ``st.navigation``, when a
-    server's first session opens a page URL before any ``st.navigation`` call has run in the process (the legacy
-    ``pages/`` directory mode; AppTest resets to it on every run). Pages call this (through
-    ``sidebar.current_dataset``): it switches to ``st.navigation`` mode and reruns through the entry script."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        import streamlit as st
-
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+"""The app's Streamlit layer, by feature (docs/architecture.md): ``shell`` (navigation, sidebar, caches, guards, URL
+state), ``kit`` (images, figures, HTML rows, chart events, panels), ``widgets`` (each owns its live and fallback
+mode), and one folder per page family. Imports only go down: a feature folder uses the kit, the widgets and the
+shell, never another feature folder. The only part of ``explorer`` that imports Streamlit."""

@@ -1,0 +1,1 @@
+"""The InfoGAN codes page: c1, c2, c3, traversals, read-back, categories and classes."""

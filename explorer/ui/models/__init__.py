@@ -1,0 +1,1 @@
+"""Home's model list and the Models page: every checkpoint's card."""

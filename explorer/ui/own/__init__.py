@@ -1,0 +1,1 @@
+"""The Your own page: a drawn or uploaded image read by every model."""

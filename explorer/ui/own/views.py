@@ -1,0 +1,185 @@
+"""Your own image: draw or upload one, see it prepared like the dataset's images, and what every model makes of
+it (reconstructions, its place on the maps, the classifier's and InfoGAN's readings, its nearest test images)."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+import explorer
+from explorer import own_image
+from explorer.checkpoints import checkpoint_name
+
+from explorer.ui.kit import figures
+from explorer.ui.latent_map import maps
+from explorer.ui.own import data as own_data
+from explorer.ui.shell import cache, guards, sidebar, url
+from explorer.ui.teaching import data as lesson_data
+from explorer.ui.widgets import draw
+from explorer.ui.kit.images import to_uint8
+from explorer.ui.kit.html_rows import figure_row, for_screen
+
+SOURCES = ("Draw", "Upload", "Example")
+MAP_KEYS = ("own_map_ae", "own_map_vae", "own_map_16d")      # the maps' chart keys
+CAPTION = "font-size:14px;line-height:1.6;opacity:.6;margin:0"       # st.caption's look
+INVERT = {"auto": None, "dark ink on light": True, "light ink on dark": False}
+INK_LINK = "own_ink"               # the drawing in the page URL (explorer.ui.widgets.draw.ink_link)
+
+
+def own_view(ds: str) -> None:
+    """With the live widgets, the drawing and its readings rerun as a fragment and the maps stay as they are (the
+    browser moves the rings over them); without, each drawing reruns the page and the server draws the markers."""
+    guards.model_or_stop(checkpoint_name(ds, "classifier"))
+    guards.test_set_or_stop(ds)
+    own_data.warm_up(ds)
+    if sidebar.live_enabled():
+        st.fragment(_drawing)(ds)
+        _maps(ds, None)
+    else:
+        _maps(ds, _drawing(ds))
+
+
+def _drawing(ds: str) -> dict | None:
+    """The input, its preparation and every model's reading; returns the reading (None without an image)."""
+    classes = explorer.DATASETS[ds].classes
+    left, right = st.columns([1, 2], gap="large")
+    with left:
+        grey, source = _input(ds)
+    if grey is None:
+        _rings(left, {})
+        right.info("Draw a " + ("digit" if ds == "mnist" else "piece of clothing") + " on the pad (or upload an "
+                   "image): every model's view of it appears here as soon as you lift the pen.")
+        return None
+    try:
+        prepared = own_image.prepare(grey, ds, INVERT[st.session_state.get("own_invert", "auto")])
+    except own_image.ImageInputError as e:
+        _rings(left, {})
+        right.warning(f"**This image cannot be used:** {e}")
+        return None
+    st.session_state[own_data.LAST_IMAGE] = (ds, to_uint8(prepared.image).tobytes())   # for the Denoise page
+    with left:
+        _steps(prepared, ds)
+    reading = own_data.read(ds, prepared.image.tobytes(), st.session_state.get("own_map_method", "pca"))
+    _rings(left, _pins(ds, reading))   # first, so that the rings move while the images below are still on their way
+    with right:
+        _readings(ds, prepared, reading, classes)
+        _nearest(ds, reading, classes)
+    return reading
+
+
+def _rings(column, pins: dict[str, tuple[float, float]]) -> None:
+    """With the live widgets, the browser moves the rings over the maps (``pins`` by chart key; none: hidden)."""
+    if sidebar.live_enabled():
+        from explorer.ui.widgets import live
+
+        with column:
+            live.hover("own_hover", [(key, None, pins.get(key)) for key in MAP_KEYS], [], [])
+
+
+def _pins(ds: str, reading: dict) -> dict[str, tuple[float, float]]:
+    """Where the image lands on each map, by chart key."""
+    out = {}
+    for kind in ("ae", "vae"):
+        z = reading["codes"].get(checkpoint_name(ds, kind, 2))
+        if z is not None:
+            out[f"own_map_{kind}"] = (float(z[0]), float(z[1]))
+    if "map_xy" in reading:
+        out["own_map_16d"] = reading["map_xy"]
+    return out
+
+
+def _input(ds: str) -> tuple[np.ndarray | None, str]:
+    """The source (Draw, Upload, Example) and its image; the source, the example, the background choice and the
+    drawing are in the page URL (an upload is not: a link cannot carry a file)."""
+    source = st.segmented_control("Your image", SOURCES, default="Draw", required=True, **url.shared("own_source"))
+    if source != "Draw":
+        draw.unlink("own_draw", INK_LINK)
+    if source == "Upload":
+        file = st.file_uploader("An image (PNG, JPEG, WebP or GIF; up to 2 MB)", type=["png", "jpg", "jpeg", "webp",
+                                                                                     "gif"], key="own_upload")
+        st.caption("A link to this page cannot carry an uploaded file: it opens with Upload chosen and no image.")
+        if file is None:
+            return None, source
+        try:
+            grey = own_image.read_image(file.getvalue())
+        except own_image.ImageInputError as e:
+            st.warning(f"**This file cannot be used:** {e}")
+            return None, source
+        st.radio("Background", list(INVERT), horizontal=True, **url.shared("own_invert"),
+                 help="Auto: a light border means dark ink on light paper, which is inverted to the datasets' "
+                      "light-on-black.")
+        return grey, source
+    if source == "Example":
+        examples = own_data.examples(ds)
+        name = st.selectbox("Example", list(examples), **url.shared("own_example"))
+        return own_image.read_image(examples[name]), source
+    ink = draw.drawing("own_draw", link=INK_LINK)
+    # as st.html, so that the browser loads st.html's code (~0.1 s) with the page rather than after the first stroke
+    st.html(f'<p style="{CAPTION}">Draw with the mouse (or a pen or finger); lift it and everything below '
+            "updates. The drawing is part of this page's link.</p>")
+    return ink, source
+
+
+def _steps(prepared: own_image.Prepared, ds: str) -> None:
+    st.caption("**Prepared like the " + explorer.DATASETS[ds].title + " images**" +
+               (" (dark ink on light: inverted)" if prepared.inverted else ""))
+    st.html(figure_row([(for_screen(img), what, None) for what, img in prepared.steps], "own-steps"))
+
+
+def _readings(ds: str, prepared, reading: dict, classes) -> None:
+    st.markdown("**What the autoencoders make of it** (mean squared pixel error)")
+    row = [(prepared.image, "the input, 28 × 28", 112)]
+    for name, (image, error) in reading["reconstructions"].items():
+        row.append((image, f"{sidebar.MODEL_LABELS[name.removeprefix(ds + '-')]} · {error:.3f}", 112))
+    st.html(figure_row(row, "own-reconstructions"))
+    a, b = st.columns(2)
+    if "top" in reading:
+        a.markdown("**The classifier reads it as**  \n" + "  \n".join(
+            f"{classes[c]}: **{p:.0%}**" for c, p in reading["top"]))
+    if "posterior" in reading:
+        mu, sigma = reading["posterior"]
+        a.caption(f"The 2-D VAE places it at ({mu[0]:.2f}, {mu[1]:.2f}), give or take σ = ({sigma[0]:.2f}, "
+                  f"{sigma[1]:.2f}): the ring on its map below.")
+    if "gan" in reading:
+        g = reading["gan"]
+        inner, img = b.columns([3, 2])
+        inner.markdown(f"**InfoGAN's Q reads** category {g['category']} (matched to **{classes[g['class']]}**, "
+                       f"{g['confidence']:.0%} sure), c2 = {g['c2']:+.2f}, c3 = {g['c3']:+.2f}.")
+        with img:
+            st.html(figure_row([(g["regenerated"], "G draws these codes (noise 0)", 112)], "own-regenerated"))
+
+
+def _maps(ds: str, reading: dict | None) -> None:
+    """The 2-D maps and the 16-D VAE's PCA or UMAP map; ``reading``: draw its markers on them (the fallback)."""
+    st.markdown("**Where it lands** (the ring; each dot is a test image)")
+    pins = _pins(ds, reading) if reading else {}
+    cols = st.columns(3)
+    for kind, col in zip(("ae", "vae"), cols):
+        name = checkpoint_name(ds, kind, 2)
+        if name not in explorer.list_models():
+            continue
+        fig = lesson_data.encodings_figure(name, height=340)
+        key = f"own_map_{kind}"
+        if key in pins:
+            fig = figures.with_marker(fig, pins[key], "your image")
+        col.caption(lesson_data.TITLES[kind] + ", 2-D latent")
+        col.plotly_chart(fig, key=key, config={"displayModeBar": False})
+    big = checkpoint_name(ds, *own_data.MAP_MODEL)
+    if big in explorer.list_models():
+        with cols[2]:
+            method = st.radio("16-D VAE map", ("pca", "umap"), horizontal=True, **url.shared("own_map_method"),
+                              format_func=maps.METHOD_LABELS.get,
+                              help="PCA places the image exactly; on UMAP it is placed from its 10 nearest test "
+                                   "codes (UMAP's own transform takes seconds).")
+            fig = maps.base_figure(big, method)
+            if "own_map_16d" in pins:
+                fig = figures.with_marker(fig, pins["own_map_16d"], "your image")
+            st.plotly_chart(fig, key="own_map_16d", config={"displayModeBar": False})
+
+
+def _nearest(ds: str, reading: dict, classes) -> None:
+    images, labels = cache.dataset(ds, "test")
+    order, distances = reading["nearest"]
+    st.markdown("**Its nearest test images** (pixel distance)")
+    st.html(figure_row([(images[i], f"{classes[labels[i]]} · {d:.1f}", 84) for i, d in zip(order, distances)],
+                       "own-nearest"))

@@ -1,0 +1,1 @@
+"""The app's frame: navigation, sidebar, caches, guards, URL state, glossary, serving."""

@@ -1,0 +1,72 @@
+"""The sidebar every page shares: dataset choice and where the models run."""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+import explorer
+from explorer.recipes import BETAS, beta_suffix
+from explorer.ui.shell import glossary, url
+from explorer.ui.shell.navigation import ensure_navigation
+
+DATASET_KEY = "dataset"
+LIVE_KEY = "live_widgets"
+PERSISTENT_KEYS = ("map_model", "grid_model")   # sidebar choices kept while other pages are shown
+
+
+def render() -> None:
+    for key in PERSISTENT_KEYS:      # re-assigning turns widget state into session state that outlives the page
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+    names = list(explorer.DATASETS)
+    st.sidebar.selectbox("Dataset", names, format_func=lambda n: explorer.DATASETS[n].title,
+                         **url.shared(DATASET_KEY))
+    device = explorer.best_device()
+    where = "GPU" if device.type in ("cuda", "mps") else "CPU"
+    st.sidebar.caption(f"Models run on the **{where}** (`{device}`).")
+    st.sidebar.toggle("Live widgets", value=live_enabled(), key=LIVE_KEY)
+    st.sidebar.caption("On: images are decoded in your browser while you drag or hover. Off: Streamlit's own "
+                       "sliders, each step answered by the server.")
+
+
+def footer() -> None:
+    """The sidebar's last part, after the page's own sidebar controls: the glossary and the link to this view."""
+    with st.sidebar:
+        with st.popover("Glossary", icon=":material/menu_book:", width="stretch"):
+            glossary.render()
+        url.link_control()
+
+
+def live_enabled() -> bool:
+    """Whether pages use the live widgets of :mod:`explorer.ui.widgets.live` (``EXPLORER_LIVE=0`` starts with them off)."""
+    return bool(st.session_state.get(LIVE_KEY, os.environ.get("EXPLORER_LIVE", "1") != "0"))
+
+
+def current_dataset() -> str:
+    ensure_navigation()
+    return st.session_state.get(DATASET_KEY, next(iter(explorer.DATASETS)))
+
+
+MODEL_LABELS = {"vae-2d": "VAE · 2-D latent", "ae-2d": "Autoencoder · 2-D latent",
+                "vae-16d": "VAE · 16-D latent", "ae-16d": "Autoencoder · 16-D latent", "infogan": "InfoGAN",
+                "dae": "Denoising autoencoder",
+                **{beta_suffix(b): f"β-VAE · 2-D latent, β = {b:g}" for b in BETAS}}
+
+
+def pick_model(suffixes: tuple[str, ...], key: str, label: str = "Model") -> str | None:
+    """A sidebar choice among the current dataset's shipped models of these kinds (``suffixes`` such as "vae-2d");
+    returns the model name, or None (with an explanation) when none is shipped. The choice survives page
+    switches and dataset changes because it names the kind, not the dataset's model."""
+    ds = current_dataset()
+    shipped = set(explorer.list_models())
+    available = [s for s in suffixes if f"{ds}-{s}" in shipped]
+    if not available:
+        st.warning(f"No {' / '.join(MODEL_LABELS.get(s, s) for s in suffixes)} checkpoint is shipped for "
+                   f"{explorer.DATASETS[ds].title}. Train one with `python -m explorer.train {ds}-{suffixes[0]}`.")
+        return None
+    if st.session_state.get(key, available[0]) not in available:
+        st.session_state[key] = available[0]
+    choice = st.sidebar.radio(label, available, format_func=lambda s: MODEL_LABELS.get(s, s), **url.shared(key))
+    return f"{ds}-{choice}"

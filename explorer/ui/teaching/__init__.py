@@ -1,0 +1,1 @@
+"""The teaching pages: gaps, sampling and paths, posterior, replay, the model family, the Lesson."""

@@ -1,0 +1,338 @@
+"""Cached computations of the AE-versus-VAE lesson (``st.cache_data`` for arrays, ``st.cache_resource`` for
+figures, which callers copy before changing). Every function takes names and numbers, so caches are shared by
+all sessions."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import numpy as np
+import streamlit as st
+
+import explorer
+from explorer import quality, teaching
+from explorer.latent import encode as encode_images
+from explorer.checkpoints import checkpoint_name
+
+from explorer.ui.shell import cache
+from explorer.ui.teaching import figures as lesson_figures
+
+KINDS = ("ae", "vae")
+TITLES = {"ae": "Autoencoder (AE)", "vae": "Variational autoencoder (VAE)"}
+
+
+LATENT_SIZES = (2, 16)
+
+
+def model_name(ds: str, kind: str, dim: int = 2) -> str:
+    """The model of a kind the lesson uses: ``<ds>-ae-2d``, ``<ds>-vae-2d`` (the maps), or the 16-D ones."""
+    return checkpoint_name(ds, kind, dim)
+
+
+def class_names(ds: str) -> tuple[str, ...]:
+    return explorer.DATASETS[ds].classes
+
+
+def _scored(scores: quality.DecodeQuality) -> dict[str, np.ndarray]:
+    return {"confidence": scores.confidence, "predicted": scores.predicted,
+            "distance_ratio": scores.distance_ratio, "data_like": scores.data_like}
+
+
+@st.cache_data(show_spinner="Decoding and scoring a 50 × 50 grid…", max_entries=16)
+def quality_map(name: str) -> quality.QualityMap:
+    model = cache.model(name)
+    return quality.quality_map(model, cache.quality_scorer(model.dataset), cache.encodings(name))
+
+
+@st.cache_data(show_spinner="Measuring the gaps…", max_entries=16)
+def gap_numbers(name: str) -> dict[str, float]:
+    """One AE's or VAE's published gap numbers (:func:`explorer.quality.gap_numbers`, what
+    ``python -m explorer.evaluate`` records and the README and docs show)."""
+    model = cache.model(name)
+    _, labels = cache.dataset(model.dataset, "test")
+    qmap = quality_map(name) if model.latent_dim == 2 else None
+    return quality.gap_numbers(model, cache.quality_scorer(model.dataset), cache.encodings(name), labels, qmap)
+
+
+@st.cache_resource(show_spinner="Drawing the map…", max_entries=48)
+def quality_figure(name: str, metric: str, show_density: bool, height: int = 560):
+    _, labels = cache.dataset(cache.model(name).dataset, "test")
+    return lesson_figures.quality_figure(quality_map(name), cache.encodings(name), labels,
+                                         class_names(cache.model(name).dataset), metric, show_density, height)
+
+
+@st.cache_resource(show_spinner="Drawing the map…", max_entries=16)
+def encodings_figure(name: str, height: int = 480):
+    _, labels = cache.dataset(cache.model(name).dataset, "test")
+    return lesson_figures.encodings_map(cache.encodings(name), labels, class_names(cache.model(name).dataset),
+                                        height=height)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def decode_point(name: str, z1: float, z2: float) -> dict:
+    """One position decoded and scored: image, confidence, predicted, distance_ratio, data_like, and the latent
+    distance to the nearest test encoding (and whether that counts as far)."""
+    model = cache.model(name)
+    images, scores = quality.decode_and_score(model, cache.quality_scorer(model.dataset), np.array([[z1, z2]]))
+    nearest = float(quality.nearest_encoding(np.array([[z1, z2]]), cache.encodings(name))[0])
+    qmap = quality_map(name)
+    return {"image": images[0], **{k: v[0].item() for k, v in _scored(scores).items()},
+            "nearest_encoding": nearest, "far": nearest > qmap.far_threshold,
+            "outside": bool(np.isnan(quality.value_at(qmap, qmap.confidence, (z1, z2))))}
+
+
+@st.cache_data(show_spinner="Sampling from the prior…", max_entries=64)
+def prior_samples(name: str, n: int, seed: int) -> dict[str, np.ndarray]:
+    """z ~ N(0, I) (the same z for every model with this seed), decoded and scored."""
+    model = cache.model(name)
+    z = quality.prior_samples(model.latent_dim, n, seed)
+    images, scores = quality.decode_and_score(model, cache.quality_scorer(model.dataset), z)
+    return {"z": z, "images": images, **_scored(scores)}
+
+
+def prior_fraction(name: str, seed: int = quality.PRIOR_SEED) -> float:
+    """Fraction of :data:`explorer.quality.PRIOR_SAMPLES` prior samples that decode to something data-like (with
+    the default seed: the published number)."""
+    return float(prior_samples(name, quality.PRIOR_SAMPLES, seed)["data_like"].mean())
+
+
+@st.cache_data(show_spinner="Decoding the paths…", max_entries=64)
+def paths(ds: str, index_a: int, index_b: int, steps: int) -> dict[str, dict[str, np.ndarray]]:
+    """Between two test images: the AE's linear path, the VAE's linear and spherical paths, decoded and scored."""
+    images, _ = cache.dataset(ds, "test")
+    scorer = cache.quality_scorer(ds)
+    out = {}
+    for label, kind, spherical in (("AE · linear", "ae", False), ("VAE · linear", "vae", False),
+                                   ("VAE · spherical", "vae", True)):
+        z, decoded, scores = teaching.interpolation(cache.model(model_name(ds, kind)), scorer, images[index_a],
+                                                     images[index_b], steps, spherical)
+        out[label] = {"z": z, "images": decoded, **_scored(scores)}
+    return out
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def posterior(ds: str, indices: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The 2-D VAE's posterior mean and sigma of some test images."""
+    images, _ = cache.dataset(ds, "test")
+    return teaching.posterior(cache.model(model_name(ds, "vae")), images[list(indices)])
+
+
+@st.cache_data(show_spinner="Reading the training snapshots…", max_entries=8)
+def replay(name: str) -> teaching.Replay:
+    return teaching.load_replay(name)
+
+
+def class_indices(ds: str, cls: int) -> np.ndarray:
+    """Test image indices of one class, in file order."""
+    _, labels = cache.dataset(ds, "test")
+    return np.flatnonzero(labels == cls)
+
+
+def example_index(ds: str, cls: int, pick: int) -> int:
+    """The ``pick``-th test image of class ``cls`` counted from its :func:`typical_example` (wrapping around), so
+    that the first pick is one both models reconstruct as its class."""
+    idx = class_indices(ds, cls)
+    start = int(np.flatnonzero(idx == typical_example(ds, cls))[0])
+    return int(idx[(start + pick) % len(idx)])
+
+
+# --- the Lesson's comparisons and stills ----------------------------------------------------------------------------
+
+LINK_NODES = 31                   # per side of the grid that carries a position to the other model's plane
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def link(ds: str, kind: str) -> teaching.LinkGrid:
+    """Positions on ``kind``'s 2-D plane carried to the other model's plane through the test images around them
+    (:func:`explorer.teaching.link_grid`), over the plane of ``kind``'s quality map."""
+    other = "vae" if kind == "ae" else "ae"
+    qmap = quality_map(model_name(ds, kind))
+    x = np.linspace(qmap.x[0], qmap.x[-1], LINK_NODES)
+    y = np.linspace(qmap.y[0], qmap.y[-1], LINK_NODES)
+    return teaching.link_grid(cache.encodings(model_name(ds, kind)), cache.encodings(model_name(ds, other)), x, y)
+
+
+def other(kind: str) -> str:
+    return "vae" if kind == "ae" else "ae"
+
+
+def linked_pins(ds: str, kind: str, point) -> dict[str, list[float]]:
+    """A position pinned on ``kind``'s plane, and the same place on the other model's plane (:func:`link`), each
+    rounded to two decimals as the pages show them."""
+    here = [round(float(point[0]), 2), round(float(point[1]), 2)]
+    there = teaching.linked(link(ds, kind), here)
+    return {kind: here, other(kind): [round(float(v), 2) for v in there]}
+
+
+def hover_links(ds: str) -> dict[str, list[dict]]:
+    """Per plane, how the live hover card's two decoders (AE, VAE) read a position on it: its own model as it is,
+    the other model through :func:`link` (sends the grids to the browser, see :func:`explorer.ui.widgets.live.grid_link`)."""
+    from explorer.ui.widgets import live
+
+    specs = {kind: live.grid_link(f"{ds}-{kind}-to-{other(kind)}", link(ds, kind)) for kind in KINDS}
+    return {kind: [{"kind": "raw"} if k == kind else specs[kind] for k in KINDS] for kind in KINDS}
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def prior_still(name: str) -> np.ndarray:
+    """The 2-D map with the Lesson's 32 prior samples as rings (green: data-like)."""
+    from explorer.ui.teaching import stills
+
+    _, labels = cache.dataset(cache.model(name).dataset, "test")
+    shown = prior_samples(name, 32, quality.PRIOR_SEED)
+    return stills.latent_map(cache.encodings(name), labels, class_names(cache.model(name).dataset), 400, 300,
+                             rings=(shown["z"], shown["data_like"]))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def path_still(ds: str, kind: str, index_a: int, index_b: int) -> np.ndarray:
+    """``kind``'s 2-D map with its paths between two test images."""
+    from explorer.ui.teaching import stills
+
+    _, labels = cache.dataset(ds, "test")
+    walked = {k: p["z"] for k, p in paths(ds, index_a, index_b, 11).items() if k.startswith(kind.upper() + " ")}
+    return stills.latent_map(cache.encodings(model_name(ds, kind)), labels, class_names(ds), 380, 250,
+                             paths=walked, title=TITLES[kind])
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def path_scores_still(ds: str, index_a: int, index_b: int) -> np.ndarray:
+    from explorer.ui.teaching import stills
+
+    walked = paths(ds, index_a, index_b, 11)
+    return stills.path_scores({k: (p["confidence"], p["distance_ratio"]) for k, p in walked.items()})
+
+
+def posterior_picks(ds: str, classes: tuple[int, ...], count: int) -> tuple[int, ...]:
+    """``count`` test images of each class, spread evenly over the class (not the first few by index)."""
+    out = []
+    for cls in classes:
+        idx = class_indices(ds, cls)
+        out.extend(idx[np.linspace(0, len(idx) - 1, min(count, len(idx))).astype(int)].tolist())
+    return tuple(out)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def posterior_still(ds: str, classes: tuple[int, ...], count: int) -> np.ndarray:
+    from explorer.ui.teaching import stills
+
+    _, labels = cache.dataset(ds, "test")
+    indices = posterior_picks(ds, classes, count)
+    mu, sigma = posterior(ds, indices)
+    return stills.posterior_map(cache.encodings(model_name(ds, "vae")), labels, class_names(ds), mu, sigma,
+                                labels[list(indices)])
+
+
+TRAIL = 3                       # the replay draws where each encoding was over the last TRAIL epochs
+
+
+def replay_epochs(ds: str) -> list[int]:
+    """The epochs both 2-D models have snapshots of (the replay's stops)."""
+    return [int(e) for e in teaching.common_epochs(*(replay(model_name(ds, kind)) for kind in KINDS))]
+
+
+@st.cache_resource(show_spinner="Drawing the training replay…", max_entries=8)
+def replay_book(ds: str, fixed_axes: bool = True, width: int = 300):
+    """Both models' maps at every saved epoch, as a flipbook with Play, each encoding trailing where it was over
+    the last :data:`TRAIL` epochs: each map on the axes of its own final epoch, so that growth is visible
+    (``fixed_axes``), or each epoch on its own range, so that its shape is."""
+    from explorer.ui.teaching import stills
+    from explorer.ui.widgets.flipbook import Book, ImagePanel
+
+    replays = {kind: replay(model_name(ds, kind)) for kind in KINDS}
+    epochs = replay_epochs(ds)
+    panels = []
+    for kind, r in replays.items():
+        final = r.at(epochs[-1])
+        lo, hi = np.percentile(final, 0.5, axis=0), np.percentile(final, 99.5, axis=0)
+        pad = 0.1 * (hi - lo)
+        ranges = ((lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1])) if fixed_axes else None
+        frames = np.stack([stills.latent_map(r.at(e), r.labels, class_names(ds), width, round(0.9 * width),
+                                             ranges=ranges, scale=1,
+                                             trails=np.stack([r.at(p) for p in epochs[max(0, i - TRAIL):i + 1]]))
+                           for i, e in enumerate(epochs)])
+        spans = [np.percentile(r.at(e), 99, axis=0) - np.percentile(r.at(e), 1, axis=0) for e in epochs]
+        panels.append(ImagePanel(TITLES[kind], frames, width,
+                                 tuple(f"{TITLES[kind]}: spans {s[0]:.1f} × {s[1]:.1f}" for s in spans)))
+    stops = tuple("before training" if e == 0 else f"epoch {e}" for e in epochs)
+    return Book("Training epoch", stops, tuple(panels), play_ms=450,
+                help="Each map keeps the axes of its final epoch." if fixed_axes else
+                "Each epoch's map is drawn on its own range.")
+
+
+_warming: set[str] = set()
+_warming_lock = threading.Lock()
+_WARM_UP = "lesson-warm-up"
+
+
+class _WarmUpIsNotAScript(logging.Filter):
+    """The warm-up thread fills shared caches outside any session on purpose: Streamlit's "missing
+    ScriptRunContext" warning about it is not a problem to report."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.threadName.startswith(_WARM_UP)
+
+
+logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_WarmUpIsNotAScript())
+
+
+def warm_up(ds: str, pair: tuple[int, int], posterior_count: int) -> None:
+    """Draw the Lesson's stills of a dataset (its two classes ``pair``) in a background thread, once per server
+    process, so that each step shows at once (the replay's 2 × 18 maps take a few seconds); every session shares
+    the result."""
+    with _warming_lock:
+        if ds in _warming:
+            return
+        _warming.add(ds)
+
+    def work():
+        try:
+            draw()
+        except Exception:          # a missing or broken model: each step shows its own error when it is opened
+            logging.getLogger(__name__).info("Lesson warm-up of %s stopped", ds, exc_info=True)
+            with _warming_lock:
+                _warming.discard(ds)
+
+    def draw():
+        a, b = pair
+        index_a, index_b = typical_example(ds, a), typical_example(ds, b)
+        for kind in KINDS:
+            prior_still(model_name(ds, kind))
+            path_still(ds, kind, index_a, index_b)
+        path_scores_still(ds, index_a, index_b)
+        posterior_still(ds, (a, b), posterior_count)
+        from explorer.ui.teaching.family import data as family_data
+
+        shipped = set(explorer.list_models())
+        family_data.beta_book(ds, tuple((b, n) for b, n in family_data.beta_names(ds) if n in shipped), 160).payload
+        replay_book(ds, True, 300).payload
+
+    threading.Thread(target=work, name=f"{_WARM_UP}-{ds}", daemon=True).start()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def lesson_plane(name: str, height: int):
+    """The Lesson's plane: the data-like test over the plane, the encodings and the far boundary, without a colour
+    bar (white and red are named beside it); the same figure on every gaps step, so Plotly keeps it mounted."""
+    from explorer.ui.kit.figures import frozen
+
+    fig = frozen(quality_figure(name, "data_like", False, height))
+    fig.update_traces(showscale=False, selector=dict(type="heatmap"))
+    fig.update_layout(margin=dict(l=4, r=4, t=4, b=4))
+    return fig
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def typical_example(ds: str, cls: int) -> int:
+    """The first test image of a class that both 2-D models reconstruct as data-like images of that class (so
+    that a path's ends are what they are said to be), else the class's first image."""
+    images, _ = cache.dataset(ds, "test")
+    idx = class_indices(ds, cls)[:64]
+    scorer = cache.quality_scorer(ds)
+    ok = np.ones(len(idx), bool)
+    for kind in KINDS:
+        model = cache.model(model_name(ds, kind))
+        _, scores = quality.decode_and_score(model, scorer, encode_images(model, images[idx]))
+        ok &= scores.data_like & (scores.predicted == cls)
+    return int(idx[np.argmax(ok)]) if ok.any() else int(idx[0])

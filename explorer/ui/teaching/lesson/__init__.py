@@ -1,0 +1,1 @@
+"""The Lesson: narrated steps, each on one screen, with measured claims."""

@@ -1,0 +1,158 @@
+"""What a Lesson step shows: one compact view per step that fits a 1366 × 768 projector beside its narration.
+
+The planes of the gaps steps stay interactive (the live hover decodes with both models, a click pins a position);
+the other steps show stills (:mod:`explorer.ui.teaching.stills`) and image strips, which appear as soon as the server
+answers, and link to the page where the same view can be explored. The two models are compared at the same place
+by meaning, never at the same raw (z1, z2): their planes differ 5–10× in scale
+(:func:`explorer.teaching.link_grid`).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import streamlit as st
+
+from explorer import quality
+
+from explorer.ui.kit.images import enlarge
+from explorer.ui.shell import cache, sidebar
+from explorer.ui.teaching import data as lesson_data
+from explorer.ui.teaching import figures as lesson_figures
+from explorer.ui.teaching import views as lesson_views
+from explorer.ui.teaching.family import views as family_views
+from explorer.ui.widgets import live
+
+PINS_KEY = "lesson_pins"          # {"ae": [z1, z2], "vae": [z1, z2], "how": sentence}
+CHARTS = {"ae": "lesson_plane_ae", "vae": "lesson_plane_vae"}
+PLANE_HEIGHT = 360
+
+
+def verdict(d: dict, classes) -> str:
+    """A decode's verdict in a few words (the :func:`explorer.quality.is_data_like` rule)."""
+    ok = ":green[**data-like**]" if d["data_like"] else ":red[**not data-like**]"
+    return f"{ok}: a **{classes[d['predicted']]}**? ({d['confidence']:.0%} sure, {d['distance_ratio']:.1f}× the " \
+           f"usual distance to a real image)"
+
+
+# --- the gaps steps: both planes, live --------------------------------------------------------------------------
+
+def _pin_click(ds: str) -> None:
+    """A click on either plane pins it there, and the other model at the same place among the test images."""
+    point = live.clicked("lesson_hover")
+    kind = next((k for k, chart in CHARTS.items() if point and chart == point["chart"]), None)
+    if kind is None:
+        return
+    other = lesson_data.other(kind).upper()
+    st.session_state[PINS_KEY] = {**lesson_data.linked_pins(ds, kind, (point["x"], point["y"])),
+                                  "how": f"You clicked the {kind.upper()} map; the {other}'s ring is the same place "
+                                         "among the test images."}
+
+
+def gaps(ds: str) -> None:
+    lesson_views.require(ds)
+    names = {kind: lesson_data.model_name(ds, kind) for kind in lesson_data.KINDS}
+    live_widgets = sidebar.live_enabled()
+    for kind, col in zip(lesson_data.KINDS, st.columns(2, gap="medium")):
+        fig = lesson_data.lesson_plane(names[kind], PLANE_HEIGHT)
+        col.markdown(f"**{lesson_data.TITLES[kind]}**")
+        col.plotly_chart(fig, key=CHARTS[kind], on_select="ignore", config={"displayModeBar": False})
+    links = verdicts = None
+    if live_widgets:             # once per run: a click reruns _pinned without re-sending weights and grids
+        live.decoders(*names.values())
+        links, verdicts = lesson_data.hover_links(ds), lesson_views.hover_verdicts(ds)
+    (st.fragment(_pinned) if live_widgets else _pinned)(ds, names, links, verdicts)
+    st.caption("White: the decoder draws something data-like there; red: not. Dashed: beyond it, no test image "
+               "is encoded nearby. " + ("**Hover** to decode under the pointer with both models, **click** to pin."
+                                        if live_widgets else ""))
+
+
+def _pinned(ds: str, names: dict, links: dict | None, verdicts: dict | None) -> None:
+    classes = lesson_data.class_names(ds)
+    pins = st.session_state.get(PINS_KEY) or {}
+    decoded = {}
+    cols = st.columns(2, gap="medium")
+    for kind, col in zip(lesson_data.KINDS, cols):
+        if kind not in pins:
+            continue
+        z1, z2 = pins[kind]
+        d = decoded[kind] = lesson_data.decode_point(names[kind], float(z1), float(z2))
+        left, right = col.columns([1, 3], vertical_alignment="center")
+        left.image(enlarge(d["image"], 96), width=96, output_format="PNG")
+        right.markdown(f"At ({z1:.2f}, {z2:.2f}): {verdict(d, classes)}" +
+                       (" · far from every encoding" if d["far"] else ""))
+    if pins.get("how"):
+        st.caption(pins["how"])
+    if links is not None:
+        charts = [(CHARTS[kind], {"kind": "raw"}, pins.get(kind), links[kind]) for kind in lesson_data.KINDS]
+        live.hover("lesson_hover", charts, list(names.values()), [k.upper() for k in lesson_data.KINDS],
+                   axis_names=("z1", "z2"), size=96, on_click=functools.partial(_pin_click, ds), verdict=verdicts)
+
+
+# --- sampling from the prior ----------------------------------------------------------------------------------------
+
+def prior(ds: str, dim: int) -> None:
+    lesson_views.require(ds, dim=dim)
+    _, labels = cache.dataset(ds, "test")
+    for kind, col in zip(lesson_data.KINDS, st.columns(2, gap="medium")):
+        name = lesson_data.model_name(ds, kind, dim)
+        shown = lesson_data.prior_samples(name, 32, quality.PRIOR_SEED)
+        with col:
+            st.markdown(f"**{lesson_data.TITLES[kind]} · {dim}-D** · data-like among "
+                        f"{quality.PRIOR_SAMPLES:,} samples: **{lesson_data.prior_fraction(name):.0%}**")
+            st.image(lesson_figures.framed_strip(shown["images"], shown["data_like"], cols=8, size=40 if dim == 2
+                                                 else 52), width="stretch", output_format="PNG")
+            if dim == 2:
+                st.image(lesson_data.prior_still(name), width="stretch", output_format="PNG")
+    st.caption("The same 32 random z ~ N(0, I) for both models; green frame and ring: data-like, red: not.")
+
+
+# --- paths ------------------------------------------------------------------------------------------------------------
+
+def paths(ds: str, a: int, b: int) -> None:
+    lesson_views.require(ds)
+    index_a, index_b = lesson_data.typical_example(ds, a), lesson_data.typical_example(ds, b)
+    walked = lesson_data.paths(ds, index_a, index_b, 11)
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        for label, path in walked.items():
+            st.markdown(f"**{label}** · {path['data_like'].mean():.0%} of the steps data-like")
+            st.image(lesson_figures.framed_strip(path["images"], path["data_like"], size=44), width="stretch",
+                     output_format="PNG")
+        st.image(lesson_data.path_scores_still(ds, index_a, index_b), width="stretch", output_format="PNG")
+    with right:
+        for kind in lesson_data.KINDS:
+            st.image(lesson_data.path_still(ds, kind, index_a, index_b), width="stretch", output_format="PNG")
+
+
+# --- the posterior ------------------------------------------------------------------------------------------------
+
+def posterior(ds: str, classes_shown: tuple[int, ...], count: int = 6) -> None:
+    lesson_views.require(ds, kinds=("vae",), classifier=False)
+    classes = lesson_data.class_names(ds)
+    images, labels = cache.dataset(ds, "test")
+    indices = lesson_data.posterior_picks(ds, classes_shown, count)
+    mu, sigma = lesson_data.posterior(ds, indices)
+    left, right = st.columns([3, 2], gap="medium")
+    left.image(lesson_data.posterior_still(ds, classes_shown, count), width="stretch", output_format="PNG")
+    with right:
+        for cls in classes_shown:
+            sel = [i for i, idx in enumerate(indices) if labels[idx] == cls]
+            st.markdown(f"**{classes[cls]}**: σ ≈ ({sigma[sel, 0].mean():.2f}, {sigma[sel, 1].mean():.2f})")
+            st.image(np.hstack([np.pad(enlarge(images[indices[i]], 56), 2, constant_values=255) for i in sel]),
+                     width="stretch", output_format="PNG")
+        st.caption("Solid ellipses: 1σ; dotted: 2σ; dashed circles: N(0, I) with the share of its mass inside.")
+
+
+# --- β and the replay ---------------------------------------------------------------------------------------------
+
+def beta(ds: str) -> None:
+    family_views.beta_view(ds, compact=True)
+
+
+def replay(ds: str) -> None:
+    lesson_views.require(ds, classifier=False)
+    from explorer.ui.widgets import flipbook
+
+    flipbook.show("lesson_replay", lesson_data.replay_book(ds, True, 300), default=0)

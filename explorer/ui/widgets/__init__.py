@@ -1,0 +1,1 @@
+"""Widgets that own both their live (browser) and their fallback (Streamlit) mode."""
