@@ -14,7 +14,6 @@ import dataclasses
 import json
 import math
 import os
-import re
 import stat
 import typing
 from pathlib import Path
@@ -27,10 +26,10 @@ from safetensors.torch import save as safetensors_bytes
 
 from .files import atomic_write, npz_bytes
 from .models import REGISTRY, Model
+from .names import NAME
 
 CHECKPOINT_DIR = Path(os.environ.get("EXPLORER_CHECKPOINTS", Path(__file__).resolve().parent.parent / "checkpoints"))
 FORMAT_VERSION = 1
-NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_JSON_BYTES = 4 << 20          # config, metrics and curves files
 MAX_ARRAY_BYTES = 256 << 20       # snapshots and precomputed maps
 MAX_WEIGHTS_BYTES = 1 << 30
@@ -55,11 +54,6 @@ def shown_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path(CHECKPOINT_DIR).resolve().parent))
     except ValueError:
         return str(Path(*path.parts[-2:]))
-
-
-def checkpoint_name(dataset: str, kind: str, latent_dim: int | None = None) -> str:
-    """The shipped naming scheme: ``<dataset>-<kind>`` (``-<d>d`` for an AE or VAE's latent size)."""
-    return f"{dataset}-{kind}" + (f"-{latent_dim}d" if latent_dim is not None else "")
 
 
 def best_device() -> torch.device:

@@ -13,7 +13,7 @@ import time
 import numpy as np
 import torch
 
-from . import checkpoints, data
+from . import checkpoints, data, names
 from . import denoising, family_tables, files, generated, quality, sample_quality
 from .latent import decode, encode
 from .metrics import image_moments, match_categories, sweep_correlation
@@ -154,7 +154,7 @@ def evaluate_model(name: str, source: str = "auto") -> dict:
     elif model.kind == "classifier":
         result.update(evaluate_classifier(model, images, labels))
     if model.kind in ("ae", "vae", "infogan"):
-        classifier = checkpoints.load_model(checkpoints.checkpoint_name(model.dataset, "classifier"), device="cpu")
+        classifier = checkpoints.load_model(names.model_name(model.dataset, "classifier"), device="cpu")
         if model.kind == "infogan":
             result.update(evaluate_infogan(model, classifier, images, labels))
         else:
@@ -162,7 +162,7 @@ def evaluate_model(name: str, source: str = "auto") -> dict:
         if model.kind == "infogan" or (model.kind == "vae" and model.latent_dim == 16):
             result["samples"] = evaluate_samples(model, classifier, images)
     if model.kind == "dae":
-        autoencoder = checkpoints.load_model(checkpoints.checkpoint_name(model.dataset, "ae", 16), device="cpu")
+        autoencoder = checkpoints.load_model(names.model_name(model.dataset, "ae", 16), device="cpu")
         result.update(evaluate_dae(model, autoencoder, images))
     result["test_images"] = int(len(images))
     result["data_source"] = data.dataset_source(model.dataset, "test") if source == "auto" else source

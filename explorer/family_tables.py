@@ -5,13 +5,13 @@ docs and the tests."""
 from __future__ import annotations
 
 from . import denoising
-from .checkpoints import checkpoint_name
-from .recipes import BETAS, beta_name
+from .names import beta_name, model_name
+from .recipes import BETAS
 
 
 def beta_models(ds: str) -> list[tuple[float, str]]:
     """The AE -> VAE continuum by beta: the 2-D autoencoder (0), the beta-VAEs, and the 2-D VAE (1)."""
-    pairs = [(0.0, checkpoint_name(ds, "ae", 2)), (1.0, checkpoint_name(ds, "vae", 2)),
+    pairs = [(0.0, model_name(ds, "ae", 2)), (1.0, model_name(ds, "vae", 2)),
              *((b, beta_name(ds, b)) for b in BETAS)]
     return sorted(pairs)
 
@@ -36,7 +36,7 @@ def denoising_table(evals: dict[str, dict], datasets: dict[str, str]) -> str:
     rows = []
     header = None
     for ds, title in datasets.items():
-        e = evals.get(checkpoint_name(ds, "dae"))
+        e = evals.get(model_name(ds, "dae"))
         if not e:
             continue
         curve = e["denoising"]["salt and pepper"]
@@ -59,8 +59,8 @@ def samples_table(evals: dict[str, dict], datasets: dict[str, str]) -> str:
     lines = ["| | samples | sharpness (real = 1) | Fréchet distance | precision | recall |", "|---|---|---:|---:|---:|---:|"]
     for ds, title in datasets.items():
         record = None
-        for label, name in (("VAE 16-D, temperature 1", checkpoint_name(ds, "vae", 16)),
-                            ("InfoGAN, noise scale 1", checkpoint_name(ds, "infogan"))):
+        for label, name in (("VAE 16-D, temperature 1", model_name(ds, "vae", 16)),
+                            ("InfoGAN, noise scale 1", model_name(ds, "infogan"))):
             record = (evals.get(name) or {}).get("samples")
             if not record:
                 continue

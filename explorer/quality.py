@@ -24,6 +24,7 @@ from scipy.spatial import cKDTree
 from .data import to_float
 from .latent import decode, grid_axis, percentile_box
 from .metrics import nearest_distances
+from .names import model_name
 
 GRID = 50
 CONFIDENT = 0.9
@@ -223,7 +224,7 @@ def gaps_table(numbers: dict[str, dict], datasets: dict[str, str]) -> str:
              "(2-D / 16-D) |", "|---|---:|---:|---:|"]
 
     def cell(ds: str, kind: str, key: str, dim: int = 2, bold_larger: bool = True) -> str:
-        pair = {k: numbers.get(f"{ds}-{k}-{dim}d", {}).get(key) for k in KINDS}
+        pair = {k: numbers.get(model_name(ds, k, dim), {}).get(key) for k in KINDS}
         value = pair[kind]
         if value is None:
             return "not shipped"
@@ -246,7 +247,7 @@ def gaps_detail_table(numbers: dict[str, dict], datasets: dict[str, str]) -> str
              "| 16-D prior samples data-like |", "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for ds, title in datasets.items():
         for kind, name in KINDS.items():
-            small, big = numbers.get(f"{ds}-{kind}-2d"), numbers.get(f"{ds}-{kind}-16d")
+            small, big = numbers.get(model_name(ds, kind, 2)), numbers.get(model_name(ds, kind, 16))
             if small is None:
                 continue
             lines.append(f"| {title} | {name} | {small['fraction_data_like']:.0%} | {small['fraction_far']:.0%} | "

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from .data import DATASETS
+from .names import beta_name, model_name
 from .models import REGISTRY, AEConfig, ClassifierConfig, DAEConfig, InfoGANConfig, VAEConfig
 
 
@@ -53,16 +54,6 @@ TRAINING = {"ae": AutoencoderTraining, "vae": AutoencoderTraining, "classifier":
 # The KL weights of the AE -> VAE continuum (beta = 0 is the plain autoencoder, beta = 1 the VAE): 2-D VAEs trained
 # exactly as ``<ds>-vae-2d`` but for beta.
 BETAS = (0.01, 0.03, 0.1, 0.3, 2.0)
-
-
-def beta_suffix(beta: float) -> str:
-    """``vae-2d-beta0p01``: a continuum model's name after its dataset (a dot is not allowed in a name)."""
-    return f"vae-2d-beta{beta:g}".replace(".", "p")
-
-
-def beta_name(dataset: str, beta: float) -> str:
-    """``<ds>-vae-2d-beta0p01``: the continuum's checkpoint names."""
-    return f"{dataset}-{beta_suffix(beta)}"
 
 
 def training_options(kind: str, values: dict):
@@ -120,7 +111,7 @@ def _recipes() -> dict[str, Recipe]:
         big = ds == "fashion"            # 60,000 training images instead of MNIST-10k's 8,000
         for kind, config_cls in (("ae", AEConfig), ("vae", VAEConfig)):
             for dim in (2, 16):
-                name = f"{ds}-{kind}-{dim}d"
+                name = model_name(ds, kind, dim)
                 # 60k images: fewer passes; the 16-D models converge slower than the 2-D ones.
                 ae_epochs = (50 if dim == 16 else 30) if big else 120
                 lr_drop = 0
@@ -129,17 +120,19 @@ def _recipes() -> dict[str, Recipe]:
                 snapshots = tuple(e for e in _SNAPSHOTS if e <= ae_epochs)
                 table[name] = Recipe(name, config_cls(dataset=ds, latent_dim=dim), epochs=ae_epochs,
                                      lr_drop_epochs=lr_drop, training=AutoencoderTraining(snapshots))
-        base = table[f"{ds}-vae-2d"]
+        base = table[model_name(ds, "vae", 2)]
         for beta in BETAS:
             name = beta_name(ds, beta)
             table[name] = Recipe(name, VAEConfig(dataset=ds, latent_dim=2, beta=beta), epochs=base.epochs,
                                  lr_drop_epochs=base.lr_drop_epochs, half=True)   # float16: ten more models
         # Denoising: the Keras example's conv shape; 60k images converge in few passes (0.13 s per batch of 128).
-        table[f"{ds}-dae"] = Recipe(f"{ds}-dae", DAEConfig(dataset=ds), epochs=15 if big else 60,
+        dae = model_name(ds, "dae")
+        table[dae] = Recipe(dae, DAEConfig(dataset=ds), epochs=15 if big else 60,
                                     lr_drop_epochs=3 if big else 10, training=DenoisingTraining())
         # Three small conv blocks (16/32/64): 2.0M multiply-adds per image, half the cost of a 32/64 two-block
         # CNN at the same accuracy, so the teaching views score a 50x50 heatmap well inside 200 ms.
-        table[f"{ds}-classifier"] = Recipe(f"{ds}-classifier", ClassifierConfig(dataset=ds),
+        classifier = model_name(ds, "classifier")
+        table[classifier] = Recipe(classifier, ClassifierConfig(dataset=ds),
                                            epochs=20 if big else 30, lr_drop_epochs=5,
                                            training=ClassifierTraining(shift_pixels=2))
         # MNIST: the paper's full width (at half width the categories mix digits: c1 accuracy 0.66); Fashion (no
@@ -152,8 +145,9 @@ def _recipes() -> dict[str, Recipe]:
         # Every run: docs/experiments.md.
         late_phase = {} if big else {"average_epochs": 120, "recalibrate_bn": True, "cont_weight_from": (201, 0.1),
                                      "q_shift_from": (201, 2)}
-        table[f"{ds}-infogan"] = Recipe(
-            f"{ds}-infogan", InfoGANConfig(dataset=ds, **(_SLIM_GAN if big else {})), epochs=60 if big else 320,
+        infogan = model_name(ds, "infogan")
+        table[infogan] = Recipe(
+            infogan, InfoGANConfig(dataset=ds, **(_SLIM_GAN if big else {})), epochs=60 if big else 320,
             batch_size=64, lr=2e-4, training=InfoGANTraining(g_lr=1e-3, betas=(0.5, 0.999), **late_phase),
             half=True)
     return table

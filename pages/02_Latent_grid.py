@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from explorer import names
 from explorer.ui.kit import html_plot
 from explorer.ui.kit.panels import image_panel
 from explorer.ui.latent_grid import grid
@@ -18,7 +19,7 @@ st.caption("Every cell is what the decoder draws at one point of its two-number 
            help="Cells at the inverse Gaussian CDF of evenly spaced quantiles: equal prior probability between "
                 "neighbouring cells, as in Kingma & Welling (2014), Fig. 4.")
 x_default, y_default, bound = grid.default_range(name)
-suffix = name.removeprefix(f"{model.dataset}-")      # ranges differ per model: one set of keys per model
+suffix = names.suffix(name)      # ranges differ per model: one set of keys per model
 
 controls = st.columns([1, 1.3, 2, 2, 1.4], vertical_alignment="bottom")   # room for "Encodings" at 1366 px
 n = controls[0].slider("Grid size", 5, 30, 15, **url.shared("grid_size"))

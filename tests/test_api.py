@@ -4,12 +4,14 @@ import pytest
 import torch
 
 import explorer
-from explorer.recipes import BETAS, beta_suffix
+from explorer import names
+from explorer.names import beta_name
+from explorer.recipes import BETAS
 
 DATASETS = ("mnist", "fashion")
 EXPECTED = {f"{ds}-{m}" for ds in DATASETS
             for m in ("ae-2d", "vae-2d", "ae-16d", "vae-16d", "infogan", "classifier", "dae",
-                      *(beta_suffix(b) for b in BETAS))}
+                      *(names.suffix(beta_name("mnist", b)) for b in BETAS))}
 
 
 def test_list_models_names_every_shipped_checkpoint():
@@ -70,5 +72,5 @@ def test_denoising_autoencoder_contract(ds):
 @pytest.mark.parametrize("ds", DATASETS)
 @pytest.mark.parametrize("beta", BETAS)
 def test_beta_vaes_load_as_2d_vaes_with_their_beta(ds, beta):
-    model = explorer.load_model(f"{ds}-{beta_suffix(beta)}")
+    model = explorer.load_model(beta_name(ds, beta))
     assert (model.kind, model.dataset, model.latent_dim, model.config.beta) == ("vae", ds, 2, beta)

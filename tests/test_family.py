@@ -14,7 +14,8 @@ from explorer import denoising, noise, sample_quality
 from explorer.checkpoints import CheckpointError, CheckpointFolder, check_config
 from explorer.metrics import psnr, ssim
 from explorer.models import DAE, VAE, DAEConfig, VAEConfig
-from explorer.recipes import BETAS, RECIPES, beta_name
+from explorer.recipes import BETAS, RECIPES
+from explorer.names import beta_name
 from explorer.ui.widgets import flipbook
 
 

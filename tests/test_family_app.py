@@ -9,8 +9,9 @@ import pytest
 
 import explorer
 from explorer import denoising
-from explorer.checkpoints import checkpoint_name
-from explorer.recipes import BETAS, beta_name
+from explorer.names import model_name
+from explorer.recipes import BETAS
+from explorer.names import beta_name
 from explorer.ui.teaching.family import data as family_data
 
 from .test_app import changes, need, run
@@ -87,7 +88,7 @@ def test_a_bad_stop_in_the_session_falls_back_to_the_default():
 
 @pytest.mark.parametrize("ds", DATASETS)
 def test_the_denoise_page_shows_every_method_at_every_amount(ds):
-    need(checkpoint_name(ds, "dae"), checkpoint_name(ds, "ae", 16))
+    need(model_name(ds, "dae"), model_name(ds, "ae", 16))
     at = run(DENOISE_PAGE, ds, live=True, state={"denoise_index": 3})
     assert not at.error, [e.value for e in at.error]
     sent = book(at, "denoise_book")
@@ -114,21 +115,21 @@ def test_the_denoise_controls_change_the_view():
 
 @pytest.mark.parametrize("ds", DATASETS)
 def test_the_denoise_pages_verdict_is_the_recorded_curve(ds):
-    need(checkpoint_name(ds, "dae"))
+    need(model_name(ds, "dae"))
     at = run(DENOISE_PAGE, ds)
-    curve = explorer.read_metrics(checkpoint_name(ds, "dae"))["eval"]["denoising"]["salt and pepper"]
+    curve = explorer.read_metrics(model_name(ds, "dae"))["eval"]["denoising"]["salt and pepper"]
     verdict = "beats" if denoising.beats_median(curve) else "does **not** beat"
     assert any(f"denoising autoencoder {verdict} the median filter" in m.value for m in at.markdown)
 
 
 @pytest.mark.parametrize("ds", DATASETS)
 def test_the_samples_page_scores_each_grid_with_the_recorded_numbers(ds):
-    need(checkpoint_name(ds, "vae", 16), checkpoint_name(ds, "infogan"), checkpoint_name(ds, "classifier"))
+    need(model_name(ds, "vae", 16), model_name(ds, "infogan"), model_name(ds, "classifier"))
     at = run(SAMPLES_PAGE, ds, live=True)
     assert not at.error, [e.value for e in at.error]
     books = [data(e) for e in components(at, "lse_flipbook")]
     assert len(books) == 2
-    for sent, name in zip(books, (checkpoint_name(ds, "vae", 16), checkpoint_name(ds, "infogan"))):
+    for sent, name in zip(books, (model_name(ds, "vae", 16), model_name(ds, "infogan"))):
         record = explorer.read_metrics(name)["eval"]["samples"]
         assert sent["stops"] == [f"{v:g}" for v in record["values"]]
         assert [dict(f) for f in sent["facts"]] == [dict(family_data.score_facts(s)) for s in record["scores"]]

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explorer.recipes import BETAS, beta_name
+from explorer.recipes import BETAS
+from explorer.names import beta_name
 
 from . import browser_app as b
 from .test_live_browser import assert_live

@@ -18,7 +18,7 @@ from PIL import Image
 
 import explorer
 from explorer import own_image, readings
-from explorer.checkpoints import checkpoint_name
+from explorer.names import model_name
 from explorer.ui.own import data as own_data
 from explorer.ui.widgets import draw
 from explorer.ui.kit.images import to_uint8
@@ -31,8 +31,8 @@ PAGE = "pages/04_Your_own.py"
 
 
 def need_all(ds: str) -> None:
-    need(*(checkpoint_name(ds, k, d) for k, d in own_data.AUTOENCODERS), checkpoint_name(ds, "classifier"),
-         checkpoint_name(ds, "infogan"))
+    need(*(model_name(ds, k, d) for k, d in own_data.AUTOENCODERS), model_name(ds, "classifier"),
+         model_name(ds, "infogan"))
 
 
 @pytest.mark.parametrize("ds", ["mnist", "fashion"])
@@ -43,7 +43,7 @@ def test_an_example_shows_every_models_reading_and_the_rings_at_its_codes(ds):
     name = at.selectbox(key="own_example").value
     assert name.startswith(ds + "-")
     prepared = own_image.prepare(own_image.read_image(own_data.examples(ds)[name]), ds)
-    classifier = explorer.load_model(checkpoint_name(ds, "classifier"))
+    classifier = explorer.load_model(model_name(ds, "classifier"))
     top = readings.top_classes(classifier, prepared.image)
     classes = explorer.DATASETS[ds].classes
     assert any(f"{classes[top[0][0]]}: **{top[0][1]:.0%}**" in m.value for m in at.markdown)
@@ -51,7 +51,7 @@ def test_an_example_shows_every_models_reading_and_the_rings_at_its_codes(ds):
     pins = {c["key"]: c["pin"] for c in data(hover)["charts"]}
     assert all(pins.values())
     for kind in ("ae", "vae"):
-        z = readings.code(explorer.load_model(checkpoint_name(ds, kind, 2)), prepared.image)
+        z = readings.code(explorer.load_model(model_name(ds, kind, 2)), prepared.image)
         assert np.allclose(pins[f"own_map_{kind}"], z, atol=1e-5)
     assert "own_map_16d" in pins
     rows = html_rows(at)

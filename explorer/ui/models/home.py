@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 
 import explorer
+from explorer import names
 
 from explorer.ui.kit.images import enlarge
-from explorer.ui.shell.sidebar import MODEL_LABELS
 
 
 def class_strip(images: np.ndarray, labels: np.ndarray, per_class: int = 2) -> np.ndarray:
@@ -28,7 +28,7 @@ def model_rows(dataset: str) -> list[dict]:
         c = card(name, load=False)
         if c.config.get("dataset") != dataset:
             continue
-        rows.append({"model": name, "what": MODEL_LABELS.get(name.removeprefix(dataset + "-"), c.kind),
+        rows.append({"model": name, "what": names.label(name) if names.parse(name) else c.kind,
                      "status": c.status, "headline metric": c.headline})
     return rows
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 import explorer
 from explorer import readings
-from explorer.checkpoints import checkpoint_name
+from explorer.names import model_name
 from explorer.data import SAMPLES_DIR
 
 from explorer.ui.infogan import gan
@@ -39,23 +39,23 @@ def read(ds: str, key: bytes, map_method: str) -> dict:
     shipped = set(explorer.list_models())
     out: dict = {"reconstructions": {}, "codes": {}}
     for kind, dim in AUTOENCODERS:
-        name = checkpoint_name(ds, kind, dim)
+        name = model_name(ds, kind, dim)
         if name in shipped:
             model = cache.model(name)
             out["reconstructions"][name] = readings.reconstruction(model, image)
             out["codes"][name] = readings.code(model, image)
-    vae2 = checkpoint_name(ds, "vae", 2)
+    vae2 = model_name(ds, "vae", 2)
     if vae2 in shipped:
         out["posterior"] = readings.posterior(cache.model(vae2), image)
-    classifier = checkpoint_name(ds, "classifier")
+    classifier = model_name(ds, "classifier")
     if classifier in shipped:
         out["top"] = readings.top_classes(cache.model(classifier), image)
-    infogan = checkpoint_name(ds, "infogan")
+    infogan = model_name(ds, "infogan")
     if infogan in shipped:
         out["gan"] = readings.gan_reading(cache.model(infogan), image, gan.c1_matching(infogan)["mapping"])
     images, _ = cache.dataset(ds, "test")
     out["nearest"] = readings.nearest_images(image, images)
-    big = checkpoint_name(ds, *MAP_MODEL)
+    big = model_name(ds, *MAP_MODEL)
     if big in out["codes"]:
         out["map_xy"] = map_position(big, map_method, out["codes"][big])
     return out

@@ -7,8 +7,8 @@ import numpy as np
 import streamlit as st
 
 import explorer
-from explorer import own_image
-from explorer.checkpoints import checkpoint_name
+from explorer import names, own_image
+from explorer.names import model_name
 
 from explorer.ui.kit import figures
 from explorer.ui.latent_map import maps
@@ -29,7 +29,7 @@ INK_LINK = "own_ink"               # the drawing in the page URL (explorer.ui.wi
 def own_view(ds: str) -> None:
     """With the live widgets, the drawing and its readings rerun as a fragment and the maps stay as they are (the
     browser moves the rings over them); without, each drawing reruns the page and the server draws the markers."""
-    guards.model_or_stop(checkpoint_name(ds, "classifier"))
+    guards.model_or_stop(model_name(ds, "classifier"))
     guards.test_set_or_stop(ds)
     own_data.warm_up(ds)
     if sidebar.live_enabled():
@@ -80,7 +80,7 @@ def _pins(ds: str, reading: dict) -> dict[str, tuple[float, float]]:
     """Where the image lands on each map, by chart key."""
     out = {}
     for kind in ("ae", "vae"):
-        z = reading["codes"].get(checkpoint_name(ds, kind, 2))
+        z = reading["codes"].get(model_name(ds, kind, 2))
         if z is not None:
             out[f"own_map_{kind}"] = (float(z[0]), float(z[1]))
     if "map_xy" in reading:
@@ -130,7 +130,7 @@ def _readings(ds: str, prepared, reading: dict, classes) -> None:
     st.markdown("**What the autoencoders make of it** (mean squared pixel error)")
     row = [(prepared.image, "the input, 28 × 28", 112)]
     for name, (image, error) in reading["reconstructions"].items():
-        row.append((image, f"{sidebar.MODEL_LABELS[name.removeprefix(ds + '-')]} · {error:.3f}", 112))
+        row.append((image, f"{names.label(name)} · {error:.3f}", 112))
     st.html(figure_row(row, "own-reconstructions"))
     a, b = st.columns(2)
     if "top" in reading:
@@ -155,7 +155,7 @@ def _maps(ds: str, reading: dict | None) -> None:
     pins = _pins(ds, reading) if reading else {}
     cols = st.columns(3)
     for kind, col in zip(("ae", "vae"), cols):
-        name = checkpoint_name(ds, kind, 2)
+        name = model_name(ds, kind, 2)
         if name not in explorer.list_models():
             continue
         fig = lesson_data.encodings_figure(name, height=340)
@@ -164,7 +164,7 @@ def _maps(ds: str, reading: dict | None) -> None:
             fig = figures.with_marker(fig, pins[key], "your image")
         col.caption(lesson_data.TITLES[kind] + ", 2-D latent")
         col.plotly_chart(fig, key=key, config={"displayModeBar": False})
-    big = checkpoint_name(ds, *own_data.MAP_MODEL)
+    big = model_name(ds, *own_data.MAP_MODEL)
     if big in explorer.list_models():
         with cols[2]:
             method = st.radio("16-D VAE map", ("pca", "umap"), horizontal=True, **url.shared("own_map_method"),

@@ -7,7 +7,7 @@ import numpy as np
 import streamlit as st
 
 import explorer
-from explorer.checkpoints import checkpoint_name
+from explorer.names import model_name
 from explorer.quality import QualityScorer
 
 
@@ -50,7 +50,7 @@ def metrics(name: str) -> dict:
 @st.cache_resource(show_spinner="Preparing the decode-quality scorer…", max_entries=4)
 def quality_scorer(dataset_name: str) -> QualityScorer:
     images, _ = dataset(dataset_name, "test")
-    return QualityScorer(model(checkpoint_name(dataset_name, "classifier")), images)
+    return QualityScorer(model(model_name(dataset_name, "classifier")), images)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -7,7 +7,7 @@ import os
 import streamlit as st
 
 import explorer
-from explorer.recipes import BETAS, beta_suffix
+from explorer import names
 from explorer.ui.shell import glossary, url
 from explorer.ui.shell.navigation import ensure_navigation
 
@@ -49,24 +49,18 @@ def current_dataset() -> str:
     return st.session_state.get(DATASET_KEY, next(iter(explorer.DATASETS)))
 
 
-MODEL_LABELS = {"vae-2d": "VAE · 2-D latent", "ae-2d": "Autoencoder · 2-D latent",
-                "vae-16d": "VAE · 16-D latent", "ae-16d": "Autoencoder · 16-D latent", "infogan": "InfoGAN",
-                "dae": "Denoising autoencoder",
-                **{beta_suffix(b): f"β-VAE · 2-D latent, β = {b:g}" for b in BETAS}}
-
-
 def pick_model(suffixes: tuple[str, ...], key: str, label: str = "Model") -> str | None:
     """A sidebar choice among the current dataset's shipped models of these kinds (``suffixes`` such as "vae-2d");
     returns the model name, or None (with an explanation) when none is shipped. The choice survives page
     switches and dataset changes because it names the kind, not the dataset's model."""
     ds = current_dataset()
     shipped = set(explorer.list_models())
-    available = [s for s in suffixes if f"{ds}-{s}" in shipped]
+    available = [s for s in suffixes if names.join(ds, s) in shipped]
     if not available:
-        st.warning(f"No {' / '.join(MODEL_LABELS.get(s, s) for s in suffixes)} checkpoint is shipped for "
-                   f"{explorer.DATASETS[ds].title}. Train one with `python -m explorer.train {ds}-{suffixes[0]}`.")
+        st.warning(f"No {' / '.join(names.label(s) for s in suffixes)} checkpoint is shipped for "
+                   f"{explorer.DATASETS[ds].title}. Train one with `python -m explorer.train {names.join(ds, suffixes[0])}`.")
         return None
     if st.session_state.get(key, available[0]) not in available:
         st.session_state[key] = available[0]
-    choice = st.sidebar.radio(label, available, format_func=lambda s: MODEL_LABELS.get(s, s), **url.shared(key))
-    return f"{ds}-{choice}"
+    choice = st.sidebar.radio(label, available, format_func=names.label, **url.shared(key))
+    return names.join(ds, choice)

@@ -11,9 +11,8 @@ import numpy as np
 import streamlit as st
 
 import explorer
-from explorer import quality, teaching
+from explorer import names, quality, teaching
 from explorer.latent import encode as encode_images
-from explorer.checkpoints import checkpoint_name
 
 from explorer.ui.shell import cache
 from explorer.ui.teaching import figures as lesson_figures
@@ -27,7 +26,7 @@ LATENT_SIZES = (2, 16)
 
 def model_name(ds: str, kind: str, dim: int = 2) -> str:
     """The model of a kind the lesson uses: ``<ds>-ae-2d``, ``<ds>-vae-2d`` (the maps), or the 16-D ones."""
-    return checkpoint_name(ds, kind, dim)
+    return names.model_name(ds, kind, dim)
 
 
 def class_names(ds: str) -> tuple[str, ...]:

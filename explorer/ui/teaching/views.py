@@ -11,7 +11,7 @@ import streamlit as st
 
 import explorer
 from explorer import quality, teaching
-from explorer.checkpoints import checkpoint_name
+from explorer.names import model_name
 
 from explorer.ui.kit import events
 from explorer.ui.kit.figures import with_marker
@@ -45,7 +45,7 @@ def require(ds: str, kinds=lesson_data.KINDS, classifier: bool = True, dim: int 
     for kind in kinds:
         guards.model_or_stop(lesson_data.model_name(ds, kind, dim))
     if classifier:
-        guards.model_or_stop(checkpoint_name(ds, "classifier"))
+        guards.model_or_stop(model_name(ds, "classifier"))
     guards.test_set_or_stop(ds)
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import streamlit as st
 
 from explorer import denoising, family_tables, quality, sample_quality
-from explorer.checkpoints import checkpoint_name
+from explorer.names import model_name
 
 from explorer.ui.kit.figures import draw_dots
 from explorer.ui.shell import cache
@@ -128,7 +128,7 @@ def denoise_book(ds: str, pixels: bytes, kind: str, seed: int) -> Book:
     batch = np.repeat(clean[None], len(amounts), 0)
     # the same draws at every amount: moving the slider up adds noise to what is there, it does not reshuffle it
     corrupted = np.concatenate([denoising.noisy(clean[None], kind, a, seed) for a in amounts])
-    outputs = denoising.restore(cache.model(checkpoint_name(ds, "dae")), cache.model(checkpoint_name(ds, "ae", 16)),
+    outputs = denoising.restore(cache.model(model_name(ds, "dae")), cache.model(model_name(ds, "ae", 16)),
                                 corrupted)
     from explorer.metrics import psnr, ssim
 
@@ -149,7 +149,7 @@ def denoise_book(ds: str, pixels: bytes, kind: str, seed: int) -> Book:
 
 def denoise_curves(ds: str) -> dict | None:
     """The test split's denoising curves as ``python -m explorer.evaluate`` recorded them, or None."""
-    return cache.metrics(checkpoint_name(ds, "dae")).get("eval", {}).get("denoising")
+    return cache.metrics(model_name(ds, "dae")).get("eval", {}).get("denoising")
 
 
 # --- VAE vs GAN ----------------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import streamlit as st
 
 import explorer
 from explorer import denoising, noise, sample_quality
-from explorer.checkpoints import checkpoint_name
+from explorer.names import model_name
 
 from explorer.ui.own import data as own_data
 from explorer.ui.shell import cache, guards, url
@@ -19,8 +19,8 @@ from explorer.ui.widgets import flipbook
 # --- Denoise -------------------------------------------------------------------------------------------------------
 
 def denoise_view(ds: str) -> None:
-    guards.model_or_stop(checkpoint_name(ds, "dae"))
-    guards.model_or_stop(checkpoint_name(ds, "ae", 16))
+    guards.model_or_stop(model_name(ds, "dae"))
+    guards.model_or_stop(model_name(ds, "ae", 16))
     images, labels = guards.test_set_or_stop(ds)
     classes = lesson_data.class_names(ds)
     st.session_state.setdefault("denoise_index", 0)
@@ -85,7 +85,7 @@ GENERATORS = (("vae", "VAE samples", "The 16-D VAE decodes z drawn from N(0, I),
 
 
 def vae_vs_gan_view(ds: str) -> None:
-    names = {"vae": checkpoint_name(ds, "vae", 16), "infogan": checkpoint_name(ds, "infogan")}
+    names = {"vae": model_name(ds, "vae", 16), "infogan": model_name(ds, "infogan")}
     for name in names.values():
         guards.model_or_stop(name)
     guards.test_set_or_stop(ds)
@@ -148,7 +148,7 @@ def precision_recall_figure(records: dict) -> go.Figure:
 
 def beta_view(ds: str, compact: bool = False) -> None:
     """The β flipbook; ``compact``: without the introduction (the Lesson narrates it)."""
-    guards.model_or_stop(checkpoint_name(ds, "classifier"))
+    guards.model_or_stop(model_name(ds, "classifier"))
     guards.test_set_or_stop(ds)
     available, broken = [], []
     shipped = set(explorer.list_models())
