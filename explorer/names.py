@@ -64,10 +64,10 @@ def parse(name: str) -> ModelName | None:
     """The parts of a name of this scheme, or None for a name outside it (another alphabet, an unknown dataset)."""
     from .data import DATASETS
 
-    if not isinstance(name, str) or not NAME.match(name):
+    if not isinstance(name, str) or not NAME.fullmatch(name):
         return None
     dataset, _, suffix = name.partition("-")
-    match = _SUFFIX.match(suffix)
+    match = _SUFFIX.fullmatch(suffix)
     if dataset not in DATASETS or match is None:
         return None
     dim, beta = match["dim"], match["beta"]
