@@ -2,61 +2,7 @@
 
 import streamlit as st
 
-import explorer
-from explorer.ui.kit import figures
-from explorer.ui.models import card as model_card
-from explorer.ui.shell import sidebar, url
+from explorer.ui import models
 
 st.title("Models")
-names = explorer.list_models()
-if not names:
-    st.warning("No checkpoints found. Train them with `python -m explorer.train all`.")
-    st.stop()
-ds = sidebar.current_dataset()
-cards = sorted((model_card.card(n) for n in names),                       # the chosen dataset's models first
-               key=lambda c: (c.config.get("dataset") != ds, c.name))
-names = [c.name for c in cards]
-problems = any(c.error for c in cards)
-st.dataframe([model_card.summary_row(c, problems) for c in cards], hide_index=True, key="models_table",
-             height="content",
-             column_config={"parameters": st.column_config.NumberColumn(format="localized"),
-                            "headline metric": st.column_config.TextColumn(
-                                help="The main test score of each kind: negative ELBO (VAE, test_nelbo) and "
-                                     "reconstruction error (autoencoder, test_recon) in nats per image, lower is "
-                                     "better; accuracy; categories right (InfoGAN, test_c1_accuracy); PSNR in dB "
-                                     "(denoising, test_psnr). The glossary in the sidebar explains the words.")})
-for c in cards:
-    if c.error:
-        st.error(f"**{c.name}** cannot be loaded: {c.error}")
-
-name = st.selectbox("Details for", names, **url.shared("models_pick"))
-c = model_card.card(name)
-if c.error:
-    st.error(f"**{name}** cannot be loaded: {c.error}")
-st.markdown(f"**{name}** · {c.kind} · {c.status}")
-left, right = st.columns(2)
-with left:
-    st.markdown("**Config**")
-    st.json(c.config, expanded=True)
-    if c.parameters:
-        st.markdown("**Parameters**")
-        st.dataframe([{"part": k, "parameters": v} for k, v in c.parameters.items()], hide_index=True,
-                     column_config={"parameters": st.column_config.NumberColumn(format="localized")})
-with right:
-    for section in ("eval", "training"):
-        values = {k: v for k, v in c.metrics.get(section, {}).items() if isinstance(v, (int, float, str, bool))}
-        if values:
-            st.markdown(f"**Metrics · {section}**")
-            st.dataframe([{"measure": model_card.metric_words(k), "value": model_card.metric_value(k, v),
-                           "key": k} for k, v in values.items()], hide_index=True, height="content",
-                         column_config={"key": st.column_config.TextColumn(
-                             help="The name under which metrics.json records it")})
-    with st.expander("Training record"):
-        st.json(c.training, expanded=False)
-if c.curves:
-    st.markdown("**Training curves**")
-    charts = figures.curves(c.curves)
-    columns = st.columns(3)
-    for i, (metric, fig) in enumerate(charts):
-        with columns[i % 3]:
-            st.plotly_chart(fig, key=f"models_curve_{metric}", config={"displayModeBar": False})
+models.view()

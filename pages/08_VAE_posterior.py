@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from explorer.ui.shell import sidebar
-from explorer.ui.teaching import views as lesson_views
+from explorer.ui import teaching
 
 st.title("The VAE posterior")
-lesson_views.posterior_view(sidebar.current_dataset())
+teaching.posterior()

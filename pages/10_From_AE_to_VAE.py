@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from explorer.ui.shell import sidebar
-from explorer.ui.teaching.family import views as family_views
+from explorer.ui import teaching
 
 st.title("From autoencoder to VAE")
-family_views.beta_view(sidebar.current_dataset())
+teaching.beta_family()

@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from explorer.ui.shell import sidebar
-from explorer.ui.teaching.family import views as family_views
+from explorer.ui import teaching
 
 st.title("VAE samples vs GAN samples")
-family_views.vae_vs_gan_view(sidebar.current_dataset())
+teaching.vae_vs_gan()

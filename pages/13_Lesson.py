@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from explorer.ui.shell import sidebar
-from explorer.ui.teaching.lesson import steps as lesson_steps
+from explorer.ui import teaching
 
 st.title("Lesson: gaps versus continuity")
-lesson_steps.lesson(sidebar.current_dataset())
+teaching.lesson()

@@ -26,6 +26,13 @@ INVERT = {"auto": None, "dark ink on light": True, "light ink on dark": False}
 INK_LINK = "own_ink"               # the drawing in the page URL (explorer.ui.widgets.draw.ink_link)
 
 
+def view() -> None:
+    """The Your own page, its title included (it names a digit or an image by the dataset)."""
+    ds = sidebar.current_dataset()
+    st.title("Your own " + ("digit" if ds == "mnist" else "image"))
+    own_view(ds)
+
+
 def own_view(ds: str) -> None:
     """With the live widgets, the drawing and its readings rerun as a fragment and the maps stay as they are (the
     browser moves the rings over them); without, each drawing reruns the page and the server draws the markers."""

@@ -1,0 +1,68 @@
+"""The Latent map page: every test image as a point; click a point, click empty space, or box/lasso a group."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+import explorer
+from explorer.ui.latent_map import maps, views
+from explorer.ui.shell import guards, sidebar, url
+from explorer.ui.widgets import live
+
+MODELS = ("vae-2d", "ae-2d", "vae-16d", "ae-16d", "infogan")
+
+
+def view() -> None:
+    name = sidebar.pick_model(MODELS, key="map_model")
+    model = guards.model_or_stop(name)
+    ds = model.dataset
+    images, labels = guards.test_set_or_stop(ds)
+    st.caption(views.map_caption(model, len(labels)))
+
+    methods = maps.methods_for(name)
+    controls = st.columns([2, 3, 2])
+    method = controls[0].radio("Projection", methods, horizontal=True, format_func=maps.METHOD_LABELS.get,
+                               **url.shared("map_method")) if len(methods) > 1 else methods[0]
+    n_neighbors, min_dist = views.umap_controls(controls[1]) if method == "umap" else (maps.NEIGHBORS, maps.MIN_DIST)
+    thumbnails = controls[2].toggle("Thumbnails on the map", **url.shared("map_thumbnails"),
+                                    help=f"Draw {maps.THUMBNAILS} images spread over the map, tinted by class.")
+    noise_seed = controls[2].number_input("InfoGAN noise seed", 0, 9999, 0, **url.shared("map_noise_seed"),
+                                          help="Noise vector G draws the read-back codes with.") \
+        if model.kind == "infogan" else 0
+
+    params = (name, method, n_neighbors, min_dist)
+    coords = maps.projection(*params)[0].coords    # fits a custom UMAP here, with a progress bar, once
+    link = views.pick_link(params, coords)
+    if method == "umap":
+        views.warm_up_note(controls[1])
+    hover = maps.live_hover_spec(name, method) if sidebar.live_enabled() else None
+    if hover:
+        live.decoders(name)       # once per page run: a click reruns the fragment without re-sending the weights
+    map_and_pick(params, images, labels, explorer.DATASETS[ds].classes, coords, link, thumbnails, noise_seed, hover)
+
+
+@st.fragment
+def map_and_pick(params: tuple, images: np.ndarray, labels: np.ndarray, classes: tuple[str, ...], coords: np.ndarray,
+                 link: url.Value, thumbnails: bool, noise_seed: int, hover: dict | None) -> None:
+    """The map and what was clicked or selected on it: a click reruns only this part."""
+    name, method = params[:2]
+    pick = views.current_pick(params, labels, chart_key="map_chart")
+    views.link_pick(link, pick)
+    pinned = pick.xy if pick is not None else None
+    figure = maps.base_figure(*params, thumbnails=thumbnails)
+    if pinned is not None and not sidebar.live_enabled():  # live: the browser draws the marker (the figure
+        figure = maps.figures.with_marker(figure, pinned)   # stays the same, so a click does not re-send it)
+    left, right = st.columns([5, 3], gap="medium")
+    with left:
+        # live: clicks go through the hover component (no Plotly click-to-select); box and lasso stay Plotly's
+        modes = ("box", "lasso") if sidebar.live_enabled() else ("points", "box", "lasso")
+        st.plotly_chart(figure, key="map_chart", on_select="rerun", selection_mode=modes,
+                        config={"displaylogo": False, "scrollZoom": True})
+    with right:
+        views.show_pick(pick, params, images, labels, noise_seed)
+    if sidebar.live_enabled():
+        live.hover("map_hover", [("map_chart", hover, pinned)], [name] if hover else [], ["decoded here"],
+                   axis_names=maps.AXIS_TITLES[method], on_click=views.take_live_click(params, labels, "map_hover"))
+    if pick is not None and pick.kind == "selection":
+        views.gallery(images, labels, pick.indices, classes, coords)
