@@ -17,6 +17,8 @@ _SUFFIX = re.compile(r"^(?P<kind>[a-z]+)(?:-(?P<dim>[0-9]+)d)?(?:-beta(?P<beta>[
 LABELS = {"vae-2d": "VAE · 2-D latent", "ae-2d": "Autoencoder · 2-D latent", "vae-16d": "VAE · 16-D latent",
           "ae-16d": "Autoencoder · 16-D latent", "infogan": "InfoGAN", "dae": "Denoising autoencoder",
           "classifier": "Classifier"}
+# The two kinds the AE-vs-VAE pages compare, as their titles say them.
+KIND_TITLES = {"ae": "Autoencoder (AE)", "vae": "Variational autoencoder (VAE)"}
 
 
 @dataclass(frozen=True)

@@ -273,7 +273,7 @@ def test_infogan_image_says_how_often_its_category_draws_the_matched_class(datas
 
 
 def test_infogan_codes_are_named_only_after_factors_their_sweeps_move():
-    from explorer.ui.infogan.gan import FACTOR_MIN_RHO, factor_names
+    from explorer.ui.shell.categories import FACTOR_MIN_RHO, factor_names
 
     clear = {"rotation_code": "c2", "rotation_rho": 0.98, "width_code": "c3", "width_rho": -0.93}
     assert factor_names(clear) == {"c2": "c2 (rotation)", "c3": "c3 (width)"}
@@ -473,7 +473,7 @@ def test_every_cache_has_a_size_bound():
 def test_infogan_categories_below_half_purity_are_labelled_mixed_everywhere_on_the_page():
     """Fashion-MNIST's "Shirt" category draws shirts 19 % of the time: it is "mixed · 19% Shirt" on the c1 control,
     the image, the traversal rows and the confusion matrix; MNIST's categories keep their class names."""
-    from explorer.ui.infogan.gan import PURE_MIN, label_for
+    from explorer.ui.shell.categories import PURE_MIN, label_for
 
     assert label_for("Shirt", 0.19) == "mixed · 19% Shirt" and label_for("Bag", PURE_MIN) == "Bag"
     assert label_for("Bag", None) == "Bag"

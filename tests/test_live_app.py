@@ -108,9 +108,10 @@ def test_infogan_page_sends_its_frames_and_follows_the_released_codes():
     # what a click on a category or on "New noise" shows at once: each category, then the next seed
     switch = sent["switch"]
     from explorer.ui.infogan import gan
+    from explorer.ui.shell import categories
 
     options = list(at.segmented_control(key="gan_c1").options)
-    assert [gan.category_label("mnist-infogan", c) for c in switch["categories"]] == options
+    assert [categories.category_label("mnist-infogan", c) for c in switch["categories"]] == options
     assert (switch["c1_key"], switch["seed_key"]) == ("gan_c1", "gan_new_noise") and sent["c1"] == category
     assert switch["seed_caption"] == gan.image_caption("mnist-infogan", category, 1)
     frames = sprite_pixels(switch["frames"])

@@ -90,13 +90,13 @@ def clicked_then_settled(page, button, server_frame_done: str) -> tuple[dict, di
 def test_infogan_category_and_new_noise_show_their_image_in_the_next_frame(server, page):
     """A click on a c1 category or on "New noise" paints the image it leads to in the animation frame after the
     click, from the server's switch frames, before the server's answer; the answer then shows the same image."""
-    from explorer.ui.infogan import gan
+    from explorer.ui.shell.categories import categories_by_class
 
     name = "mnist-infogan"
     model = explorer.load_model(name)
     b.open_page(page, server, "gan")
     page.evaluate(SWITCH_PROBE, b.LIVE_CANVASES)
-    categories = gan.categories_by_class(name)
+    categories = categories_by_class(name)
     start = b.live_canvas(page)
     assert start["data"]["frame"].startswith("c"), "the first image is a slider frame"
 

@@ -88,6 +88,8 @@ class QHead(nn.Module):
 
 class InfoGAN(Model):
     kind = "infogan"
+    # c2 and c3 are drawn from U(lo, hi) in training: the only values the generator has seen.
+    TRAINED_RANGE = (-1.0, 1.0)
 
     def __init__(self, config: InfoGANConfig):
         super().__init__()
@@ -100,11 +102,17 @@ class InfoGAN(Model):
     def noise_dim(self) -> int:
         return self.config.noise_dim
 
+    @property
+    def trained_range(self) -> tuple[float, float]:
+        """(lo, hi): the range of c2 and c3 in training; outside it the generator extrapolates."""
+        return self.TRAINED_RANGE
+
     # --- training ---------------------------------------------------------------------------------------------
     def sample_codes(self, n: int, generator: torch.Generator | None = None):
         c, dev = self.config, self.device
         c1 = torch.randint(c.n_categories, (n,), generator=generator).to(dev)
-        cont = (torch.rand(n, c.n_continuous, generator=generator) * 2 - 1).to(dev)
+        lo, hi = self.TRAINED_RANGE
+        cont = (torch.rand(n, c.n_continuous, generator=generator) * (hi - lo) + lo).to(dev)
         z = torch.randn(n, c.noise_dim, generator=generator).to(dev)
         return c1, cont, z
 

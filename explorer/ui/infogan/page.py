@@ -8,9 +8,9 @@ import streamlit as st
 import explorer
 from explorer import names
 from explorer.ui.infogan import gan, views
-from explorer.ui.kit import figures
+from explorer.ui.kit import figures, text
 from explorer.ui.kit.panels import image_panel
-from explorer.ui.shell import guards, sidebar, url
+from explorer.ui.shell import categories, guards, sidebar, url
 from explorer.ui.widgets import live
 
 
@@ -21,14 +21,16 @@ def view() -> None:
         st.warning(f"No InfoGAN checkpoint is shipped for {explorer.DATASETS[ds].title} yet "
                    f"(`python -m explorer.train {name}`).")
         st.stop()
-    guards.model_or_stop(name)
+    trained = guards.model_or_stop(name).trained_range
+    lo, hi = trained
     images, labels = guards.test_set_or_stop(ds)
     classes = explorer.DATASETS[ds].classes
-    labels_c = gan.code_names(name)
+    labels_c = categories.code_names(name)
     st.caption("The InfoGAN draws an image from random noise plus three codes you can set: **c1** picks one of 10 "
-               "categories, **c2** and **c3** are sliders it was trained on from −1 to 1. Nobody told it what the "
+               f"categories, **c2** and **c3** are sliders it was trained on from {text.signed(lo)} to {text.signed(hi)}. "
+               "Nobody told it what the "
                "codes mean; it found factors it can read back off its own images. Each category is paired with one "
-               f"class and named after it, or shown as *mixed* when fewer than {gan.PURE_MIN:.0%} of its images "
+               f"class and named after it, or shown as *mixed* when fewer than {categories.PURE_MIN:.0%} of its images "
                "read as that class.",
                help="InfoGAN (Chen et al. 2016): a generator G fed noise z and codes c; a second network Q learns to "
                     "read c back off G's images, which pushes G to make the codes visible. Categories are matched to "
@@ -36,17 +38,18 @@ def view() -> None:
                     "category's samples that reads as its class comes from the classifier (100 samples each).")
 
     seed_col, button_col, _ = st.columns([2, 1, 4], vertical_alignment="bottom")
-    st.session_state.setdefault("gan_seed", 0)        # no widget default: "New noise" sets the value through state
-    seed_col.number_input("Noise seed", min_value=0, max_value=gan.SEED_MAX, **url.shared("gan_seed"),
+    st.session_state.setdefault(gan.SEED_KEY, 0)        # no widget default: "New noise" sets the value through state
+    seed_col.number_input("Noise seed", min_value=0, max_value=gan.SEED_MAX, **url.shared(gan.SEED_KEY),
                           help="The noise vector z every image here uses.")
-    button_col.button("New noise", icon=":material/casino:", key="gan_new_noise", on_click=views.bump,
-                      args=("gan_seed",))
-    seed = int(st.session_state["gan_seed"])
-    steer(name, seed, labels_c)
+    button_col.button("New noise", icon=":material/casino:", key=gan.NEW_NOISE_KEY, on_click=views.bump,
+                      args=(gan.SEED_KEY,))
+    seed = int(st.session_state[gan.SEED_KEY])
+    steer(name, seed, labels_c, trained)
 
     st.subheader("Traversals")
-    st.caption("Rows: the categories, in the order of their classes. Columns move one code from −2 to 2 with the "
-               "other at 0; the shaded columns lie outside the range −1…1 the model was trained on.")
+    st.caption("Rows: the categories, in the order of their classes. Columns move one code from "
+               f"{text.signed(gan.SLIDER[0])} to {text.signed(gan.SLIDER[1])} with the other at 0; the shaded columns "
+               f"lie outside the range {text.span(lo, hi)} the model was trained on.")
     values = gan.sweep_values()
     for code, column in zip(("c2", "c3"), st.columns(2)):
         with column:
@@ -58,10 +61,10 @@ def view() -> None:
     st.caption("The InfoGAN's reader (Q) guesses the codes of a real test image; the generator then draws those codes "
                "with the noise above.")
     pick_col, _ = st.columns([2, 5])
-    st.session_state.setdefault("gan_read_index", 0)  # no widget default: "Random test image" sets it through state
-    index = pick_col.number_input("Test image #", 0, len(labels) - 1, **url.shared("gan_read_index"))
+    st.session_state.setdefault(gan.READ_INDEX_KEY, 0)  # no widget default: "Random test image" sets it through state
+    index = pick_col.number_input("Test image #", 0, len(labels) - 1, **url.shared(gan.READ_INDEX_KEY))
     st.button("Random test image", icon=":material/shuffle:", key="gan_random_image", on_click=views.randomise,
-              args=("gan_read_index", len(labels)))
+              args=(gan.READ_INDEX_KEY, len(labels)))
     real, codes, regenerated = gan.read_back(name, int(index), seed)
     a, b, c = st.columns([1, 1, 2])
     with a:
@@ -69,50 +72,50 @@ def view() -> None:
     with b:
         image_panel(regenerated, "drawn from Q's codes", 168)
     with c:
-        st.markdown(gan.read_back_caption(name, codes))
+        st.markdown(categories.read_back_caption(name, codes))
         st.button("Put these codes on the controls above", key="gan_use_codes", on_click=views.codes_to_controls,
                   args=(int(np.argmax(codes[:10])), float(codes[10]), float(codes[11])))
 
     st.subheader("Categories and classes")
-    matching = gan.c1_matching(name)
+    matching = categories.c1_matching(name)
     st.caption(f"How many test images of each class (columns) Q puts in each category (rows). Each category is paired "
                f"with one class (outlined), the pairing that gets the most images right: with it, the category names "
                f"the class of **{matching['accuracy']:.1%}** of the test images.",
                help=f"The one-to-one pairing is found by the Hungarian algorithm; the counts come from "
                     f"{matching['source']}.")
     st.plotly_chart(figures.confusion(matching["counts"], matching["mapping"], classes,
-                                      row_labels=[gan.category_label(name, c) for c in range(10)]),
+                                      row_labels=[categories.category_label(name, c) for c in range(10)]),
                     key="gan_confusion", config={"displayModeBar": False})
 
 
 @st.fragment
-def steer(name: str, seed: int, labels_c: dict) -> None:
+def steer(name: str, seed: int, labels_c: dict, trained: tuple[float, float]) -> None:
     """c1, c2, c3 -> one large image; reruns alone when a control moves."""
-    st.session_state.setdefault("gan_c1", gan.categories_by_class(name)[0])  # read-back sets it too
+    st.session_state.setdefault(gan.C1_KEY, categories.categories_by_class(name)[0])  # read-back sets it too
     url.read(*gan.SHARED_CODES)                       # c2, c3 from a link, before the controls show them
-    c1 = st.segmented_control("c1: the category (named after its class)", gan.categories_by_class(name),
-                              required=True, **url.shared("gan_c1"),
-                              format_func=lambda c: gan.category_label(name, c))
+    c1 = st.segmented_control("c1: the category (named after its class)", categories.categories_by_class(name),
+                              required=True, **url.shared(gan.C1_KEY),
+                              format_func=lambda c: categories.category_label(name, c))
     if sidebar.live_enabled():
         c2, c3 = gan.current_codes()
-        live.codes("gan_codes", name, int(c1), c2, c3, seed, labels_c, gan.image_caption(name, int(c1), seed),
-                   on_change=gan.take_live_codes, switch=gan.switches(name, int(c1), seed))
-        if note := gan.purity_note(name, int(c1)):
+        live.codes(gan.LIVE_CODES_KEY, name, int(c1), c2, c3, seed, labels_c, gan.image_caption(name, int(c1), seed),
+                   trained, on_change=gan.take_live_codes, switch=gan.switches(name, int(c1), seed))
+        if note := categories.purity_note(name, int(c1)):
             st.caption(note)
         url.write(*gan.SHARED_CODES)
         return
     left, right = st.columns([3, 2], gap="large")
     with left:
-        for key in ("gan_c2", "gan_c3"):  # state, not a default: the live sliders and read-back set these keys
+        for key in gan.CODE_KEYS.values():  # state, not a default: the live sliders and read-back set these keys
             st.session_state.setdefault(key, 0.0)
-        c2 = st.slider(labels_c["c2"], *gan.SLIDER, step=0.05, key="gan_c2", format="%.2f")
-        views.trained_range_bar()
-        c3 = st.slider(labels_c["c3"], *gan.SLIDER, step=0.05, key="gan_c3", format="%.2f")
-        views.trained_range_bar()
-        st.caption(views.range_note(c2, c3))
+        c2 = st.slider(labels_c["c2"], *gan.SLIDER, step=0.05, key=gan.CODE_KEYS["c2"], format="%.2f")
+        views.trained_range_bar(trained)
+        c3 = st.slider(labels_c["c3"], *gan.SLIDER, step=0.05, key=gan.CODE_KEYS["c3"], format="%.2f")
+        views.trained_range_bar(trained)
+        st.caption(views.range_note(trained, c2, c3))
     with right:
         image_panel(gan.generate(name, int(c1), float(c2), float(c3), seed),
                           f"{gan.image_caption(name, int(c1), seed)} · c2 {c2:+.2f} · c3 {c3:+.2f}", 280)
-        if note := gan.purity_note(name, int(c1)):
+        if note := categories.purity_note(name, int(c1)):
             st.caption(note)
     url.write(*gan.SHARED_CODES)

@@ -8,6 +8,10 @@ import streamlit as st
 
 from explorer.live import snap_code
 from explorer.ui.infogan import gan
+from explorer.ui.kit import text
+from explorer.ui.shell import cache
+from explorer.ui.shell import categories
+from explorer.ui.kit import figures
 
 TRAVERSAL_TOP_MARGIN = 26      # room for the "trained range" label above a traversal mosaic
 
@@ -24,40 +28,41 @@ def randomise(key: str, n: int) -> None:
 
 def codes_to_controls(c1: int, c2: float, c3: float) -> None:
     """Callback: put read-back codes on the InfoGAN controls (clipped to the sliders, on their 0.05 steps)."""
-    st.session_state["gan_c1"] = c1
-    for key, value in (("gan_c2", c2), ("gan_c3", c3)):
+    st.session_state[gan.C1_KEY] = c1
+    for key, value in ((gan.CODE_KEYS["c2"], c2), (gan.CODE_KEYS["c3"], c3)):
         st.session_state[key] = snap_code(value)
 
 
-def trained_range_bar() -> None:
-    """A thin bar under a −2…2 slider marking the trained range −1…1 (the middle half of the track)."""
+def trained_range_bar(trained: tuple[float, float]) -> None:
+    """A thin bar under a slider over gan.SLIDER marking the model's trained range (the middle half of −2…2)."""
+    lo, hi = gan.SLIDER
+    left, width = (trained[0] - lo) / (hi - lo), (trained[1] - trained[0]) / (hi - lo)
     st.html('<div style="position:relative;height:5px;margin:-6px 8px 6px 8px;background:#eee;border-radius:3px">'
-            '<div style="position:absolute;left:25%;width:50%;height:5px;background:#7fb3e6;border-radius:3px">'
-            '</div></div><div style="font-size:11px;color:#888;text-align:center;margin:-4px 0 4px">'
-            'trained range −1…1</div>')
+            f'<div style="position:absolute;left:{left:.0%};width:{width:.0%};height:5px;background:#7fb3e6;'
+            'border-radius:3px"></div></div><div style="font-size:11px;color:#888;text-align:center;'
+            f'margin:-4px 0 4px">trained range {text.span(*trained)}</div>')
 
 
-def range_note(*values: float) -> str:
-    if any(abs(v) > gan.TRAINED[1] for v in values):
-        return "⚠️ Outside the trained range −1…1: the generator extrapolates."
-    return "Inside the trained range −1…1."
+def range_note(trained: tuple[float, float], *values: float) -> str:
+    if any(not trained[0] <= v <= trained[1] for v in values):
+        return f"⚠️ Outside the trained range {text.span(*trained)}: the generator extrapolates."
+    return f"Inside the trained range {text.span(*trained)}."
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def traversal_figure(name: str, code: str, seed: int, values: np.ndarray):
     """A traversal mosaic with rows labelled by matched class, columns by code value, and the columns outside the
     trained range shaded."""
-    from explorer.ui.kit import figures
-
     pixels = gan.traversal(name, code, seed, len(values))
-    rows = gan.categories_by_class(name)
+    rows = categories.categories_by_class(name)
     step = 29
     fig = figures.image_figure(pixels, x_ticks=([i * step + 14 for i in range(len(values))],
                                                 [f"{v:+.1f}" for v in values]),
                                y_ticks=([i * step + 14 for i in range(len(rows))],
-                                        [gan.category_label(name, c) for c in rows]),
+                                        [categories.category_label(name, c) for c in rows]),
                                height=460, x_title=code)
-    inside = [i for i, v in enumerate(values) if abs(v) <= gan.TRAINED[1] + 1e-9]
+    lo, hi = cache.model(name).trained_range
+    inside = [i for i, v in enumerate(values) if lo - 1e-9 <= v <= hi + 1e-9]
     for i, v in enumerate(values):
         if i not in inside:
             fig.add_shape(type="rect", x0=i * step - 0.5, x1=i * step + 28.5, y0=0, y1=pixels.shape[0],
@@ -67,7 +72,7 @@ def traversal_figure(name: str, code: str, seed: int, values: np.ndarray):
         fig.add_shape(type="rect", x0=x0, x1=x1, y0=-0.5, y1=pixels.shape[0] + 0.5,
                       line=dict(color="#1f77b4", width=2, dash="dot"), layer="above")
         # above the mosaic, in the top margin: a label inside the outline would cover the first row of images
-        fig.add_annotation(x=(x0 + x1) / 2, y=0, yanchor="bottom", text="trained range −1…1", showarrow=False,
+        fig.add_annotation(x=(x0 + x1) / 2, y=0, yanchor="bottom", text=f"trained range {text.span(lo, hi)}", showarrow=False,
                            font=dict(size=11, color="#1f77b4"))
         fig.update_layout(margin=dict(t=TRAVERSAL_TOP_MARGIN))
     fig.update_yaxes(constraintoward="top")     # a narrow column leaves room below the mosaic, not above it

@@ -8,6 +8,8 @@ import numpy as np
 import plotly.graph_objects as go
 from scipy.spatial import cKDTree
 
+from explorer import teaching
+
 from explorer.ui.kit.images import hex_to_rgb, png_data_uri, tinted_sprite
 
 # Tableau 10, with its grey (class 7) replaced by near-black: grey is the colour of backgrounds and faded points.
@@ -182,3 +184,27 @@ def curves(curves: dict[str, list], height: int = 300) -> list[tuple[str, go.Fig
                           xaxis_title="epoch", legend=dict(orientation="h", y=-0.25))
         figures.append((base, fig))
     return figures
+
+
+def class_labels(fig: go.Figure, encodings: np.ndarray, labels: np.ndarray, class_names) -> go.Figure:
+    """Each class's name written at the median of its encodings (readable from the back of a classroom)."""
+    for k, name in enumerate(class_names):
+        if not np.any(labels == k):
+            continue
+        x, y = teaching.class_centre(encodings, labels, k)
+        fig.add_annotation(x=float(x), y=float(y), text=f"<b>{name}</b>", showarrow=False,
+                           font=dict(size=15, color=CLASS_COLORS[k % 10]), bgcolor="rgba(255,255,255,0.78)",
+                           borderpad=1)
+    return fig
+
+
+def encodings_map(encodings: np.ndarray, labels: np.ndarray, class_names, height: int = 480,
+                  ranges: tuple | None = None) -> go.Figure:
+    """A plain latent map of the test encodings (the other pages' style), optionally with fixed axis ranges."""
+    fig = latent_map(np.asarray(encodings)[:, :2], labels, class_names, marker_size=4, height=height)
+    class_labels(fig, np.asarray(encodings), labels, class_names)
+    fig.update_layout(showlegend=False, uirevision=None)
+    if ranges is not None:
+        fig.update_xaxes(range=list(ranges[0]), autorange=False)
+        fig.update_yaxes(range=list(ranges[1]), autorange=False)
+    return fig

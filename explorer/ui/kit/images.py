@@ -8,6 +8,8 @@ import io
 import numpy as np
 from PIL import Image
 
+from explorer.latent import tile
+
 
 
 def to_uint8(images: np.ndarray) -> np.ndarray:
@@ -49,8 +51,6 @@ def tinted_sprite(image: np.ndarray, color: str) -> np.ndarray:
 def mosaic(images: np.ndarray, cols: int, pad: int = 1, separator: int = 96) -> np.ndarray:
     """Images [N, 28, 28] as one uint8 mosaic of ``cols`` columns (blank cells fill the last row), with grey
     separators so that black backgrounds stay apart."""
-    from explorer.latent import tile       # lazy: explorer.latent imports scipy.stats (~1 s), not needed on Home
-
     images = to_uint8(images)
     rows = -(-len(images) // cols)
     cells = np.concatenate([images, np.zeros((rows * cols - len(images), 28, 28), np.uint8)])

@@ -12,9 +12,18 @@ from explorer.latent import decode, grid_axis, grid_points, percentile_box
 from explorer.ui.kit import figures, html_plot
 from explorer.ui.kit.images import mosaic, png_data_uri
 from explorer.ui.shell import cache
+from explorer.ui.widgets import live
 
 STEP = 29                 # a mosaic cell: 28 pixels and a 1-pixel separator
 OVERLAY_POINTS = 2000
+
+
+PAD_KEY = "grid_pad"          # the live pad's component
+
+
+def z_key(axis: str, suffix: str) -> str:
+    """The session state (and URL) key of the z1 or z2 slider of the model named ``<ds>-<suffix>``."""
+    return f"grid_{axis}_{suffix}"
 
 
 def default_range(name: str) -> tuple[tuple[float, float], tuple[float, float], float]:
@@ -139,8 +148,6 @@ def decode_one(name: str, z1: float, z2: float) -> np.ndarray:
 def live_surfaces(name: str, n: int, spacing: str, x_range: tuple, y_range: tuple, overlay: bool) -> list[dict]:
     """The grid mosaic and the encodings map as surfaces of :func:`explorer.ui.widgets.live.pad` (the grid maps the
     pointer to z through its node centres, exact at every node; the map linearly)."""
-    from explorer.ui.widgets import live
-
     grid_ax = grid_axes(name, n, spacing, x_range, y_range, overlay, width=480)   # with the decode and the map
     map_ax = map_axes(name, x_range, y_range, size=260)                            # beside it on 1366 x 768
     xs, ys = axes(n, spacing, x_range, y_range)
@@ -152,11 +159,11 @@ def live_surfaces(name: str, n: int, spacing: str, x_range: tuple, y_range: tupl
 
 
 def take_pad(suffix: str, bound: float):
-    """A callback for the live pad (key "grid_pad"): its released z becomes the z1 / z2 sliders' value."""
+    """A callback for the live pad (:data:`PAD_KEY`): its released z becomes the z1 / z2 sliders' value."""
     def take() -> None:
-        z = (st.session_state.get("grid_pad") or {}).get("z")
+        z = (st.session_state.get(PAD_KEY) or {}).get("z")
         if isinstance(z, (list, tuple)) and len(z) == 2 and all(isinstance(v, (int, float)) for v in z) \
                 and np.all(np.isfinite(z)):
             for axis, value in zip(("z1", "z2"), z):
-                st.session_state[f"grid_{axis}_{suffix}"] = round(float(np.clip(value, -bound, bound)), 2)
+                st.session_state[z_key(axis, suffix)] = round(float(np.clip(value, -bound, bound)), 2)
     return take

@@ -51,13 +51,13 @@ def point(name: str, suffix: str, bound: float, n: int, spacing: str, x_range: t
     """z1, z2 -> one image decoded large, with a marker on the grid and on the map; reruns alone."""
     a, b = st.columns(2)
     for axis in ("z1", "z2"):            # state, not a default: the live pad's release sets these keys too
-        st.session_state.setdefault(f"grid_{axis}_{suffix}", 0.0)
-    z1 = a.slider("z1", -bound, bound, step=0.05, format="%.2f", **url.shared(f"grid_z1_{suffix}"))
-    z2 = b.slider("z2", -bound, bound, step=0.05, format="%.2f", **url.shared(f"grid_z2_{suffix}"))
+        st.session_state.setdefault(grid.z_key(axis, suffix), 0.0)
+    z1 = a.slider("z1", -bound, bound, step=0.05, format="%.2f", **url.shared(grid.z_key("z1", suffix)))
+    z2 = b.slider("z2", -bound, bound, step=0.05, format="%.2f", **url.shared(grid.z_key("z2", suffix)))
     if sidebar.live_enabled():
         st.caption("**Drag or hover over the grid or the map**: the decoder runs in your browser and draws the "
                    "image under the pointer; releasing the mouse keeps that point.")
-        live.pad("grid_pad", name, grid.live_surfaces(name, n, spacing, x_range, y_range, overlay), (z1, z2), bound,
+        live.pad(grid.PAD_KEY, name, grid.live_surfaces(name, n, spacing, x_range, y_range, overlay), (z1, z2), bound,
                  size=240, on_change=grid.take_pad(suffix, bound))
         return
     left, right = st.columns([3, 2], gap="medium")

@@ -6,8 +6,9 @@ import numpy as np
 import streamlit as st
 
 import explorer
+from explorer.ui.kit import figures
 from explorer.ui.latent_map import maps, views
-from explorer.ui.shell import guards, sidebar, url
+from explorer.ui.shell import guards, projections, sidebar, url
 from explorer.ui.widgets import live
 
 MODELS = ("vae-2d", "ae-2d", "vae-16d", "ae-16d", "infogan")
@@ -20,19 +21,19 @@ def view() -> None:
     images, labels = guards.test_set_or_stop(ds)
     st.caption(views.map_caption(model, len(labels)))
 
-    methods = maps.methods_for(name)
+    methods = projections.methods_for(name)
     controls = st.columns([2, 3, 2])
-    method = controls[0].radio("Projection", methods, horizontal=True, format_func=maps.METHOD_LABELS.get,
+    method = controls[0].radio("Projection", methods, horizontal=True, format_func=projections.METHOD_LABELS.get,
                                **url.shared("map_method")) if len(methods) > 1 else methods[0]
-    n_neighbors, min_dist = views.umap_controls(controls[1]) if method == "umap" else (maps.NEIGHBORS, maps.MIN_DIST)
+    n_neighbors, min_dist = views.umap_controls(controls[1]) if method == "umap" else (projections.NEIGHBORS, projections.MIN_DIST)
     thumbnails = controls[2].toggle("Thumbnails on the map", **url.shared("map_thumbnails"),
-                                    help=f"Draw {maps.THUMBNAILS} images spread over the map, tinted by class.")
+                                    help=f"Draw {projections.THUMBNAILS} images spread over the map, tinted by class.")
     noise_seed = controls[2].number_input("InfoGAN noise seed", 0, 9999, 0, **url.shared("map_noise_seed"),
                                           help="Noise vector G draws the read-back codes with.") \
         if model.kind == "infogan" else 0
 
     params = (name, method, n_neighbors, min_dist)
-    coords = maps.projection(*params)[0].coords    # fits a custom UMAP here, with a progress bar, once
+    coords = projections.projection(*params)[0].coords    # fits a custom UMAP here, with a progress bar, once
     link = views.pick_link(params, coords)
     if method == "umap":
         views.warm_up_note(controls[1])
@@ -50,9 +51,9 @@ def map_and_pick(params: tuple, images: np.ndarray, labels: np.ndarray, classes:
     pick = views.current_pick(params, labels, chart_key="map_chart")
     views.link_pick(link, pick)
     pinned = pick.xy if pick is not None else None
-    figure = maps.base_figure(*params, thumbnails=thumbnails)
+    figure = projections.base_figure(*params, thumbnails=thumbnails)
     if pinned is not None and not sidebar.live_enabled():  # live: the browser draws the marker (the figure
-        figure = maps.figures.with_marker(figure, pinned)   # stays the same, so a click does not re-send it)
+        figure = figures.with_marker(figure, pinned)        # stays the same, so a click does not re-send it)
     left, right = st.columns([5, 3], gap="medium")
     with left:
         # live: clicks go through the hover component (no Plotly click-to-select); box and lasso stay Plotly's
@@ -63,6 +64,6 @@ def map_and_pick(params: tuple, images: np.ndarray, labels: np.ndarray, classes:
         views.show_pick(pick, params, images, labels, noise_seed)
     if sidebar.live_enabled():
         live.hover("map_hover", [("map_chart", hover, pinned)], [name] if hover else [], ["decoded here"],
-                   axis_names=maps.AXIS_TITLES[method], on_click=views.take_live_click(params, labels, "map_hover"))
+                   axis_names=projections.AXIS_TITLES[method], on_click=views.take_live_click(params, labels, "map_hover"))
     if pick is not None and pick.kind == "selection":
         views.gallery(images, labels, pick.indices, classes, coords)

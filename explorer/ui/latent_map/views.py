@@ -7,12 +7,12 @@ import numpy as np
 import streamlit as st
 
 import explorer
-from explorer.ui.infogan import gan
 from explorer.ui.kit import events
 from explorer.ui.kit.images import enlarge
 from explorer.ui.kit.panels import image_panel
 from explorer.ui.latent_map import maps
-from explorer.ui.shell import cache, url
+from explorer.ui.shell import cache, categories, projections, url
+from explorer.ui.widgets import live
 
 PICK_KEY = "_map_pick"       # (the map's params, its MapPick); the link carries it as LINK_KEY
 LINK_KEY = "map_pick"
@@ -35,9 +35,9 @@ def umap_controls(container) -> tuple[int, float]:
     """UMAP's two main parameters, applied with a button (a new UMAP of all test points takes a while)."""
     with container.form("map_umap_form", border=False):
         a, b = st.columns(2)
-        n_neighbors = a.slider("n_neighbors", 2, 100, maps.NEIGHBORS, **url.shared("map_n_neighbors"),
+        n_neighbors = a.slider("n_neighbors", 2, 100, projections.NEIGHBORS, **url.shared("map_n_neighbors"),
                                help="Local (small) versus global (large) structure.")
-        min_dist = b.slider("min_dist", 0.0, 0.99, maps.MIN_DIST, 0.01, **url.shared("map_min_dist"),
+        min_dist = b.slider("min_dist", 0.0, 0.99, projections.MIN_DIST, 0.01, **url.shared("map_min_dist"),
                             help="How tightly points may pack together.")
         st.form_submit_button("Apply UMAP parameters", key="map_umap_apply")
     return int(n_neighbors), round(float(min_dist), 2)
@@ -45,7 +45,7 @@ def umap_controls(container) -> tuple[int, float]:
 
 def warm_up_note(container) -> None:
     """Say so while UMAP is being compiled in the background (call after the map is ready)."""
-    if maps.umap_warm_up().is_alive():
+    if projections.umap_warm_up().is_alive():
         container.caption("Preparing UMAP in the background (once per server) so that a custom map takes "
                           "seconds.")
 
@@ -81,8 +81,6 @@ def link_pick(link: url.Value, pick: maps.MapPick | None) -> None:
 def take_live_click(params: tuple, labels: np.ndarray, hover_key: str):
     """A callback for the live hover's click (see :func:`explorer.ui.widgets.live.clicked`): it becomes the pick at once,
     as Plotly's selection event would (which then names the same point)."""
-    from explorer.ui.widgets import live
-
     def take() -> None:
         point = live.clicked(hover_key)
         new = maps.read_event({"selection": {"points": [point], "box": [], "lasso": []}}, labels) if point else None
@@ -115,7 +113,7 @@ def show_pick(pick: maps.MapPick | None, params: tuple, images: np.ndarray, labe
             image_panel(maps.reconstruction(name, pick.index, noise_seed),
                         "drawn from Q's codes" if name.endswith("infogan") else "reconstruction", 168)
         if name.endswith("infogan"):
-            st.caption(gan.read_back_caption(name, maps.test_image_vector(name, pick.index)))
+            st.caption(categories.read_back_caption(name, maps.test_image_vector(name, pick.index)))
     elif pick.kind == "empty":
         image, inversion = maps.decode_position(name, method, pick.xy, n_neighbors, min_dist, noise_seed)
         st.markdown(f"**Decoded at ({pick.xy[0]:.2f}, {pick.xy[1]:.2f})**")

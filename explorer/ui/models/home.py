@@ -11,6 +11,7 @@ from explorer import names
 
 from explorer.ui.kit.images import enlarge
 from explorer.ui.shell import guards, pages, sidebar
+from explorer.ui.models.card import card
 
 
 def class_strip(images: np.ndarray, labels: np.ndarray, per_class: int = 2) -> np.ndarray:
@@ -23,8 +24,6 @@ def class_strip(images: np.ndarray, labels: np.ndarray, per_class: int = 2) -> n
 
 def model_rows(dataset: str) -> list[dict]:
     """Shipped models of a dataset with their kind and state, read from their metrics (no model is loaded)."""
-    from explorer.ui.models.card import card
-
     rows = []
     for name in explorer.list_models():
         c = card(name, load=False)

@@ -11,14 +11,11 @@ from explorer import readings
 from explorer.names import model_name
 from explorer.data import SAMPLES_DIR
 
-from explorer.ui.infogan import gan
-from explorer.ui.latent_map import maps
-from explorer.ui.shell import cache
+from explorer.ui.shell import cache, categories, projections
 
 AUTOENCODERS = (("ae", 2), ("vae", 2), ("ae", 16), ("vae", 16))
 MAP_MODEL = ("vae", 16)             # the 16-D model whose PCA / UMAP map shows the image
 EXAMPLES = SAMPLES_DIR / "own"
-LAST_IMAGE = "own_last_image"       # session state: (dataset, uint8 [28, 28] bytes) of the last prepared image
 
 
 def examples(ds: str) -> dict[str, bytes]:
@@ -52,7 +49,7 @@ def read(ds: str, key: bytes, map_method: str) -> dict:
         out["top"] = readings.top_classes(cache.model(classifier), image)
     infogan = model_name(ds, "infogan")
     if infogan in shipped:
-        out["gan"] = readings.gan_reading(cache.model(infogan), image, gan.c1_matching(infogan)["mapping"])
+        out["gan"] = readings.gan_reading(cache.model(infogan), image, categories.c1_matching(infogan)["mapping"])
     images, _ = cache.dataset(ds, "test")
     out["nearest"] = readings.nearest_images(image, images)
     big = model_name(ds, *MAP_MODEL)
@@ -70,7 +67,7 @@ def warm_up(ds: str) -> None:
 def map_position(name: str, method: str, vector: np.ndarray) -> tuple[float, float]:
     """Where a new code lands on a model's map: PCA exactly, UMAP from its nearest test codes
     (:func:`explorer.readings.place_on_map`)."""
-    projection, _ = maps.projection(name, method)
+    projection, _ = projections.projection(name, method)
     if method == "pca":
         xy = (np.asarray(vector, np.float64) - projection.mean) @ projection.components.T
     else:

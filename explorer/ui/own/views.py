@@ -11,18 +11,18 @@ from explorer import names, own_image
 from explorer.names import model_name
 
 from explorer.ui.kit import figures
-from explorer.ui.latent_map import maps
 from explorer.ui.own import data as own_data
-from explorer.ui.shell import cache, guards, sidebar, url
-from explorer.ui.teaching import data as lesson_data
+from explorer.ui.shell import cache, guards, last_image, projections, sidebar, url
 from explorer.ui.widgets import draw
 from explorer.ui.kit.images import to_uint8
 from explorer.ui.kit.html_rows import figure_row, for_screen
+from explorer.ui.widgets import live
 
 SOURCES = ("Draw", "Upload", "Example")
 MAP_KEYS = ("own_map_ae", "own_map_vae", "own_map_16d")      # the maps' chart keys
 CAPTION = "font-size:14px;line-height:1.6;opacity:.6;margin:0"       # st.caption's look
 INVERT = {"auto": None, "dark ink on light": True, "light ink on dark": False}
+INVERT_KEY, MAP_METHOD_KEY = "own_invert", "own_map_method"     # the background and map controls' state
 INK_LINK = "own_ink"               # the drawing in the page URL (explorer.ui.widgets.draw.ink_link)
 
 
@@ -58,15 +58,15 @@ def _drawing(ds: str) -> dict | None:
                    "image): every model's view of it appears here as soon as you lift the pen.")
         return None
     try:
-        prepared = own_image.prepare(grey, ds, INVERT[st.session_state.get("own_invert", "auto")])
+        prepared = own_image.prepare(grey, ds, INVERT[st.session_state.get(INVERT_KEY, "auto")])
     except own_image.ImageInputError as e:
         _rings(left, {})
         right.warning(f"**This image cannot be used:** {e}")
         return None
-    st.session_state[own_data.LAST_IMAGE] = (ds, to_uint8(prepared.image).tobytes())   # for the Denoise page
+    last_image.remember(ds, to_uint8(prepared.image))   # for the Denoise page
     with left:
         _steps(prepared, ds)
-    reading = own_data.read(ds, prepared.image.tobytes(), st.session_state.get("own_map_method", "pca"))
+    reading = own_data.read(ds, prepared.image.tobytes(), st.session_state.get(MAP_METHOD_KEY, "pca"))
     _rings(left, _pins(ds, reading))   # first, so that the rings move while the images below are still on their way
     with right:
         _readings(ds, prepared, reading, classes)
@@ -77,8 +77,6 @@ def _drawing(ds: str) -> dict | None:
 def _rings(column, pins: dict[str, tuple[float, float]]) -> None:
     """With the live widgets, the browser moves the rings over the maps (``pins`` by chart key; none: hidden)."""
     if sidebar.live_enabled():
-        from explorer.ui.widgets import live
-
         with column:
             live.hover("own_hover", [(key, None, pins.get(key)) for key in MAP_KEYS], [], [])
 
@@ -112,7 +110,7 @@ def _input(ds: str) -> tuple[np.ndarray | None, str]:
         except own_image.ImageInputError as e:
             st.warning(f"**This file cannot be used:** {e}")
             return None, source
-        st.radio("Background", list(INVERT), horizontal=True, **url.shared("own_invert"),
+        st.radio("Background", list(INVERT), horizontal=True, **url.shared(INVERT_KEY),
                  help="Auto: a light border means dark ink on light paper, which is inverted to the datasets' "
                       "light-on-black.")
         return grey, source
@@ -165,20 +163,20 @@ def _maps(ds: str, reading: dict | None) -> None:
         name = model_name(ds, kind, 2)
         if name not in explorer.list_models():
             continue
-        fig = lesson_data.encodings_figure(name, height=340)
+        fig = projections.encodings_figure(name, height=340)
         key = f"own_map_{kind}"
         if key in pins:
             fig = figures.with_marker(fig, pins[key], "your image")
-        col.caption(lesson_data.TITLES[kind] + ", 2-D latent")
+        col.caption(names.KIND_TITLES[kind] + ", 2-D latent")
         col.plotly_chart(fig, key=key, config={"displayModeBar": False})
     big = model_name(ds, *own_data.MAP_MODEL)
     if big in explorer.list_models():
         with cols[2]:
-            method = st.radio("16-D VAE map", ("pca", "umap"), horizontal=True, **url.shared("own_map_method"),
-                              format_func=maps.METHOD_LABELS.get,
+            method = st.radio("16-D VAE map", ("pca", "umap"), horizontal=True, **url.shared(MAP_METHOD_KEY),
+                              format_func=projections.METHOD_LABELS.get,
                               help="PCA places the image exactly; on UMAP it is placed from its 10 nearest test "
                                    "codes (UMAP's own transform takes seconds).")
-            fig = maps.base_figure(big, method)
+            fig = projections.base_figure(big, method)
             if "own_map_16d" in pins:
                 fig = figures.with_marker(fig, pins["own_map_16d"], "your image")
             st.plotly_chart(fig, key="own_map_16d", config={"displayModeBar": False})

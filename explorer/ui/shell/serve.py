@@ -18,7 +18,7 @@ PRELOAD = ("torch", "explorer", "explorer.latent", "explorer.projection", "explo
 def main(argv: list[str] | None = None) -> None:
     for name in PRELOAD:
         importlib.import_module(name)
-    from streamlit.web import cli
+    from streamlit.web import cli         # measured: imported after PRELOAD, as the module docstring says
 
     sys.argv = ["streamlit", "run", str(ENTRY), *(sys.argv[1:] if argv is None else argv)]
     cli.main()

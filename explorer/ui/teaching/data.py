@@ -4,8 +4,6 @@ all sessions."""
 
 from __future__ import annotations
 
-import logging
-import threading
 
 import numpy as np
 import streamlit as st
@@ -14,11 +12,21 @@ import explorer
 from explorer import names, quality, teaching
 from explorer.latent import encode as encode_images
 
+from explorer.ui.kit.figures import frozen
 from explorer.ui.shell import cache
 from explorer.ui.teaching import figures as lesson_figures
+from explorer.ui.widgets import live
+from explorer.ui.widgets.flipbook import Book, ImagePanel
 
 KINDS = ("ae", "vae")
-TITLES = {"ae": "Autoencoder (AE)", "vae": "Variational autoencoder (VAE)"}
+
+
+def _stills():
+    """The Matplotlib stills, imported on first use: their import costs 0.25 s here (Matplotlib), and only the
+    Lesson and the Training replay draw stills."""
+    from explorer.ui.teaching import stills      # measured start-up cost: see the docstring
+
+    return stills
 
 
 LATENT_SIZES = (2, 16)
@@ -59,13 +67,6 @@ def quality_figure(name: str, metric: str, show_density: bool, height: int = 560
     _, labels = cache.dataset(cache.model(name).dataset, "test")
     return lesson_figures.quality_figure(quality_map(name), cache.encodings(name), labels,
                                          class_names(cache.model(name).dataset), metric, show_density, height)
-
-
-@st.cache_resource(show_spinner="Drawing the map…", max_entries=16)
-def encodings_figure(name: str, height: int = 480):
-    _, labels = cache.dataset(cache.model(name).dataset, "test")
-    return lesson_figures.encodings_map(cache.encodings(name), labels, class_names(cache.model(name).dataset),
-                                        height=height)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -167,7 +168,6 @@ def linked_pins(ds: str, kind: str, point) -> dict[str, list[float]]:
 def hover_links(ds: str) -> dict[str, list[dict]]:
     """Per plane, how the live hover card's two decoders (AE, VAE) read a position on it: its own model as it is,
     the other model through :func:`link` (sends the grids to the browser, see :func:`explorer.ui.widgets.live.grid_link`)."""
-    from explorer.ui.widgets import live
 
     specs = {kind: live.grid_link(f"{ds}-{kind}-to-{other(kind)}", link(ds, kind)) for kind in KINDS}
     return {kind: [{"kind": "raw"} if k == kind else specs[kind] for k in KINDS] for kind in KINDS}
@@ -176,31 +176,25 @@ def hover_links(ds: str) -> dict[str, list[dict]]:
 @st.cache_resource(show_spinner=False, max_entries=16)
 def prior_still(name: str) -> np.ndarray:
     """The 2-D map with the Lesson's 32 prior samples as rings (green: data-like)."""
-    from explorer.ui.teaching import stills
-
     _, labels = cache.dataset(cache.model(name).dataset, "test")
     shown = prior_samples(name, 32, quality.PRIOR_SEED)
-    return stills.latent_map(cache.encodings(name), labels, class_names(cache.model(name).dataset), 400, 300,
+    return _stills().latent_map(cache.encodings(name), labels, class_names(cache.model(name).dataset), 400, 300,
                              rings=(shown["z"], shown["data_like"]))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def path_still(ds: str, kind: str, index_a: int, index_b: int) -> np.ndarray:
     """``kind``'s 2-D map with its paths between two test images."""
-    from explorer.ui.teaching import stills
-
     _, labels = cache.dataset(ds, "test")
     walked = {k: p["z"] for k, p in paths(ds, index_a, index_b, 11).items() if k.startswith(kind.upper() + " ")}
-    return stills.latent_map(cache.encodings(model_name(ds, kind)), labels, class_names(ds), 380, 250,
-                             paths=walked, title=TITLES[kind])
+    return _stills().latent_map(cache.encodings(model_name(ds, kind)), labels, class_names(ds), 380, 250,
+                             paths=walked, title=names.KIND_TITLES[kind])
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def path_scores_still(ds: str, index_a: int, index_b: int) -> np.ndarray:
-    from explorer.ui.teaching import stills
-
     walked = paths(ds, index_a, index_b, 11)
-    return stills.path_scores({k: (p["confidence"], p["distance_ratio"]) for k, p in walked.items()})
+    return _stills().path_scores({k: (p["confidence"], p["distance_ratio"]) for k, p in walked.items()})
 
 
 def posterior_picks(ds: str, classes: tuple[int, ...], count: int) -> tuple[int, ...]:
@@ -214,12 +208,10 @@ def posterior_picks(ds: str, classes: tuple[int, ...], count: int) -> tuple[int,
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def posterior_still(ds: str, classes: tuple[int, ...], count: int) -> np.ndarray:
-    from explorer.ui.teaching import stills
-
     _, labels = cache.dataset(ds, "test")
     indices = posterior_picks(ds, classes, count)
     mu, sigma = posterior(ds, indices)
-    return stills.posterior_map(cache.encodings(model_name(ds, "vae")), labels, class_names(ds), mu, sigma,
+    return _stills().posterior_map(cache.encodings(model_name(ds, "vae")), labels, class_names(ds), mu, sigma,
                                 labels[list(indices)])
 
 
@@ -236,9 +228,6 @@ def replay_book(ds: str, fixed_axes: bool = True, width: int = 300):
     """Both models' maps at every saved epoch, as a flipbook with Play, each encoding trailing where it was over
     the last :data:`TRAIL` epochs: each map on the axes of its own final epoch, so that growth is visible
     (``fixed_axes``), or each epoch on its own range, so that its shape is."""
-    from explorer.ui.teaching import stills
-    from explorer.ui.widgets.flipbook import Book, ImagePanel
-
     replays = {kind: replay(model_name(ds, kind)) for kind in KINDS}
     epochs = replay_epochs(ds)
     panels = []
@@ -247,75 +236,23 @@ def replay_book(ds: str, fixed_axes: bool = True, width: int = 300):
         lo, hi = np.percentile(final, 0.5, axis=0), np.percentile(final, 99.5, axis=0)
         pad = 0.1 * (hi - lo)
         ranges = ((lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1])) if fixed_axes else None
-        frames = np.stack([stills.latent_map(r.at(e), r.labels, class_names(ds), width, round(0.9 * width),
+        frames = np.stack([_stills().latent_map(r.at(e), r.labels, class_names(ds), width, round(0.9 * width),
                                              ranges=ranges, scale=1,
                                              trails=np.stack([r.at(p) for p in epochs[max(0, i - TRAIL):i + 1]]))
                            for i, e in enumerate(epochs)])
         spans = [np.percentile(r.at(e), 99, axis=0) - np.percentile(r.at(e), 1, axis=0) for e in epochs]
-        panels.append(ImagePanel(TITLES[kind], frames, width,
-                                 tuple(f"{TITLES[kind]}: spans {s[0]:.1f} × {s[1]:.1f}" for s in spans)))
+        panels.append(ImagePanel(names.KIND_TITLES[kind], frames, width,
+                                 tuple(f"{names.KIND_TITLES[kind]}: spans {s[0]:.1f} × {s[1]:.1f}" for s in spans)))
     stops = tuple("before training" if e == 0 else f"epoch {e}" for e in epochs)
     return Book("Training epoch", stops, tuple(panels), play_ms=450,
                 help="Each map keeps the axes of its final epoch." if fixed_axes else
                 "Each epoch's map is drawn on its own range.")
 
 
-_warming: set[str] = set()
-_warming_lock = threading.Lock()
-_WARM_UP = "lesson-warm-up"
-
-
-class _WarmUpIsNotAScript(logging.Filter):
-    """The warm-up thread fills shared caches outside any session on purpose: Streamlit's "missing
-    ScriptRunContext" warning about it is not a problem to report."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.threadName.startswith(_WARM_UP)
-
-
-logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_WarmUpIsNotAScript())
-
-
-def warm_up(ds: str, pair: tuple[int, int], posterior_count: int) -> None:
-    """Draw the Lesson's stills of a dataset (its two classes ``pair``) in a background thread, once per server
-    process, so that each step shows at once (the replay's 2 × 18 maps take a few seconds); every session shares
-    the result."""
-    with _warming_lock:
-        if ds in _warming:
-            return
-        _warming.add(ds)
-
-    def work():
-        try:
-            draw()
-        except Exception:          # a missing or broken model: each step shows its own error when it is opened
-            logging.getLogger(__name__).info("Lesson warm-up of %s stopped", ds, exc_info=True)
-            with _warming_lock:
-                _warming.discard(ds)
-
-    def draw():
-        a, b = pair
-        index_a, index_b = typical_example(ds, a), typical_example(ds, b)
-        for kind in KINDS:
-            prior_still(model_name(ds, kind))
-            path_still(ds, kind, index_a, index_b)
-        path_scores_still(ds, index_a, index_b)
-        posterior_still(ds, (a, b), posterior_count)
-        from explorer.ui.teaching.family import data as family_data
-
-        shipped = set(explorer.list_models())
-        family_data.beta_book(ds, tuple((b, n) for b, n in family_data.beta_names(ds) if n in shipped), 160).payload
-        replay_book(ds, True, 300).payload
-
-    threading.Thread(target=work, name=f"{_WARM_UP}-{ds}", daemon=True).start()
-
-
 @st.cache_resource(show_spinner=False, max_entries=8)
 def lesson_plane(name: str, height: int):
     """The Lesson's plane: the data-like test over the plane, the encodings and the far boundary, without a colour
     bar (white and red are named beside it); the same figure on every gaps step, so Plotly keeps it mounted."""
-    from explorer.ui.kit.figures import frozen
-
     fig = frozen(quality_figure(name, "data_like", False, height))
     fig.update_traces(showscale=False, selector=dict(type="heatmap"))
     fig.update_layout(margin=dict(l=4, r=4, t=4, b=4))

@@ -13,7 +13,7 @@ from plotly.subplots import make_subplots
 
 from explorer import quality, teaching
 
-from explorer.ui.kit.figures import CLASS_COLORS, frozen, latent_map
+from explorer.ui.kit.figures import CLASS_COLORS, class_labels, frozen
 from explorer.ui.kit.images import enlarge, hex_to_rgb, to_uint8
 
 METRICS = {
@@ -88,30 +88,6 @@ def quality_figure(qmap: quality.QualityMap, encodings: np.ndarray, labels: np.n
         yaxis=dict(title="z2", range=[qmap.y[0], qmap.y[-1]], zeroline=False, showgrid=False, constrain="domain",
                    scaleanchor="x", scaleratio=1))
     return frozen(fig)
-
-
-def class_labels(fig: go.Figure, encodings: np.ndarray, labels: np.ndarray, class_names) -> go.Figure:
-    """Each class's name written at the median of its encodings (readable from the back of a classroom)."""
-    for k, name in enumerate(class_names):
-        if not np.any(labels == k):
-            continue
-        x, y = teaching.class_centre(encodings, labels, k)
-        fig.add_annotation(x=float(x), y=float(y), text=f"<b>{name}</b>", showarrow=False,
-                           font=dict(size=15, color=CLASS_COLORS[k % 10]), bgcolor="rgba(255,255,255,0.78)",
-                           borderpad=1)
-    return fig
-
-
-def encodings_map(encodings: np.ndarray, labels: np.ndarray, class_names, height: int = 480,
-                  ranges: tuple | None = None) -> go.Figure:
-    """A plain latent map of the test encodings (the other pages' style), optionally with fixed axis ranges."""
-    fig = latent_map(np.asarray(encodings)[:, :2], labels, class_names, marker_size=4, height=height)
-    class_labels(fig, np.asarray(encodings), labels, class_names)
-    fig.update_layout(showlegend=False, uirevision=None)
-    if ranges is not None:
-        fig.update_xaxes(range=list(ranges[0]), autorange=False)
-        fig.update_yaxes(range=list(ranges[1]), autorange=False)
-    return fig
 
 
 def with_points(fig: go.Figure, z: np.ndarray, ok: np.ndarray, name: str) -> go.Figure:

@@ -11,13 +11,14 @@ import streamlit as st
 
 import explorer
 from explorer import quality, teaching
+from explorer.names import KIND_TITLES
 from explorer.names import model_name
 
 from explorer.ui.kit import events
 from explorer.ui.kit.figures import with_marker
 from explorer.ui.kit.html_rows import figure
 from explorer.ui.kit.images import enlarge
-from explorer.ui.shell import cache, guards, sidebar, url
+from explorer.ui.shell import cache, guards, projections, sidebar, url
 from explorer.ui.teaching import data as lesson_data
 from explorer.ui.teaching import figures as lesson_figures
 from explorer.ui.widgets import flipbook, live
@@ -160,7 +161,7 @@ def gaps_view(ds: str) -> None:
         qmap = rows[name] = lesson_data.quality_map(name)
         head = qmap.headline()
         with col:
-            st.subheader(lesson_data.TITLES[kind])
+            st.subheader(KIND_TITLES[kind])
             m1, m2, m3 = st.columns(3)
             m1.metric("Data-like", _percent(head["fraction_data_like"]),
                       help="Share of the plane (the 50 × 50 grid) whose decoded image is data-like.")
@@ -211,7 +212,7 @@ def _gaps_point(ds: str, links: dict | None, verdict: dict | None) -> None:
     if links is not None:
         charts = [(GAPS_CHARTS[kind], {"kind": "raw"}, tuple(positions[kind]), links[kind])
                   for kind in lesson_data.KINDS]
-        live.hover("gaps_hover", charts, names, [lesson_data.TITLES[kind] for kind in lesson_data.KINDS],
+        live.hover("gaps_hover", charts, names, [KIND_TITLES[kind] for kind in lesson_data.KINDS],
                    axis_names=("z1", "z2"), on_click=take_live_click, verdict=verdict)
 
 
@@ -240,13 +241,13 @@ def _prior_samples(ds: str, dim: int, seed: int) -> None:
         name = lesson_data.model_name(ds, kind, dim)
         shown = lesson_data.prior_samples(name, count, seed)
         with col:
-            st.subheader(f"{lesson_data.TITLES[kind]} · {dim}-D")
+            st.subheader(f"{KIND_TITLES[kind]} · {dim}-D")
             st.metric(f"Data-like among {quality.PRIOR_SAMPLES:,} prior samples",
                       _percent(lesson_data.prior_fraction(name, seed)))
             st.image(lesson_figures.framed_strip(shown["images"], shown["data_like"], cols=8, size=56),
                      width="stretch", output_format="PNG")
             if dim == 2:
-                fig = lesson_figures.with_points(lesson_data.encodings_figure(name, 420), shown["z"],
+                fig = lesson_figures.with_points(projections.encodings_figure(name, 420), shown["z"],
                                                  shown["data_like"], "prior samples")
                 st.plotly_chart(fig, key=f"prior_map_{kind}", config=lesson_figures.plot_config(f"{name}-prior"))
         rows.append({"model": np.array([name] * count), **{f"z{i + 1}": shown["z"][:, i] for i in range(dim)},
@@ -315,8 +316,8 @@ def _paths(ds: str, index_a: int, index_b: int) -> None:
         name = lesson_data.model_name(ds, kind)
         mine = {k: p["z"] for k, p in paths.items() if k.startswith(kind.upper() + " ")}
         with col:
-            st.markdown(f"**{lesson_data.TITLES[kind]}**: the path on its latent map")
-            st.plotly_chart(lesson_figures.with_paths(lesson_data.encodings_figure(name, 460), mine),
+            st.markdown(f"**{KIND_TITLES[kind]}**: the path on its latent map")
+            st.plotly_chart(lesson_figures.with_paths(projections.encodings_figure(name, 460), mine),
                             key=f"interp_map_{kind}", config=lesson_figures.plot_config(f"{name}-path"))
     st.caption(PNG_HINT)
     columns = {"path": [], "step": [], "t": [], "z1": [], "z2": [], "confidence": [], "predicted_class": [],

@@ -15,6 +15,7 @@ import streamlit as st
 
 from explorer.ui.kit.images import png_data_uri
 from explorer.ui.shell import sidebar, url
+from explorer.ui.widgets import live
 
 
 @dataclass(frozen=True, eq=False)
@@ -103,8 +104,6 @@ def show(key: str, book: Book, default: int = 0) -> int:
     if stop_index(st.session_state.get(at), len(book.stops)) is None:
         st.session_state[at] = default
     if sidebar.live_enabled():
-        from explorer.ui.widgets import live
-
         def released():
             index = stop_index((st.session_state.get(key) or {}).get("index"), len(book.stops))
             if index is None:

@@ -7,6 +7,7 @@ import numpy as np
 import streamlit as st
 
 from explorer import denoising, family_tables, quality, sample_quality
+from explorer.metrics import psnr, ssim
 from explorer.names import model_name
 
 from explorer.ui.kit.figures import draw_dots
@@ -130,7 +131,6 @@ def denoise_book(ds: str, pixels: bytes, kind: str, seed: int) -> Book:
     corrupted = np.concatenate([denoising.noisy(clean[None], kind, a, seed) for a in amounts])
     outputs = denoising.restore(cache.model(model_name(ds, "dae")), cache.model(model_name(ds, "ae", 16)),
                                 corrupted)
-    from explorer.metrics import psnr, ssim
 
     facts = []
     scored = {m: (psnr(out, batch), ssim(out, batch)) for m, out in outputs.items()}

@@ -9,8 +9,7 @@ import explorer
 from explorer import denoising, noise, sample_quality
 from explorer.names import model_name
 
-from explorer.ui.own import data as own_data
-from explorer.ui.shell import cache, guards, url
+from explorer.ui.shell import cache, guards, last_image, url
 from explorer.ui.teaching import data as lesson_data
 from explorer.ui.teaching import figures as lesson_figures
 from explorer.ui.teaching.family import data as family_data
@@ -18,20 +17,21 @@ from explorer.ui.widgets import flipbook
 
 # --- Denoise -------------------------------------------------------------------------------------------------------
 
+DENOISE_INDEX_KEY, DENOISE_SEED_KEY = "denoise_index", "denoise_seed"      # the page's test image and noise seed
+
 def denoise_view(ds: str) -> None:
     guards.model_or_stop(model_name(ds, "dae"))
     guards.model_or_stop(model_name(ds, "ae", 16))
     images, labels = guards.test_set_or_stop(ds)
     classes = lesson_data.class_names(ds)
-    st.session_state.setdefault("denoise_index", 0)
-    st.session_state.setdefault("denoise_seed", 0)
-    own = st.session_state.get(own_data.LAST_IMAGE)
-    own = own[1] if own and own[0] == ds else None
+    st.session_state.setdefault(DENOISE_INDEX_KEY, 0)
+    st.session_state.setdefault(DENOISE_SEED_KEY, 0)
+    own = last_image.last(ds)
     c1, c2, c3 = st.columns([2, 3, 2])
     use_own = own is not None and c1.toggle("Your own image", key="denoise_own",
                                             help="The image you last drew or uploaded on the Your own page.")
     index = None if use_own else c1.number_input("Test image", min_value=0, max_value=len(images) - 1, step=1,
-                                                 **url.shared("denoise_index"),
+                                                 **url.shared(DENOISE_INDEX_KEY),
                                                  help=f"Any of the {len(images):,} test images, by number.")
     kind = c2.radio("Noise", noise.KINDS, horizontal=True, **url.shared("denoise_kind"),
                     format_func=lambda k: {"salt and pepper": "salt and pepper (trained on)",
@@ -43,7 +43,7 @@ def denoise_view(ds: str) -> None:
     st.caption(f"{what}. Drag the slider: the noise grows and each method cleans it up. PSNR (higher is better) "
                "and SSIM (1 = identical structure) compare each image with the clean original.")
     pixels = own if use_own else images[int(index)].tobytes()
-    book = family_data.denoise_book(ds, pixels, kind, int(st.session_state["denoise_seed"]))
+    book = family_data.denoise_book(ds, pixels, kind, int(st.session_state[DENOISE_SEED_KEY]))
     flipbook.show("denoise_book", book, default=family_data.DENOISE_STOPS.index(0.3))
     curves = family_data.denoise_curves(ds)
     if curves is None:
@@ -64,7 +64,7 @@ def denoise_view(ds: str) -> None:
 
 
 def _new_noise() -> None:
-    st.session_state["denoise_seed"] = st.session_state.get("denoise_seed", 0) + 1
+    st.session_state[DENOISE_SEED_KEY] = st.session_state.get(DENOISE_SEED_KEY, 0) + 1
 
 
 def denoise_figure(curve: dict) -> go.Figure:

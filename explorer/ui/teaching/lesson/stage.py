@@ -15,6 +15,7 @@ import numpy as np
 import streamlit as st
 
 from explorer import quality
+from explorer.names import KIND_TITLES
 
 from explorer.ui.kit.images import enlarge
 from explorer.ui.shell import cache, sidebar
@@ -23,6 +24,7 @@ from explorer.ui.teaching import figures as lesson_figures
 from explorer.ui.teaching import views as lesson_views
 from explorer.ui.teaching.family import views as family_views
 from explorer.ui.widgets import live
+from explorer.ui.widgets import flipbook
 
 PINS_KEY = "lesson_pins"          # {"ae": [z1, z2], "vae": [z1, z2], "how": sentence}
 CHARTS = {"ae": "lesson_plane_ae", "vae": "lesson_plane_vae"}
@@ -56,7 +58,7 @@ def gaps(ds: str) -> None:
     live_widgets = sidebar.live_enabled()
     for kind, col in zip(lesson_data.KINDS, st.columns(2, gap="medium")):
         fig = lesson_data.lesson_plane(names[kind], PLANE_HEIGHT)
-        col.markdown(f"**{lesson_data.TITLES[kind]}**")
+        col.markdown(f"**{KIND_TITLES[kind]}**")
         col.plotly_chart(fig, key=CHARTS[kind], on_select="ignore", config={"displayModeBar": False})
     links = verdicts = None
     if live_widgets:             # once per run: a click reruns _pinned without re-sending weights and grids
@@ -99,7 +101,7 @@ def prior(ds: str, dim: int) -> None:
         name = lesson_data.model_name(ds, kind, dim)
         shown = lesson_data.prior_samples(name, 32, quality.PRIOR_SEED)
         with col:
-            st.markdown(f"**{lesson_data.TITLES[kind]} · {dim}-D** · data-like among "
+            st.markdown(f"**{KIND_TITLES[kind]} · {dim}-D** · data-like among "
                         f"{quality.PRIOR_SAMPLES:,} samples: **{lesson_data.prior_fraction(name):.0%}**")
             st.image(lesson_figures.framed_strip(shown["images"], shown["data_like"], cols=8, size=40 if dim == 2
                                                  else 52), width="stretch", output_format="PNG")
@@ -153,6 +155,4 @@ def beta(ds: str) -> None:
 
 def replay(ds: str) -> None:
     lesson_views.require(ds, classifier=False)
-    from explorer.ui.widgets import flipbook
-
     flipbook.show("lesson_replay", lesson_data.replay_book(ds, True, 300), default=0)

@@ -22,8 +22,10 @@ from explorer.ui.shell import cache, sidebar
 from explorer.ui.teaching import data as lesson_data
 from explorer.ui.teaching.family import data as family_data
 from explorer.ui.teaching.lesson import stage as lesson_stage
+from explorer.ui.teaching.lesson import warm_up
 from explorer.ui.widgets import live
 
+URL_READ_KEY = "lesson_url_read"      # session state: the step and presenter flag were taken from the URL
 STEP_KEY = "lesson_step"
 SHOWN_KEY = "lesson_shown"                      # (dataset, step key) whose settings are in place
 PRESENT_KEY = "lesson_present"
@@ -227,9 +229,9 @@ def _key_move() -> None:
 
 def _from_url() -> None:
     """The step and presenter mode from the URL, once per session (a malformed value is ignored)."""
-    if st.session_state.get("lesson_url_read"):
+    if st.session_state.get(URL_READ_KEY):
         return
-    st.session_state["lesson_url_read"] = True
+    st.session_state[URL_READ_KEY] = True
     step = st.query_params.get("step", "")
     if step.isdigit() and 1 <= int(step) <= len(STEPS):
         st.session_state[STEP_KEY] = int(step) - 1
@@ -265,7 +267,7 @@ PRESENTER = """<style>
 def lesson(ds: str) -> None:
     """The Lesson page: the step picker and ◀ ▶, the narration beside the step's view."""
     _from_url()
-    lesson_data.warm_up(ds, PAIRS[ds], POSTERIOR_COUNT)
+    warm_up.warm_up(ds, PAIRS[ds], POSTERIOR_COUNT)
     st.session_state.setdefault(STEP_KEY, 0)
     st.session_state.setdefault(PRESENT_KEY, False)
     st.html(COMPACT)

@@ -13,9 +13,9 @@ import streamlit as st
 
 from explorer import live as core
 
-from explorer.ui.infogan import gan
 from explorer.ui.shell import cache
 from explorer.ui.kit.images import png_data_uri, to_uint8
+from explorer.ui.kit.text import span
 
 _HERE = Path(__file__).parent
 _JS = (_HERE / "live.js").read_text()
@@ -170,8 +170,9 @@ def switch_sprite(name: str, categories: tuple[int, ...], c1: int, c2: float, c3
 
 
 def codes(key: str, name: str, c1: int, c2: float, c3: float, seed: int, labels: dict, caption: str,
-          on_change=None, size: int = 280, switch: dict | None = None) -> None:
-    """InfoGAN's c2 / c3 as live sliders beside the generated image; a release calls ``on_change`` with
+          trained: tuple[float, float], on_change=None, size: int = 280, switch: dict | None = None) -> None:
+    """InfoGAN's c2 / c3 as live sliders beside the generated image, the model's ``trained`` range marked on them;
+    a release calls ``on_change`` with
     ``st.session_state[key].codes`` = {"c2", "c3"}. With ``switch`` ({"c1_key": the page's category control,
     "categories": its options in order, "captions": the image's caption for each, "seed_key": the "New noise"
     button or None, "seed_caption"}), a click on either shows the image it leads to at once (the server's frames
@@ -183,7 +184,8 @@ def codes(key: str, name: str, c1: int, c2: float, c3: float, seed: int, labels:
     _codes(key=key, data={"switch": switch, "c1": int(c1),
         "frames": {"c2": code_sprite(name, c1, "c2", c3, seed), "c3": code_sprite(name, c1, "c3", c2, seed)},
         "frames_other": {"c2": c3, "c3": c2}, "c2": c2, "c3": c3, "labels": labels, "caption": caption,
-        "size": size, "range": {"lo": lo, "hi": hi, "step": core.CODE_STEP, "trained": list(gan.TRAINED),
+        "size": size, "range": {"lo": lo, "hi": hi, "step": core.CODE_STEP, "trained": [float(t) for t in trained],
+                                "trained_text": span(*trained),
                                 "values": core.code_values().tolist()}},
         default={"codes": None}, on_codes_change=on_change or (lambda: None))
 
