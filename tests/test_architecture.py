@@ -136,3 +136,10 @@ def test_a_page_is_a_title_and_one_view_call_and_imports_only_explorer_ui(page):
     others = [s for s in tree.body if not isinstance(s, (ast.Import, ast.ImportFrom, ast.Expr))]
     assert others == [] and 1 <= len(calls) <= 2, ast.unparse(tree)
     assert all(ast.unparse(c).startswith(("st.title(", "st.caption(")) for c in calls[:-1])
+
+
+def test_only_the_widgets_choose_between_their_live_and_fallback_modes():
+    """Pages and views never branch on the sidebar's "Live widgets" toggle: each widget owns both its modes."""
+    askers = sorted(module_name(p) for p in UI.rglob("*.py") if "live_enabled()" in p.read_text())
+    assert askers and all(m.startswith("explorer.ui.widgets.") or m == "explorer.ui.shell.sidebar" for m in askers), \
+        askers

@@ -11,16 +11,16 @@ from explorer.latent import infogan_generate, infogan_noise, infogan_read_codes
 
 from explorer.ui.kit.images import mosaic
 from explorer.ui.shell import cache, url
+from explorer.ui.widgets import codes
 from explorer.ui.shell.categories import categories_by_class, category_label
 
-SLIDER = live_core.CODE_RANGE   # the c2 / c3 controls
 SEED_MAX = 99_999               # the noise seed control's largest value
 # The page's session state (and URL) keys: the controls, and the live sliders' component.
 C1_KEY, SEED_KEY, NEW_NOISE_KEY, READ_INDEX_KEY = "gan_c1", "gan_seed", "gan_new_noise", "gan_read_index"
 CODE_KEYS = {"c2": "gan_c2", "c3": "gan_c3"}
 LIVE_CODES_KEY = "gan_codes"
 # c2 and c3 in the page URL (they are not one widget: the live sliders or Streamlit's show them)
-SHARED_CODES = tuple(url.number(key, *SLIDER, step=live_core.CODE_STEP) for key in CODE_KEYS.values())
+SHARED_CODES = tuple(url.number(key, *codes.SLIDER, step=live_core.CODE_STEP) for key in CODE_KEYS.values())
 @st.cache_data(show_spinner=False, max_entries=2048)
 def generate(name: str, c1: int, c2: float, c3: float, seed: int) -> np.ndarray:
     """One image [28, 28] for codes c1, c2, c3 and the noise of ``seed``."""
@@ -41,11 +41,6 @@ def switches(name: str, c1: int, seed: int) -> dict:
             "seed_key": NEW_NOISE_KEY if seed < SEED_MAX else None, "seed_caption": image_caption(name, c1, seed + 1)}
 
 
-def current_codes() -> tuple[float, float]:
-    """(c2, c3) on the controls: the values the live sliders or Streamlit's sliders last reported."""
-    return tuple(live_core.snap_code(st.session_state.get(key, 0.0)) for key in CODE_KEYS.values())
-
-
 def take_live_codes() -> None:
     """Callback of the live sliders (:data:`LIVE_CODES_KEY`): their released values become the page's c2, c3."""
     reported = (st.session_state.get(LIVE_CODES_KEY) or {}).get("codes") or {}
@@ -56,7 +51,7 @@ def take_live_codes() -> None:
 
 
 def sweep_values(n: int = 9) -> np.ndarray:
-    return np.linspace(*SLIDER, n)
+    return np.linspace(*codes.SLIDER, n)
 
 
 @st.cache_data(show_spinner="Drawing traversals…", max_entries=64)

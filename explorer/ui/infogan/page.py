@@ -11,7 +11,7 @@ from explorer.ui.infogan import gan, views
 from explorer.ui.kit import figures, text
 from explorer.ui.kit.panels import image_panel
 from explorer.ui.shell import categories, guards, sidebar, url
-from explorer.ui.widgets import live
+from explorer.ui.widgets import codes as code_controls
 
 
 def view() -> None:
@@ -48,7 +48,7 @@ def view() -> None:
 
     st.subheader("Traversals")
     st.caption("Rows: the categories, in the order of their classes. Columns move one code from "
-               f"{text.signed(gan.SLIDER[0])} to {text.signed(gan.SLIDER[1])} with the other at 0; the shaded columns "
+               f"{text.signed(code_controls.SLIDER[0])} to {text.signed(code_controls.SLIDER[1])} with the other at 0; the shaded columns "
                f"lie outside the range {text.span(lo, hi)} the model was trained on.")
     values = gan.sweep_values()
     for code, column in zip(("c2", "c3"), st.columns(2)):
@@ -65,16 +65,16 @@ def view() -> None:
     index = pick_col.number_input("Test image #", 0, len(labels) - 1, **url.shared(gan.READ_INDEX_KEY))
     st.button("Random test image", icon=":material/shuffle:", key="gan_random_image", on_click=views.randomise,
               args=(gan.READ_INDEX_KEY, len(labels)))
-    real, codes, regenerated = gan.read_back(name, int(index), seed)
+    real, read, regenerated = gan.read_back(name, int(index), seed)
     a, b, c = st.columns([1, 1, 2])
     with a:
         image_panel(real, f"real: {classes[labels[index]]}", 168)
     with b:
         image_panel(regenerated, "drawn from Q's codes", 168)
     with c:
-        st.markdown(categories.read_back_caption(name, codes))
+        st.markdown(categories.read_back_caption(name, read))
         st.button("Put these codes on the controls above", key="gan_use_codes", on_click=views.codes_to_controls,
-                  args=(int(np.argmax(codes[:10])), float(codes[10]), float(codes[11])))
+                  args=(int(np.argmax(read[:10])), float(read[10]), float(read[11])))
 
     st.subheader("Categories and classes")
     matching = categories.c1_matching(name)
@@ -96,26 +96,8 @@ def steer(name: str, seed: int, labels_c: dict, trained: tuple[float, float]) ->
     c1 = st.segmented_control("c1: the category (named after its class)", categories.categories_by_class(name),
                               required=True, **url.shared(gan.C1_KEY),
                               format_func=lambda c: categories.category_label(name, c))
-    if sidebar.live_enabled():
-        c2, c3 = gan.current_codes()
-        live.codes(gan.LIVE_CODES_KEY, name, int(c1), c2, c3, seed, labels_c, gan.image_caption(name, int(c1), seed),
-                   trained, on_change=gan.take_live_codes, switch=gan.switches(name, int(c1), seed))
-        if note := categories.purity_note(name, int(c1)):
-            st.caption(note)
-        url.write(*gan.SHARED_CODES)
-        return
-    left, right = st.columns([3, 2], gap="large")
-    with left:
-        for key in gan.CODE_KEYS.values():  # state, not a default: the live sliders and read-back set these keys
-            st.session_state.setdefault(key, 0.0)
-        c2 = st.slider(labels_c["c2"], *gan.SLIDER, step=0.05, key=gan.CODE_KEYS["c2"], format="%.2f")
-        views.trained_range_bar(trained)
-        c3 = st.slider(labels_c["c3"], *gan.SLIDER, step=0.05, key=gan.CODE_KEYS["c3"], format="%.2f")
-        views.trained_range_bar(trained)
-        st.caption(views.range_note(trained, c2, c3))
-    with right:
-        image_panel(gan.generate(name, int(c1), float(c2), float(c3), seed),
-                          f"{gan.image_caption(name, int(c1), seed)} · c2 {c2:+.2f} · c3 {c3:+.2f}", 280)
-        if note := categories.purity_note(name, int(c1)):
-            st.caption(note)
+    shown = code_controls.Codes(name, int(c1), seed, labels_c, gan.CODE_KEYS, trained,
+                                gan.image_caption(name, int(c1), seed))
+    code_controls.show(shown, gan.LIVE_CODES_KEY, gan.take_live_codes, gan.switches(name, int(c1), seed),
+                       lambda c2, c3: gan.generate(name, int(c1), c2, c3, seed), categories.purity_note(name, int(c1)))
     url.write(*gan.SHARED_CODES)

@@ -33,22 +33,6 @@ def codes_to_controls(c1: int, c2: float, c3: float) -> None:
         st.session_state[key] = snap_code(value)
 
 
-def trained_range_bar(trained: tuple[float, float]) -> None:
-    """A thin bar under a slider over gan.SLIDER marking the model's trained range (the middle half of −2…2)."""
-    lo, hi = gan.SLIDER
-    left, width = (trained[0] - lo) / (hi - lo), (trained[1] - trained[0]) / (hi - lo)
-    st.html('<div style="position:relative;height:5px;margin:-6px 8px 6px 8px;background:#eee;border-radius:3px">'
-            f'<div style="position:absolute;left:{left:.0%};width:{width:.0%};height:5px;background:#7fb3e6;'
-            'border-radius:3px"></div></div><div style="font-size:11px;color:#888;text-align:center;'
-            f'margin:-4px 0 4px">trained range {text.span(*trained)}</div>')
-
-
-def range_note(trained: tuple[float, float], *values: float) -> str:
-    if any(not trained[0] <= v <= trained[1] for v in values):
-        return f"⚠️ Outside the trained range {text.span(*trained)}: the generator extrapolates."
-    return f"Inside the trained range {text.span(*trained)}."
-
-
 @st.cache_resource(show_spinner=False, max_entries=32)
 def traversal_figure(name: str, code: str, seed: int, values: np.ndarray):
     """A traversal mosaic with rows labelled by matched class, columns by code value, and the columns outside the

@@ -9,7 +9,7 @@ from explorer.ui.kit import html_plot
 from explorer.ui.kit.panels import image_panel
 from explorer.ui.latent_grid import grid
 from explorer.ui.shell import guards, sidebar, url
-from explorer.ui.widgets import live
+from explorer.ui.widgets import pad
 
 MODELS = ("vae-2d", "ae-2d")
 
@@ -40,8 +40,7 @@ def view() -> None:
         st.error("Each range needs a lower end below its upper end.")
         st.stop()
     x_range, y_range = tuple(map(float, x_range)), tuple(map(float, y_range))
-    if sidebar.live_enabled():
-        live.decoders(name)       # once per page run: a release reruns point() without re-sending the weights
+    pad.decoders(name)            # once per page run: a release reruns point() without re-sending the weights
     point(name, suffix, bound, n, spacing, x_range, y_range, overlay)
 
 
@@ -54,12 +53,14 @@ def point(name: str, suffix: str, bound: float, n: int, spacing: str, x_range: t
         st.session_state.setdefault(grid.z_key(axis, suffix), 0.0)
     z1 = a.slider("z1", -bound, bound, step=0.05, format="%.2f", **url.shared(grid.z_key("z1", suffix)))
     z2 = b.slider("z2", -bound, bound, step=0.05, format="%.2f", **url.shared(grid.z_key("z2", suffix)))
-    if sidebar.live_enabled():
-        st.caption("**Drag or hover over the grid or the map**: the decoder runs in your browser and draws the "
-                   "image under the pointer; releasing the mouse keeps that point.")
-        live.pad(grid.PAD_KEY, name, grid.live_surfaces(name, n, spacing, x_range, y_range, overlay), (z1, z2), bound,
-                 size=240, on_change=grid.take_pad(suffix, bound))
-        return
+    pad.show(grid.PAD_KEY, name, (z1, z2), bound, size=240, on_change=grid.take_pad(suffix, bound),
+             surfaces=lambda: grid.live_surfaces(name, n, spacing, x_range, y_range, overlay),
+             fallback=lambda z1, z2: server_point(name, z1, z2, n, spacing, x_range, y_range, overlay))
+
+
+def server_point(name: str, z1: float, z2: float, n: int, spacing: str, x_range: tuple, y_range: tuple,
+                 overlay: bool) -> None:
+    """The point decoded on the server, with its markers on the grid and on the map (the pad's fallback)."""
     left, right = st.columns([3, 2], gap="medium")
     with right:
         image_panel(grid.decode_one(name, z1, z2), f"decoded at z = ({z1:+.2f}, {z2:+.2f})", 280)

@@ -6,10 +6,9 @@ import numpy as np
 import streamlit as st
 
 import explorer
-from explorer.ui.kit import figures
 from explorer.ui.latent_map import maps, views
 from explorer.ui.shell import guards, projections, sidebar, url
-from explorer.ui.widgets import live
+from explorer.ui.widgets import pointer
 
 MODELS = ("vae-2d", "ae-2d", "vae-16d", "ae-16d", "infogan")
 
@@ -37,33 +36,29 @@ def view() -> None:
     link = views.pick_link(params, coords)
     if method == "umap":
         views.warm_up_note(controls[1])
-    hover = maps.live_hover_spec(name, method) if sidebar.live_enabled() else None
+    charts = pointer.charts()
+    hover = charts.when_live(lambda: maps.live_hover_spec(name, method))
     if hover:
-        live.decoders(name)       # once per page run: a click reruns the fragment without re-sending the weights
-    map_and_pick(params, images, labels, explorer.DATASETS[ds].classes, coords, link, thumbnails, noise_seed, hover)
+        charts.decoders(name)     # once per page run: a click reruns the fragment without re-sending the weights
+    map_and_pick(charts, params, images, labels, explorer.DATASETS[ds].classes, coords, link, thumbnails, noise_seed, hover)
 
 
 @st.fragment
-def map_and_pick(params: tuple, images: np.ndarray, labels: np.ndarray, classes: tuple[str, ...], coords: np.ndarray,
+def map_and_pick(charts: pointer.PointerCharts, params: tuple, images: np.ndarray, labels: np.ndarray, classes: tuple[str, ...], coords: np.ndarray,
                  link: url.Value, thumbnails: bool, noise_seed: int, hover: dict | None) -> None:
     """The map and what was clicked or selected on it: a click reruns only this part."""
     name, method = params[:2]
     pick = views.current_pick(params, labels, chart_key="map_chart")
     views.link_pick(link, pick)
     pinned = pick.xy if pick is not None else None
-    figure = projections.base_figure(*params, thumbnails=thumbnails)
-    if pinned is not None and not sidebar.live_enabled():  # live: the browser draws the marker (the figure
-        figure = figures.with_marker(figure, pinned)        # stays the same, so a click does not re-send it)
+    figure = charts.figure(projections.base_figure(*params, thumbnails=thumbnails), pinned)
     left, right = st.columns([5, 3], gap="medium")
     with left:
-        # live: clicks go through the hover component (no Plotly click-to-select); box and lasso stay Plotly's
-        modes = ("box", "lasso") if sidebar.live_enabled() else ("points", "box", "lasso")
-        st.plotly_chart(figure, key="map_chart", on_select="rerun", selection_mode=modes,
+        st.plotly_chart(figure, key="map_chart", on_select="rerun", selection_mode=charts.selection_modes(),
                         config={"displaylogo": False, "scrollZoom": True})
     with right:
         views.show_pick(pick, params, images, labels, noise_seed)
-    if sidebar.live_enabled():
-        live.hover("map_hover", [("map_chart", hover, pinned)], [name] if hover else [], ["decoded here"],
-                   axis_names=projections.AXIS_TITLES[method], on_click=views.take_live_click(params, labels, "map_hover"))
+    charts.hover("map_hover", [("map_chart", hover, pinned)], [name] if hover else [], ["decoded here"],
+                 axis_names=projections.AXIS_TITLES[method], on_click=views.take_live_click(params, labels, "map_hover"))
     if pick is not None and pick.kind == "selection":
         views.gallery(images, labels, pick.indices, classes, coords)

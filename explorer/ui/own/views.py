@@ -16,7 +16,7 @@ from explorer.ui.shell import cache, guards, last_image, projections, sidebar, u
 from explorer.ui.widgets import draw
 from explorer.ui.kit.images import to_uint8
 from explorer.ui.kit.html_rows import figure_row, for_screen
-from explorer.ui.widgets import live
+from explorer.ui.widgets import pointer
 
 SOURCES = ("Draw", "Upload", "Example")
 MAP_KEYS = ("own_map_ae", "own_map_vae", "own_map_16d")      # the maps' chart keys
@@ -39,11 +39,9 @@ def own_view(ds: str) -> None:
     guards.model_or_stop(model_name(ds, "classifier"))
     guards.test_set_or_stop(ds)
     own_data.warm_up(ds)
-    if sidebar.live_enabled():
-        st.fragment(_drawing)(ds)
-        _maps(ds, None)
-    else:
-        _maps(ds, _drawing(ds))
+    charts = pointer.charts()
+    reading = charts.clicked_part(_drawing)(ds)
+    _maps(ds, charts.drawn_by_server(reading))
 
 
 def _drawing(ds: str) -> dict | None:
@@ -76,9 +74,8 @@ def _drawing(ds: str) -> dict | None:
 
 def _rings(column, pins: dict[str, tuple[float, float]]) -> None:
     """With the live widgets, the browser moves the rings over the maps (``pins`` by chart key; none: hidden)."""
-    if sidebar.live_enabled():
-        with column:
-            live.hover("own_hover", [(key, None, pins.get(key)) for key in MAP_KEYS], [], [])
+    with column:
+        pointer.charts().hover("own_hover", [(key, None, pins.get(key)) for key in MAP_KEYS], [], [])
 
 
 def _pins(ds: str, reading: dict) -> dict[str, tuple[float, float]]:

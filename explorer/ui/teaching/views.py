@@ -15,13 +15,12 @@ from explorer.names import KIND_TITLES
 from explorer.names import model_name
 
 from explorer.ui.kit import events
-from explorer.ui.kit.figures import with_marker
 from explorer.ui.kit.html_rows import figure
 from explorer.ui.kit.images import enlarge
-from explorer.ui.shell import cache, guards, projections, sidebar, url
+from explorer.ui.shell import cache, guards, projections, url
 from explorer.ui.teaching import data as lesson_data
 from explorer.ui.teaching import figures as lesson_figures
-from explorer.ui.widgets import flipbook, live
+from explorer.ui.widgets import flipbook, live, pointer
 
 GAPS_CHARTS = {"ae": "gaps_map_ae", "vae": "gaps_map_vae"}
 Z_KEYS = ("gaps_z1", "gaps_z2")
@@ -139,15 +138,15 @@ def gaps_view(ds: str) -> None:
     init_state(ds)
     require(ds)
     take_map_click()
-    live_widgets = sidebar.live_enabled()
+    charts = pointer.charts()
     c1, c2, _ = st.columns([3, 2, 4])
     metric = c1.selectbox("Colour the plane by", list(lesson_figures.METRICS), **shared("gaps_metric"),
                           format_func=lesson_figures.METRICS.get)
     show_density = c2.toggle("Density of encodings", value=True, **shared("gaps_density"))
-    how = ("**Hover over either map** to see both models decode the place under the pointer, each with the verdict "
-           "of the nearest scored grid point; **click** (or type z1, z2 below) to keep a place and score it exactly "
-           "with both models.") if live_widgets else \
-        "**Click anywhere on either map** (or type z1, z2 below) to decode that place with both models."
+    how = charts.say("**Hover over either map** to see both models decode the place under the pointer, each with "
+                     "the verdict of the nearest scored grid point; **click** (or type z1, z2 below) to keep a place "
+                     "and score it exactly with both models.",
+                     "**Click anywhere on either map** (or type z1, z2 below) to decode that place with both models.")
     st.caption(f"{how} The two planes differ "
                "in scale, so the other model is decoded at the **same place among the test images**, not at the "
                "same numbers. "
@@ -169,24 +168,21 @@ def gaps_view(ds: str) -> None:
                       help="Share of the plane beyond the dashed line: no test image is encoded near it.")
             m3.metric("Data-like where far", _percent(head["data_like_where_far"]),
                       help="Of the far part of the plane, the share that still decodes to something data-like.")
-            fig = lesson_data.quality_figure(name, metric, show_density)
-            if not live_widgets:          # live: the browser draws the marker, so a click leaves the figure alone
-                fig = with_marker(fig, tuple(positions[kind]), "decoded here")
-            st.plotly_chart(fig, key=GAPS_CHARTS[kind], on_select="ignore" if live_widgets else "rerun",
+            fig = charts.figure(lesson_data.quality_figure(name, metric, show_density), positions[kind],
+                                "decoded here")
+            st.plotly_chart(fig, key=GAPS_CHARTS[kind], on_select=charts.on_select(),
                             selection_mode="points", config=lesson_figures.plot_config(f"{name}-gaps-{metric}"))
     # live: a click reruns only the decoded point (the figures, decoders and link grids are not sent again)
-    links = verdict = None
-    if live_widgets:
-        live.decoders(*(lesson_data.model_name(ds, kind) for kind in lesson_data.KINDS))
-        links, verdict = lesson_data.hover_links(ds), hover_verdicts(ds)
-    (st.fragment(_gaps_point) if live_widgets else _gaps_point)(ds, links, verdict)
+    charts.decoders(*(lesson_data.model_name(ds, kind) for kind in lesson_data.KINDS))
+    links, verdict = charts.when_live(lambda: lesson_data.hover_links(ds)), charts.when_live(lambda: hover_verdicts(ds))
+    charts.clicked_part(_gaps_point)(ds, charts, links, verdict)
     st.caption(PNG_HINT)
     download_csv("Download both maps as CSV",        # 370 KB: made when pressed, not on every run
                  lambda: teaching.to_csv(_stack([teaching.quality_map_columns(q, n) for n, q in rows.items()])),
                  f"{ds}-gaps.csv", "gaps_csv")
 
 
-def _gaps_point(ds: str, links: dict | None, verdict: dict | None) -> None:
+def _gaps_point(ds: str, charts: pointer.PointerCharts, links: dict | None, verdict: dict | None) -> None:
     """The pinned position: typed z1, z2, and both models' decodes of it with their verdicts (and, with the live
     widgets' ``links`` from :func:`explorer.ui.teaching.data.hover_links` and ``verdict`` from
     :func:`hover_verdicts`, the hover card, the pins and the click path)."""
@@ -210,10 +206,10 @@ def _gaps_point(ds: str, links: dict | None, verdict: dict | None) -> None:
     st.caption(f"Pinned on the {on.upper()} map; the {lesson_data.other(on).upper()} is decoded at the same place "
                "among the test images (the triangle of test encodings around the pin, carried to its map).")
     if links is not None:
-        charts = [(GAPS_CHARTS[kind], {"kind": "raw"}, tuple(positions[kind]), links[kind])
-                  for kind in lesson_data.KINDS]
-        live.hover("gaps_hover", charts, names, [KIND_TITLES[kind] for kind in lesson_data.KINDS],
-                   axis_names=("z1", "z2"), on_click=take_live_click, verdict=verdict)
+        shown = [(GAPS_CHARTS[kind], {"kind": "raw"}, tuple(positions[kind]), links[kind])
+                 for kind in lesson_data.KINDS]
+        charts.hover("gaps_hover", shown, names, [KIND_TITLES[kind] for kind in lesson_data.KINDS],
+                     axis_names=("z1", "z2"), on_click=take_live_click, verdict=verdict)
 
 
 # --- 2. sampling from the prior ---------------------------------------------------------------------------------

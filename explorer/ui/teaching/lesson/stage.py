@@ -18,12 +18,12 @@ from explorer import quality
 from explorer.names import KIND_TITLES
 
 from explorer.ui.kit.images import enlarge
-from explorer.ui.shell import cache, sidebar
+from explorer.ui.shell import cache
 from explorer.ui.teaching import data as lesson_data
 from explorer.ui.teaching import figures as lesson_figures
 from explorer.ui.teaching import views as lesson_views
 from explorer.ui.teaching.family import views as family_views
-from explorer.ui.widgets import live
+from explorer.ui.widgets import live, pointer
 from explorer.ui.widgets import flipbook
 
 PINS_KEY = "lesson_pins"          # {"ae": [z1, z2], "vae": [z1, z2], "how": sentence}
@@ -55,22 +55,21 @@ def _pin_click(ds: str) -> None:
 def gaps(ds: str) -> None:
     lesson_views.require(ds)
     names = {kind: lesson_data.model_name(ds, kind) for kind in lesson_data.KINDS}
-    live_widgets = sidebar.live_enabled()
+    charts = pointer.charts()
     for kind, col in zip(lesson_data.KINDS, st.columns(2, gap="medium")):
         fig = lesson_data.lesson_plane(names[kind], PLANE_HEIGHT)
         col.markdown(f"**{KIND_TITLES[kind]}**")
         col.plotly_chart(fig, key=CHARTS[kind], on_select="ignore", config={"displayModeBar": False})
-    links = verdicts = None
-    if live_widgets:             # once per run: a click reruns _pinned without re-sending weights and grids
-        live.decoders(*names.values())
-        links, verdicts = lesson_data.hover_links(ds), lesson_views.hover_verdicts(ds)
-    (st.fragment(_pinned) if live_widgets else _pinned)(ds, names, links, verdicts)
+    charts.decoders(*names.values())   # once per run: a click reruns _pinned without re-sending weights and grids
+    links = charts.when_live(lambda: lesson_data.hover_links(ds))
+    verdicts = charts.when_live(lambda: lesson_views.hover_verdicts(ds))
+    charts.clicked_part(_pinned)(ds, charts, names, links, verdicts)
     st.caption("White: the decoder draws something data-like there; red: not. Dashed: beyond it, no test image "
-               "is encoded nearby. " + ("**Hover** to decode under the pointer with both models, **click** to pin."
-                                        if live_widgets else ""))
+               "is encoded nearby. " + charts.say("**Hover** to decode under the pointer with both models, **click** "
+                                                  "to pin.", ""))
 
 
-def _pinned(ds: str, names: dict, links: dict | None, verdicts: dict | None) -> None:
+def _pinned(ds: str, charts: pointer.PointerCharts, names: dict, links: dict | None, verdicts: dict | None) -> None:
     classes = lesson_data.class_names(ds)
     pins = st.session_state.get(PINS_KEY) or {}
     decoded = {}
@@ -87,9 +86,9 @@ def _pinned(ds: str, names: dict, links: dict | None, verdicts: dict | None) -> 
     if pins.get("how"):
         st.caption(pins["how"])
     if links is not None:
-        charts = [(CHARTS[kind], {"kind": "raw"}, pins.get(kind), links[kind]) for kind in lesson_data.KINDS]
-        live.hover("lesson_hover", charts, list(names.values()), [k.upper() for k in lesson_data.KINDS],
-                   axis_names=("z1", "z2"), size=96, on_click=functools.partial(_pin_click, ds), verdict=verdicts)
+        shown = [(CHARTS[kind], {"kind": "raw"}, pins.get(kind), links[kind]) for kind in lesson_data.KINDS]
+        charts.hover("lesson_hover", shown, list(names.values()), [k.upper() for k in lesson_data.KINDS],
+                     axis_names=("z1", "z2"), size=96, on_click=functools.partial(_pin_click, ds), verdict=verdicts)
 
 
 # --- sampling from the prior ----------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from explorer.ui.teaching import data as lesson_data
 from explorer.ui.teaching.family import data as family_data
 from explorer.ui.teaching.lesson import stage as lesson_stage
 from explorer.ui.teaching.lesson import warm_up
-from explorer.ui.widgets import live
+from explorer.ui.widgets import keys, live
 
 URL_READ_KEY = "lesson_url_read"      # session state: the step and presenter flag were taken from the URL
 STEP_KEY = "lesson_step"
@@ -283,8 +283,7 @@ def lesson(ds: str) -> None:
     if present:
         st.html(PRESENTER)
     _to_url(index, present)
-    if sidebar.live_enabled():
-        live.keys("lesson_keys", on_step=_key_move)
+    keys.listen("lesson_keys", on_step=_key_move)
     step = STEPS[index]
     if st.session_state.get(SHOWN_KEY) != (ds, step.key):
         apply(ds, step.key)
