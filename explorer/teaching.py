@@ -78,7 +78,7 @@ def link_grid(encodings_from: np.ndarray, encodings_to: np.ndarray, x: np.ndarra
 
 def linked(grid: LinkGrid, point) -> np.ndarray:
     """``point`` on the source plane carried to the other plane: bilinear in ``grid``, clamped at its edges (the
-    browser's hover card does the same, in ``live.js``: ``gridLookup``)."""
+    browser's hover card does the same, in ``explorer/ui/widgets/live/core.js``: ``gridLookup``)."""
     px, py = (float(v) for v in np.asarray(point, np.float64).reshape(2))
 
     def cell(v: float, axis: np.ndarray) -> tuple[int, float]:

@@ -1,6 +1,13 @@
 #!/usr/bin/env bash
 # Set up (first run only) and run every test, browser tests included: `bash scripts/test.sh [pytest options]`.
+# The live widgets' browser modules have tests of their own in Node's built-in runner (tests/js/), run first when
+# `node` is installed (Debian: apt-get install nodejs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --dev
+if command -v node >/dev/null; then
+  node --test tests/js/*.test.mjs
+else
+  echo "node not found: skipping the browser modules' tests (tests/js/)" >&2
+fi
 exec .venv/bin/python -m pytest -q "$@"

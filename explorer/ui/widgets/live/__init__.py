@@ -1,11 +1,13 @@
 """Live widgets: Streamlit Components v2 (no iframe, no build step) whose browser side decodes while the pointer
-moves and reports to Python on release. The browser code is ``live.js`` beside this file; what it is sent is made
-by :mod:`explorer.live`. Every mount has a stable key; a page that cannot use them (the sidebar's "Live widgets"
+moves and reports to Python on release. The browser code is the ES modules beside this file (:data:`MODULES`),
+joined by :func:`module_js` into the one module each component is given; what it is sent is made by
+:mod:`explorer.live`. Every mount has a stable key; a page that cannot use them (the sidebar's "Live widgets"
 toggle off, :func:`explorer.ui.shell.sidebar.live_enabled`) falls back to Streamlit's own widgets."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import numpy as np
@@ -18,8 +20,51 @@ from explorer.ui.kit.images import png_data_uri, to_uint8
 from explorer.ui.kit.text import span
 
 _HERE = Path(__file__).parent
-_JS = (_HERE / "live.js").read_text()
+
+# The browser modules in dependency order: each imports only from files before it. live.js, the last, holds the
+# default export that Streamlit calls. (package.json marks them as ES modules for Node, which tests them directly:
+# tests/js/.)
+MODULES = ("core.js", "registry.js", "adapter.js", "dom.js", "decoder.js", "pad.js", "hover.js", "codes.js",
+           "flipbook.js", "keys.js", "live.js")
+
+_IMPORT = re.compile(r'^import\s*\{([^}]*)\}\s*from\s*"\./([\w-]+\.js)";[ \t]*\n', re.M)
+_EXPORT = re.compile(r"^export (?=(?:async\s+)?function\b|const\b|let\b|class\b)", re.M)
+_TOP_NAME = re.compile(r"^(?:(?:async\s+)?function\*?\s+|(?:const|let|var|class)\s+)([A-Za-z_$][\w$]*)", re.M)
+
+
+def module_js() -> str:
+    """The browser modules (:data:`MODULES`) as one ES module: each file's ``import { ... } from "./x.js";`` lines
+    and the ``export`` keyword of its declarations are taken out and the files are put one after another, so that
+    they share one module scope and the last file's ``export default`` is the module's only export. Components v2
+    take one JS text per component, and there is no build step. Raises RuntimeError on what this joining cannot
+    keep correct: an import from anything but a file before it, an import or export of another form, two files
+    declaring the same top-level name, or a default export anywhere but in the last file."""
+    parts, owner = [], {}
+    for i, name in enumerate(MODULES):
+        text = (_HERE / name).read_text()
+        for names, source in _IMPORT.findall(text):
+            if source not in MODULES[:i]:
+                raise RuntimeError(f"{name} imports {source}: only files before it in MODULES can be joined")
+            if " as " in f" {names} ":
+                raise RuntimeError(f"{name}: renaming imports ({names.strip()}) cannot be joined")
+        text = _EXPORT.sub("", _IMPORT.sub("", text))
+        last = i == len(MODULES) - 1
+        rest = [line for line in re.findall(r"^[ \t]*(?:import|export)\b.*$", text, re.M)
+                if not (last and line.startswith("export default function"))]
+        if rest or (last and text.count("export default") != 1):
+            raise RuntimeError(f"{name}: cannot join {rest or 'a module without one default export'}")
+        for top in _TOP_NAME.findall(text):
+            if top in owner:
+                raise RuntimeError(f"{name} and {owner[top]} both declare {top}: they share one scope when joined")
+            owner[top] = name
+        parts.append(f"// ---- {name} " + "-" * (108 - len(name)) + "\n" + text)
+    return "\n".join(parts)
+
+
+_JS = module_js()
 _CSS = (_HERE / "live.css").read_text()
+# Every live component gets the same text: Streamlit loads it as one module, and lse_decoder's registrations reach
+# the others through registry.js (which does not rely on that: see its comment).
 _decoder = st.components.v2.component("lse_decoder", js=_JS)
 _pad = st.components.v2.component("lse_pad", js=_JS, css=_CSS)
 _hover = st.components.v2.component("lse_hover", js=_JS, css=_CSS)
