@@ -8,12 +8,15 @@ import json
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from explorer.ui.widgets import live
 from tests.js import make_fixtures
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_the_joined_module_has_no_imports_and_one_default_export():
@@ -101,3 +104,16 @@ def test_the_decoder_fixture_is_a_current_payload_and_its_decodes():
     browser = core.decode_like_browser(load(payload), np.array(fixture["z"])).reshape(len(fixture["z"]), -1)
     assert np.abs(browser - np.array(fixture["browser_decode"])).max() < 1e-11
     assert np.abs(browser - np.array(fixture["model_decode"])).max() < 1e-3
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_the_browser_writes_numbers_as_the_server_does():
+    """``signed`` in core.js and :func:`explorer.ui.kit.text.signed` give the same text (the codes' legend and
+    notes are written in the browser, the server's captions in Python)."""
+    from explorer.ui.kit.text import signed
+
+    script = ("import { signed } from './explorer/ui/widgets/live/core.js';"
+              "console.log(JSON.stringify([-2, 2, -0.5, 1.25].map(signed)));")
+    out = subprocess.run(["node", "--input-type=module", "-e", script], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout
+    assert json.loads(out) == [signed(v) for v in (-2, 2, -0.5, 1.25)]

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 
 import {
   f16Table, fmt, gridLookup, interp, latentToSurface, linkGrid, mapToLatent, mlpDecode, mlpFromTensors, nearestStop,
-  parseSafetensors, sliderValue, surfaceToLatent, verdictAt, verdictGrid,
+  parseSafetensors, signed, sliderValue, surfaceToLatent, verdictAt, verdictGrid,
 } from "../../explorer/ui/widgets/live/core.js";
 import { bytesOf, fixture, near, number } from "./helpers.mjs";
 
@@ -179,4 +179,10 @@ test("fmt: sign always, a true minus, two decimals", () => {
   assert.equal(fmt(1.234), "+1.23");
   assert.equal(fmt(-0.5), "−0.50");
   assert.equal(fmt(-12.345), "−12.35");
+});
+
+test("signed: the captions' numbers, as explorer.ui.kit.text.signed writes them", () => {
+  assert.equal(signed(-2), "−2");
+  assert.equal(signed(2), "2");
+  assert.equal(signed(-0.5), "−0.5");
 });

@@ -1,7 +1,7 @@
 // lse_codes: InfoGAN's live code sliders. The server sends, for each code, its frames along the slider at the other
 // code's current value (one PNG sprite each); moving a thumb swaps frames. A release sends {c2, c3} to Python.
 
-import { fmt, sliderValue } from "./core.js";
+import { fmt, signed, sliderValue } from "./core.js";
 import { stats } from "./registry.js";
 import { keyedAncestor } from "./adapter.js";
 import { el, makeCanvas, sliderParts } from "./dom.js";
@@ -97,7 +97,10 @@ function makeSlider(state, code, parent) {
   thumb.dataset.code = code;
   track.append(band, fill, thumb);
   const legend = el("div", "lse-legend");
-  legend.innerHTML = "<span>−2</span><span>trained range −1…1</span><span>2</span>";
+  const { lo, hi, trained, trained_text } = state.data.range;
+  legend.innerHTML = `<span>${signed(lo)}</span><span>trained range ${trained_text}</span><span>${signed(hi)}</span>`;
+  band.style.left = `${((trained[0] - lo) / (hi - lo)) * 100}%`;
+  band.style.width = `${((trained[1] - trained[0]) / (hi - lo)) * 100}%`;
   wrap.append(label, track, legend);
   parent.appendChild(wrap);
   const at = (e) => {
@@ -152,9 +155,10 @@ function setCode(state, code, v, user) {
   s.thumb.setAttribute("aria-valuetext", v.toFixed(2));
   s.value.textContent = v.toFixed(2);
   if (user) state.active = code;
-  const outside = Math.abs(state.values.c2 ?? 0) > trained[1] || Math.abs(state.values.c3 ?? 0) > trained[1];
-  state.note.textContent = outside ? "⚠️ Outside the trained range −1…1: the generator extrapolates."
-    : "Inside the trained range −1…1.";
+  const text = state.data.range.trained_text;
+  const outside = [state.values.c2 ?? 0, state.values.c3 ?? 0].some((x) => x < trained[0] || x > trained[1]);
+  state.note.textContent = outside ? `⚠️ Outside the trained range ${text}: the generator extrapolates.`
+    : `Inside the trained range ${text}.`;
   draw(state, state.active || code);
 }
 

@@ -200,3 +200,6 @@ export function nearestStop(fraction, count) {
 
 /** A signed number with two decimals and a true minus sign: "+0.50", "−1.25". */
 export const fmt = (v) => (v >= 0 ? "+" : "−") + Math.abs(v).toFixed(2);
+
+// A number as the app's captions write it, with a typographic minus: −2, 1.5 (explorer.ui.kit.text.signed).
+export const signed = (v) => String(v).replace("-", "−");
