@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec .venv/bin/python -m explorer.ui.serve "$@"   # streamlit run streamlit_app.py, heavy imports done first
+exec .venv/bin/python -m explorer.ui.shell.serve "$@"   # streamlit run streamlit_app.py, heavy imports done first

@@ -18,7 +18,7 @@ trap stop EXIT INT TERM
 upstreams=""
 for i in $(seq 1 "$replicas"); do
   p=$((port + i))
-  .venv/bin/python -m explorer.ui.serve --server.headless true --server.address 127.0.0.1 --server.port "$p" \
+  .venv/bin/python -m explorer.ui.shell.serve --server.headless true --server.address 127.0.0.1 --server.port "$p" \
     > "$run/replica-$i.log" 2>&1 &
   pids+=("$!")
   upstreams+="        server 127.0.0.1:$p;"$'\n'

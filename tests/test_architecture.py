@@ -143,3 +143,14 @@ def test_only_the_widgets_choose_between_their_live_and_fallback_modes():
     askers = sorted(module_name(p) for p in UI.rglob("*.py") if "live_enabled()" in p.read_text())
     assert askers and all(m.startswith("explorer.ui.widgets.") or m == "explorer.ui.shell.sidebar" for m in askers), \
         askers
+
+
+def test_every_module_the_scripts_run_exists():
+    """``python -m <module>`` in scripts/ and .ci/: a moved module must take its scripts along."""
+    import importlib.util
+    import re
+
+    texts = [p.read_text() for p in [*(ROOT / "scripts").glob("*.sh"), ROOT / ".ci" / "run"]]
+    modules = {m for t in texts for m in re.findall(r"python -m ([a-zA-Z_][\w.]*)", t)}
+    assert "explorer.ui.shell.serve" in modules
+    assert [m for m in sorted(modules) if importlib.util.find_spec(m) is None] == []
