@@ -53,6 +53,7 @@ export function mountCodes(state, component) {
     state.sprites[code] = { img, other: data.frames_other[code] };
     img.decode().then(() => draw(state, state.active || "c2")).catch(() => {});
     const s = state.sliders[code];
+    showRange(s, data.range);
     s.label.textContent = data.labels[code];
     s.thumb.setAttribute("aria-label", data.labels[code]);
     if (state.dragging !== code) setCode(state, code, data[code], false);
@@ -89,6 +90,14 @@ function switchClick(state, e) {
   state.holdTimer = setTimeout(() => (state.held = false), 3000);
 }
 
+// The slider's ends and the band of the range the model was trained on (the model's range, sent as data).
+function showRange(slider, { lo, hi, trained, trained_text }) {
+  const legend = slider.wrap.querySelector(".lse-legend"), band = slider.wrap.querySelector(".lse-band");
+  legend.innerHTML = `<span>${signed(lo)}</span><span>trained range ${trained_text}</span><span>${signed(hi)}</span>`;
+  band.style.left = `${((trained[0] - lo) / (hi - lo)) * 100}%`;
+  band.style.width = `${((trained[1] - trained[0]) / (hi - lo)) * 100}%`;
+}
+
 // One code's slider: drag, click or arrow keys move the thumb (and the image); a release, or a pause after keys,
 // sends both codes to Python.
 function makeSlider(state, code, parent) {
@@ -97,10 +106,6 @@ function makeSlider(state, code, parent) {
   thumb.dataset.code = code;
   track.append(band, fill, thumb);
   const legend = el("div", "lse-legend");
-  const { lo, hi, trained, trained_text } = state.data.range;
-  legend.innerHTML = `<span>${signed(lo)}</span><span>trained range ${trained_text}</span><span>${signed(hi)}</span>`;
-  band.style.left = `${((trained[0] - lo) / (hi - lo)) * 100}%`;
-  band.style.width = `${((trained[1] - trained[0]) / (hi - lo)) * 100}%`;
   wrap.append(label, track, legend);
   parent.appendChild(wrap);
   const at = (e) => {
