@@ -18,11 +18,11 @@ import zlib
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 2 * 1024 * 1024          # the same as Streamlit's server.maxUploadSize (.streamlit/config.toml)
 MAX_PIXELS = 4096 * 4096             # larger images are refused before they are decoded
-FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
+FORMATS = ("PNG", "JPEG", "MPO", "WEBP", "GIF")  # MPO: a phone's JPEG holding several pictures
 INK = 0.1                            # a pixel counts as ink from this intensity (of the image's strongest)
 DRAWING_SIDES = (8, 512)             # the smallest and largest side of a drawing the pad may send, in pixels
 
@@ -39,8 +39,9 @@ class Prepared:
 
 
 def read_image(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS) -> np.ndarray:
-    """An uploaded file as grey float [H, W] in [0, 1]: PNG, JPEG, WebP or GIF (the first frame), any size up to
-    ``max_pixels``, colour or grey, 8 or 16 bits, CMYK; transparency is composited onto white."""
+    """An uploaded file as grey float [H, W] in [0, 1]: PNG, JPEG, WebP or GIF (the first frame; a multi-picture
+    JPEG's first picture), any size up to ``max_pixels``, colour or grey, 8 or 16 bits, CMYK, turned upright by its
+    EXIF orientation; transparency is composited onto white."""
     if len(data) == 0:
         raise ImageInputError("The file is empty.")
     if len(data) > max_bytes:
@@ -61,6 +62,7 @@ def read_image(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PI
     try:
         img.seek(0)                                   # an animation: its first frame
         img.load()
+        img = ImageOps.exif_transpose(img)            # a phone's portrait photo is stored sideways
     except (OSError, SyntaxError, Image.DecompressionBombError) as e:
         raise ImageInputError(f"The image is damaged or truncated ({e}).") from None
     return to_grey(img)

@@ -61,6 +61,33 @@ def test_an_animated_gif_gives_its_first_frame():
     assert own_image.read_image(buf.getvalue()).mean() > 0.7
 
 
+def upright_shape() -> np.ndarray:
+    """An L: a bar along the top and a bar down the left, on black (no rotation or mirror of it equals it)."""
+    g = np.zeros((60, 40), np.float32)
+    g[5:15, 5:35] = 1.0
+    g[15:55, 5:12] = 1.0
+    return g
+
+
+def test_a_phone_portrait_with_exif_orientation_6_reads_upright():
+    upright = upright_shape()
+    stored = Image.fromarray((upright * 255).astype(np.uint8)).transpose(Image.Transpose.ROTATE_90)
+    exif = Image.Exif()
+    exif[0x0112] = 6                                          # "rotate 90° clockwise to display"
+    grey = own_image.read_image(encoded(stored, "JPEG", exif=exif, quality=95))
+    assert grey.shape == upright.shape
+    assert np.abs(grey - upright).mean() < 0.02
+
+
+def test_a_multi_picture_jpeg_reads_as_its_first_picture():
+    first = Image.fromarray((upright_shape() * 255).astype(np.uint8))
+    other = Image.new("L", first.size, 128)
+    data = encoded(first, "MPO", save_all=True, append_images=[other], quality=95)
+    assert Image.open(io.BytesIO(data)).format == "MPO"
+    grey = own_image.read_image(data)
+    assert np.abs(grey - upright_shape()).mean() < 0.02
+
+
 @pytest.mark.parametrize("data, message", [
     (b"", "empty"),
     (b"this is not an image at all", "not an image"),
