@@ -52,6 +52,8 @@ def read_image(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PI
         raise ImageInputError("This file is not an image (PNG, JPEG, WebP or GIF).") from None
     except Image.DecompressionBombError:
         raise ImageInputError("The image has far too many pixels to open safely.") from None
+    except ValueError as e:
+        raise _refusal(e) from None
     if img.format not in FORMATS:
         raise ImageInputError(f"{img.format} images are not supported; use PNG, JPEG, WebP or GIF.")
     width, height = img.size
@@ -65,7 +67,19 @@ def read_image(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PI
         img = ImageOps.exif_transpose(img)            # a phone's portrait photo is stored sideways
     except (OSError, SyntaxError, Image.DecompressionBombError) as e:
         raise ImageInputError(f"The image is damaged or truncated ({e}).") from None
+    except ValueError as e:
+        raise _refusal(e) from None
     return to_grey(img)
+
+
+def _refusal(e: ValueError) -> ImageInputError:
+    """Pillow's ValueError while reading as a sentence for the person who gave the file: a compressed metadata
+    block (text, colour profile) that inflates past Pillow's limits (``PngImagePlugin.MAX_TEXT_CHUNK``,
+    ``MAX_TEXT_MEMORY``), or else a damaged file."""
+    if "MAX_TEXT" in str(e):
+        return ImageInputError("The image carries a metadata block (text or colour profile) that inflates far "
+                               "beyond what an image needs; it cannot be opened safely.")
+    return ImageInputError(f"The image is damaged or truncated ({str(e)[:80]}).")
 
 
 def to_grey(img: Image.Image) -> np.ndarray:
