@@ -1,11 +1,14 @@
 import json
+import os
+import re
+import shutil
 
 import pytest
 import torch
 from safetensors import safe_open
 
 import explorer
-from explorer import checkpoints
+from explorer import checkpoints, names
 from explorer.models import VAE, InfoGAN, InfoGANConfig, VAEConfig
 from tests.test_models import TINY_GAN, images
 
@@ -191,3 +194,94 @@ def test_a_name_is_always_a_folder_of_the_checkpoint_root(saved_vae, tmp_path, m
         explorer.load_model("tiny-vae", root=tmp_path / "elsewhere")
     assert explorer.load_model("tiny-vae", root=folder.parent).kind == "vae"
     assert explorer.load_model(folder).kind == "vae"             # an explicit path still works
+
+
+# --- hostile folders and config files ------------------------------------------------------------------------------
+
+@pytest.fixture
+def root(tmp_path, monkeypatch):
+    """A checkpoint root (``$EXPLORER_CHECKPOINTS``) holding one good model, ``tiny-vae``."""
+    torch.manual_seed(0)
+    root = tmp_path / "checkpoints"
+    checkpoints.save_model(VAE(VAEConfig("mnist", 2, (32,))).eval(), root / "tiny-vae", training={"seed": 0})
+    monkeypatch.setattr(checkpoints, "CHECKPOINT_DIR", root)
+    return root
+
+
+def copy_as(root, name: bytes) -> None:
+    """A copy of ``tiny-vae`` under a folder name given as bytes (any name a file system holds)."""
+    target = os.path.join(os.fsencode(root), name)
+    shutil.copytree(os.path.join(os.fsencode(root), b"tiny-vae"), target)
+
+
+def write_config(root, text: str) -> None:
+    (root / "tiny-vae" / "config.json").write_text(text)
+
+
+def config_with(**top) -> str:
+    doc = {"format_version": 1, "kind": "vae", "config": {"dataset": "mnist", "latent_dim": 2, "hidden": [32]},
+           "training": {}}
+    doc.update(top)
+    return json.dumps(doc)
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+OUTSIDE_RULE = "the name is outside the naming rule (a-z, 0-9 and single hyphens)"
+HOSTILE = {   # case: (damage a root holding tiny-vae, ("ignored", shown name, reason) or ("refused", message))
+    "non-UTF-8 name": (lambda r: copy_as(r, b"x-\xff\xfe-name"),
+                       ("ignored", "x-\ufffd\ufffd-name", "the name is not valid UTF-8")),
+    "trailing newline": (lambda r: copy_as(r, b"tiny-vae\n"), ("ignored", "tiny-vae\\x0a", OUTSIDE_RULE)),
+    "upper case": (lambda r: copy_as(r, b"Tiny-VAE"), ("ignored", "Tiny-VAE", OUTSIDE_RULE)),
+    "long name": (lambda r: copy_as(r, b"\xff" * 200), ("ignored", "\ufffd" * 40 + "...",
+                                                         "the name is not valid UTF-8")),
+    "no config": (lambda r: (r / "half-copied").mkdir(), ("ignored", "half-copied", "no config.json")),
+    "kind a list": (lambda r: write_config(r, config_with(kind=["vae"])),
+                    ("refused", r"unknown model kind \['vae'\]")),
+    "kind an object": (lambda r: write_config(r, config_with(kind={"vae": 1})),
+                       ("refused", r"unknown model kind \{'vae': 1\}")),
+    "kind a 3 MB string": (lambda r: write_config(r, config_with(kind="v" * 3_000_000)),
+                           ("refused", r"a string of 3,000,000 characters \('vvv.*'\); the limit is 1,000")),
+    "kind of 900 characters": (lambda r: write_config(r, config_with(kind="v" * 900)),
+                               ("refused", r"unknown model kind 'vvv")),
+    "a long field name": (lambda r: write_config(r, config_with(config={"dataset": "mnist", "q" * 900: 1})),
+                          ("refused", r"unknown vae config fields \['qqq")),
+    "a long dataset": (lambda r: write_config(r, config_with(config={"dataset": "d" * 900, "latent_dim": 2})),
+                       ("refused", r"unknown dataset 'ddd")),
+    "200,000-deep nesting": (lambda r: write_config(r, config_with(training=0).replace("0}", nested(200_000) + "}")),
+                             ("refused", r"nested 200,001 deep; the limit is 32")),
+    "40-deep nesting": (lambda r: write_config(r, config_with(training=0).replace("0}", nested(40) + "}")),
+                        ("refused", r"nested 41 deep; the limit is 32")),
+    "a 5,000-digit integer": (lambda r: write_config(r, config_with(config=0).replace('"config": 0',
+                                                                                      '"config": ' + "9" * 5000)),
+                              ("refused", r"a number of 5,000 characters; the limit is 40")),
+    "a 5,000-digit float": (lambda r: write_config(r, config_with(training=0).replace("0}", "0." + "1" * 5000 + "}")),
+                            ("refused", r"a number of 5,002 characters; the limit is 40")),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_a_hostile_folder_is_ignored_and_a_hostile_config_refused_in_a_short_message(root, case):
+    """A folder whose name is not valid UTF-8 or outside the naming rule is no model (listed as ignored, with its
+    reason); a config.json that would crash the parser or flood a message is a CheckpointError naming the file
+    relative to the checkpoint root, quoting at most ~40 characters of the bad value."""
+    damage, expected = HOSTILE[case]
+    damage(root)
+    if expected[0] == "ignored":
+        assert checkpoints.list_models() == ["tiny-vae"]
+        assert expected[1:] in checkpoints.ignored_folders()
+        assert explorer.load_model("tiny-vae", device="cpu").kind == "vae"
+        return
+    with pytest.raises(explorer.CheckpointError) as caught:
+        explorer.load_model("tiny-vae", device="cpu")
+    message = str(caught.value)
+    assert re.search(expected[1], message), message[:300]
+    assert message.startswith("checkpoints/tiny-vae/config.json: ") and str(root) not in message
+    assert len(message) < 160, message[:300]
+
+
+def test_a_name_is_a_whole_match_of_the_naming_rule():
+    assert names.is_name("mnist-vae-2d")
+    assert not any(names.is_name(n) for n in ("mnist-vae-2d\n", "mnist--vae", "-a", "a-", "Mnist", "", None, 3))
