@@ -26,7 +26,7 @@ from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file
 from safetensors.torch import save as safetensors_bytes
 
-from .files import atomic_write, npz_bytes
+from .files import atomic_write, npz_bytes, read_npz
 from .models import REGISTRY, Model
 from .names import is_name
 
@@ -180,14 +180,14 @@ class CheckpointFolder:
         return doc
 
     def arrays(self, filename: str) -> dict[str, np.ndarray]:
-        """Every array of an ``.npz`` file of the folder (pickled objects refused)."""
+        """Every array of an ``.npz`` file of the folder: plain numbers or text, each header checked before any data
+        is read, at most :data:`MAX_ARRAY_BYTES` in all, floats finite (:func:`explorer.files.read_npz`)."""
         path = self.file(filename)
         _check_file(path, MAX_ARRAY_BYTES)
         try:
-            with np.load(path, allow_pickle=False) as f:
-                return {key: f[key] for key in f.files}
+            return read_npz(path, MAX_ARRAY_BYTES)
         except (OSError, ValueError, EOFError) as e:
-            raise CheckpointError(path, f"unreadable arrays ({e})") from None
+            raise CheckpointError(path, f"unreadable arrays ({str(e)[:160]})") from None
 
     def snapshots(self) -> dict[str, np.ndarray]:
         """``snapshots.npz``: epochs [S], encodings [S, N, d], labels [N] of the test split during training."""
@@ -199,8 +199,15 @@ class CheckpointFolder:
             epochs, encodings, labels = arrays["epochs"], arrays["encodings"], arrays["labels"]
         except KeyError as e:
             raise CheckpointError(path, f"unreadable snapshots (no {e})") from None
-        if encodings.ndim != 3 or len(encodings) != len(epochs) or encodings.shape[1] != len(labels):
-            raise CheckpointError(path, f"inconsistent snapshot shapes {encodings.shape}")
+        kinds = {"epochs": "iu", "encodings": "f", "labels": "iu"}
+        for key, kind in kinds.items():
+            if arrays[key].dtype.kind not in kind:
+                raise CheckpointError(path, f"{key} are stored as {arrays[key].dtype}; expected "
+                                            f"{'floats' if kind == 'f' else 'whole numbers'}")
+        if (epochs.ndim, encodings.ndim, labels.ndim) != (1, 3, 1) or len(encodings) != len(epochs) \
+                or encodings.shape[1] != len(labels):
+            raise CheckpointError(path, f"inconsistent snapshot shapes: epochs {list(epochs.shape)}, encodings "
+                                        f"{list(encodings.shape)}, labels {list(labels.shape)}")
         return {"epochs": epochs.astype(np.int64), "encodings": encodings.astype(np.float32),
                 "labels": labels.astype(np.int64)}
 
