@@ -3,10 +3,12 @@ data caches), so that a reader sees the old content or the new and never a mixtu
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import os
 import shutil
+import sys
 import zipfile
 from pathlib import Path
 
@@ -28,6 +30,32 @@ def atomic_write(path: Path, data: bytes | str) -> None:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def check_writable(folder: Path) -> None:
+    """Make ``folder`` (and its parents) and write and remove a file in it, so that a command that will write there
+    fails before its work rather than after; an OSError names ``folder``."""
+    folder = Path(folder)
+    probe = folder / f".write-test-{os.getpid()}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as e:
+        raise type(e)(e.errno, e.strerror, str(folder)) from None
+
+
+@contextlib.contextmanager
+def one_line_errors(prog: str, advice: str):
+    """Around a command's ``main``: an OSError ends it with one line on stderr (the command, what went wrong, on
+    which file, then ``advice``: what to do) and exit status 1, instead of a traceback."""
+    try:
+        yield
+    except OSError as e:
+        where = f": {e.filename}" if e.filename is not None else ""
+        what = e.strerror or str(e) or type(e).__name__
+        print(f"{prog}: {what}{where}. {advice}", file=sys.stderr, flush=True)
+        raise SystemExit(1) from None
 
 
 def staging_folder(target: Path) -> Path:
