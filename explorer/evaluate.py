@@ -264,8 +264,18 @@ def _order(name: str) -> tuple[bool, str]:
     return not name.endswith("classifier"), name
 
 
+PROG = "python -m explorer.evaluate"
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m explorer.evaluate", description=__doc__.split("\n\n")[0])
+    """The command line; an OSError (a checkpoint folder or a doc that cannot be written, a full disk) ends it with
+    one line on stderr."""
+    with files.one_line_errors(PROG, "Make the checkpoint folders and docs writable, or pass --no-write."):
+        _main(argv)
+
+
+def _main(argv: list[str] | None) -> None:
+    parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="*", help="checkpoint names (default: all shipped)")
     parser.add_argument("--source", default="auto", choices=data.SOURCES, help="where the test split comes from")
     parser.add_argument("--no-write", action="store_true", help="print only; leave metrics.json and docs alone")
@@ -279,6 +289,9 @@ def main(argv: list[str] | None = None) -> None:
     names = args.names or checkpoints.list_models()
     # Classifiers first: the gap and InfoGAN measures use them.
     names = sorted(names, key=_order)
+    if not args.no_write:                           # before any evaluation, not after it
+        for name in names:
+            files.check_writable(checkpoints.CheckpointFolder.find(name).path)
     results = {}
     for name in names:
         started = time.perf_counter()

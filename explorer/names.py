@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")          # a whole name: use is_name (NAME.fullmatch)
 _SUFFIX = re.compile(r"^(?P<kind>[a-z]+)(?:-(?P<dim>[0-9]+)d)?(?:-beta(?P<beta>[0-9]+(?:p[0-9]+)?))?$")
 
 # What each kind of model is called in the app (menus, tables, captions).
@@ -62,11 +62,16 @@ def join(dataset: str, suffix: str) -> str:
     return f"{dataset}-{suffix}"
 
 
+def is_name(text: object) -> bool:
+    """Whether ``text`` is a name of the alphabet: a string that fully matches :data:`NAME` (no trailing newline)."""
+    return isinstance(text, str) and NAME.fullmatch(text) is not None
+
+
 def parse(name: str) -> ModelName | None:
     """The parts of a name of this scheme, or None for a name outside it (another alphabet, an unknown dataset)."""
     from .data import DATASETS
 
-    if not isinstance(name, str) or not NAME.fullmatch(name):
+    if not is_name(name):
         return None
     dataset, _, suffix = name.partition("-")
     match = _SUFFIX.fullmatch(suffix)

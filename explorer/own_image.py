@@ -18,11 +18,11 @@ import zlib
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 2 * 1024 * 1024          # the same as Streamlit's server.maxUploadSize (.streamlit/config.toml)
 MAX_PIXELS = 4096 * 4096             # larger images are refused before they are decoded
-FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
+FORMATS = ("PNG", "JPEG", "MPO", "WEBP", "GIF")  # MPO: a phone's JPEG holding several pictures
 INK = 0.1                            # a pixel counts as ink from this intensity (of the image's strongest)
 DRAWING_SIDES = (8, 512)             # the smallest and largest side of a drawing the pad may send, in pixels
 
@@ -39,8 +39,9 @@ class Prepared:
 
 
 def read_image(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS) -> np.ndarray:
-    """An uploaded file as grey float [H, W] in [0, 1]: PNG, JPEG, WebP or GIF (the first frame), any size up to
-    ``max_pixels``, colour or grey, 8 or 16 bits, CMYK; transparency is composited onto white."""
+    """An uploaded file as grey float [H, W] in [0, 1]: PNG, JPEG, WebP or GIF (the first frame; a multi-picture
+    JPEG's first picture), any size up to ``max_pixels``, colour or grey, 8 or 16 bits, CMYK, turned upright by its
+    EXIF orientation; transparency is composited onto white."""
     if len(data) == 0:
         raise ImageInputError("The file is empty.")
     if len(data) > max_bytes:
@@ -51,6 +52,8 @@ def read_image(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PI
         raise ImageInputError("This file is not an image (PNG, JPEG, WebP or GIF).") from None
     except Image.DecompressionBombError:
         raise ImageInputError("The image has far too many pixels to open safely.") from None
+    except ValueError as e:
+        raise _refusal(e) from None
     if img.format not in FORMATS:
         raise ImageInputError(f"{img.format} images are not supported; use PNG, JPEG, WebP or GIF.")
     width, height = img.size
@@ -61,9 +64,22 @@ def read_image(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PI
     try:
         img.seek(0)                                   # an animation: its first frame
         img.load()
+        img = ImageOps.exif_transpose(img)            # a phone's portrait photo is stored sideways
     except (OSError, SyntaxError, Image.DecompressionBombError) as e:
         raise ImageInputError(f"The image is damaged or truncated ({e}).") from None
+    except ValueError as e:
+        raise _refusal(e) from None
     return to_grey(img)
+
+
+def _refusal(e: ValueError) -> ImageInputError:
+    """Pillow's ValueError while reading as a sentence for the person who gave the file: a compressed metadata
+    block (text, colour profile) that inflates past Pillow's limits (``PngImagePlugin.MAX_TEXT_CHUNK``,
+    ``MAX_TEXT_MEMORY``), or else a damaged file."""
+    if "MAX_TEXT" in str(e):
+        return ImageInputError("The image carries a metadata block (text or colour profile) that inflates far "
+                               "beyond what an image needs; it cannot be opened safely.")
+    return ImageInputError(f"The image is damaged or truncated ({str(e)[:80]}).")
 
 
 def to_grey(img: Image.Image) -> np.ndarray:

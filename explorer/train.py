@@ -383,8 +383,18 @@ def export(recipe: Recipe, model, progress: dict, snapshots: dict, test_labels: 
 SCRATCH_EXPORTS = data.REPO_ROOT / "runs" / "exports"
 
 
+PROG = "python -m explorer.train"
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m explorer.train", description=__doc__.split("\n\n")[0])
+    """The command line; an OSError (an --out or --runs folder that cannot be written, a full disk) ends it with
+    one line on stderr."""
+    with files.one_line_errors(PROG, "Choose writable folders with --out and --runs, or make these writable."):
+        _main(argv)
+
+
+def _main(argv: list[str] | None) -> None:
+    parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="+", help=f"model names or 'all': {', '.join(RECIPES)}")
     parser.add_argument("--out", type=Path, help="checkpoint folder root (default: checkpoints/ for a recipe run "
                                                   "as written, else runs/exports/)")
@@ -398,12 +408,13 @@ def main(argv: list[str] | None = None) -> None:
     if args.threads:
         torch.set_num_threads(args.threads)
     names = list(RECIPES) if args.names == ["all"] else args.names
-    for name in names:
-        recipe = get_recipe(name)
-        overrides = {k: v for k, v in (("epochs", args.epochs), ("seed", args.seed)) if v is not None}
-        recipe = dataclasses.replace(recipe, **overrides)
-        train(recipe, export_root(args.out, args.max_steps, overrides), args.runs, max_steps=args.max_steps,
-              fresh=args.fresh)
+    overrides = {k: v for k, v in (("epochs", args.epochs), ("seed", args.seed)) if v is not None}
+    recipes = [dataclasses.replace(get_recipe(name), **overrides) for name in names]
+    out = export_root(args.out, args.max_steps, overrides)
+    for folder in (out, args.runs):                 # before any training, not after it
+        files.check_writable(folder)
+    for recipe in recipes:
+        train(recipe, out, args.runs, max_steps=args.max_steps, fresh=args.fresh)
 
 
 def export_root(out: Path | None, max_steps: int | None, overrides: dict) -> Path:

@@ -348,6 +348,35 @@ def test_broken_checkpoint_shows_its_error_and_the_rest_works(tmp_path, monkeypa
     assert any("cannot be loaded" in e.value for e in at.error)
 
 
+def test_home_and_models_render_beside_folders_that_are_not_models(tmp_path, monkeypatch, request):
+    """Folders named outside the naming rule or not valid UTF-8 (which Streamlit's cache keys cannot hash) are no
+    models: Home and Models render, and the Models page lists them as ignored with their reasons."""
+    import os
+    import shutil
+
+    from explorer import checkpoints
+
+    need("mnist-vae-2d")
+    root = tmp_path / "checkpoints"
+    root.mkdir()
+    source = checkpoints.CHECKPOINT_DIR / "mnist-vae-2d"
+    shutil.copytree(source, root / "mnist-vae-2d", ignore=shutil.ignore_patterns("snapshots.npz"))
+    for bad in (b"x-\xff\xfe-name", b"mnist-vae-2d\n"):
+        shutil.copytree(os.fsencode(source), os.path.join(os.fsencode(root), bad),
+                        ignore=shutil.ignore_patterns(b"snapshots.npz"))
+    monkeypatch.setattr(checkpoints, "CHECKPOINT_DIR", root)
+    clear_caches()
+    request.addfinalizer(clear_caches)
+    at = run()
+    assert "| mnist-vae-2d |" in texts(at) and not at.error
+    at = run("pages/05_Models.py")
+    assert list(at.get("dataframe")[0].value["model"]) == ["mnist-vae-2d"] and not at.error
+    ignored = next(df.value for df in at.get("dataframe") if "entry" in df.value.columns)
+    assert list(ignored["entry"]) == ["mnist-vae-2d\\x0a", "x-\ufffd\ufffd-name"]
+    assert list(ignored["why it is ignored"]) == ["the name is outside the naming rule (a-z, 0-9 and single "
+                                                  "hyphens)", "the name is not valid UTF-8"]
+
+
 BREAKAGES = {   # one broken copy of mnist-ae-2d per kind of damage: (file, how, what the error names)
     "wrong-type": ("config.json", lambda p: _edit(p, hidden="abc"), "'hidden' = 'abc'"),
     "absurd-size": ("config.json", lambda p: _edit(p, hidden=[20000, 20000]), "expected 1 to 4096"),

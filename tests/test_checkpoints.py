@@ -1,11 +1,20 @@
+import functools
+import io
 import json
+import math
+import os
+import re
+import shutil
+import struct
+import zlib
 
+import numpy as np
 import pytest
 import torch
 from safetensors import safe_open
 
 import explorer
-from explorer import checkpoints
+from explorer import checkpoints, names
 from explorer.models import VAE, InfoGAN, InfoGANConfig, VAEConfig
 from tests.test_models import TINY_GAN, images
 
@@ -191,3 +200,222 @@ def test_a_name_is_always_a_folder_of_the_checkpoint_root(saved_vae, tmp_path, m
         explorer.load_model("tiny-vae", root=tmp_path / "elsewhere")
     assert explorer.load_model("tiny-vae", root=folder.parent).kind == "vae"
     assert explorer.load_model(folder).kind == "vae"             # an explicit path still works
+
+
+# --- hostile folders and config files ------------------------------------------------------------------------------
+
+@pytest.fixture
+def root(tmp_path, monkeypatch):
+    """A checkpoint root (``$EXPLORER_CHECKPOINTS``) holding one good model, ``tiny-vae``."""
+    torch.manual_seed(0)
+    root = tmp_path / "checkpoints"
+    checkpoints.save_model(VAE(VAEConfig("mnist", 2, (32,))).eval(), root / "tiny-vae", training={"seed": 0})
+    monkeypatch.setattr(checkpoints, "CHECKPOINT_DIR", root)
+    return root
+
+
+def copy_as(root, name: bytes) -> None:
+    """A copy of ``tiny-vae`` under a folder name given as bytes (any name a file system holds)."""
+    target = os.path.join(os.fsencode(root), name)
+    shutil.copytree(os.path.join(os.fsencode(root), b"tiny-vae"), target)
+
+
+def write_config(root, text: str) -> None:
+    (root / "tiny-vae" / "config.json").write_text(text)
+
+
+def config_with(**top) -> str:
+    doc = {"format_version": 1, "kind": "vae", "config": {"dataset": "mnist", "latent_dim": 2, "hidden": [32]},
+           "training": {}}
+    doc.update(top)
+    return json.dumps(doc)
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+OUTSIDE_RULE = "the name is outside the naming rule (a-z, 0-9 and single hyphens)"
+HOSTILE = {   # case: (damage a root holding tiny-vae, ("ignored", shown name, reason) or ("refused", message))
+    "non-UTF-8 name": (lambda r: copy_as(r, b"x-\xff\xfe-name"),
+                       ("ignored", "x-\ufffd\ufffd-name", "the name is not valid UTF-8")),
+    "trailing newline": (lambda r: copy_as(r, b"tiny-vae\n"), ("ignored", "tiny-vae\\x0a", OUTSIDE_RULE)),
+    "upper case": (lambda r: copy_as(r, b"Tiny-VAE"), ("ignored", "Tiny-VAE", OUTSIDE_RULE)),
+    "long name": (lambda r: copy_as(r, b"\xff" * 200), ("ignored", "\ufffd" * 40 + "...",
+                                                         "the name is not valid UTF-8")),
+    "no config": (lambda r: (r / "half-copied").mkdir(), ("ignored", "half-copied", "no config.json")),
+    "kind a list": (lambda r: write_config(r, config_with(kind=["vae"])),
+                    ("refused", r"unknown model kind \['vae'\]")),
+    "kind an object": (lambda r: write_config(r, config_with(kind={"vae": 1})),
+                       ("refused", r"unknown model kind \{'vae': 1\}")),
+    "kind a 3 MB string": (lambda r: write_config(r, config_with(kind="v" * 3_000_000)),
+                           ("refused", r"a string of 3,000,000 characters \('vvv.*'\); the limit is 1,000")),
+    "kind of 900 characters": (lambda r: write_config(r, config_with(kind="v" * 900)),
+                               ("refused", r"unknown model kind 'vvv")),
+    "a long field name": (lambda r: write_config(r, config_with(config={"dataset": "mnist", "q" * 900: 1})),
+                          ("refused", r"unknown vae config fields \['qqq")),
+    "a long dataset": (lambda r: write_config(r, config_with(config={"dataset": "d" * 900, "latent_dim": 2})),
+                       ("refused", r"unknown dataset 'ddd")),
+    "200,000-deep nesting": (lambda r: write_config(r, config_with(training=0).replace("0}", nested(200_000) + "}")),
+                             ("refused", r"nested 200,001 deep; the limit is 32")),
+    "40-deep nesting": (lambda r: write_config(r, config_with(training=0).replace("0}", nested(40) + "}")),
+                        ("refused", r"nested 41 deep; the limit is 32")),
+    "a 5,000-digit integer": (lambda r: write_config(r, config_with(config=0).replace('"config": 0',
+                                                                                      '"config": ' + "9" * 5000)),
+                              ("refused", r"a number of 5,000 characters; the limit is 40")),
+    "a 5,000-digit float": (lambda r: write_config(r, config_with(training=0).replace("0}", "0." + "1" * 5000 + "}")),
+                            ("refused", r"a number of 5,002 characters; the limit is 40")),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_a_hostile_folder_is_ignored_and_a_hostile_config_refused_in_a_short_message(root, case):
+    """A folder whose name is not valid UTF-8 or outside the naming rule is no model (listed as ignored, with its
+    reason); a config.json that would crash the parser or flood a message is a CheckpointError naming the file
+    relative to the checkpoint root, quoting at most ~40 characters of the bad value."""
+    damage, expected = HOSTILE[case]
+    damage(root)
+    if expected[0] == "ignored":
+        assert checkpoints.list_models() == ["tiny-vae"]
+        assert expected[1:] in checkpoints.ignored_folders()
+        assert explorer.load_model("tiny-vae", device="cpu").kind == "vae"
+        return
+    with pytest.raises(explorer.CheckpointError) as caught:
+        explorer.load_model("tiny-vae", device="cpu")
+    message = str(caught.value)
+    assert re.search(expected[1], message), message[:300]
+    assert message.startswith("checkpoints/tiny-vae/config.json: ") and str(root) not in message
+    assert len(message) < 160, message[:300]
+
+
+def test_a_name_is_a_whole_match_of_the_naming_rule():
+    assert names.is_name("mnist-vae-2d")
+    assert not any(names.is_name(n) for n in ("mnist-vae-2d\n", "mnist--vae", "-a", "a-", "Mnist", "", None, 3))
+
+
+# --- hostile .npz files ---------------------------------------------------------------------------------------------
+
+def npy(shape: tuple, descr: str = "<f4", data: bytes | None = None) -> bytes:
+    """An .npy file's bytes written by hand: a header claiming ``shape`` and ``descr``, then ``data`` (default:
+    the zeros the header claims)."""
+    buf = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buf, {"descr": descr, "fortran_order": False, "shape": shape})
+    return buf.getvalue() + (bytes(math.prod(shape) * np.dtype(descr).itemsize) if data is None else data)
+
+
+def deflated(data: bytes) -> tuple[list[bytes], int, int]:
+    c = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return [c.compress(data) + c.flush()], len(data), zlib.crc32(data)
+
+
+@functools.cache
+def two_gb_of_zeros(header: bytes) -> tuple[list[bytes], int, int]:
+    """``header`` then 2 GiB of zeros as one raw deflate stream of ~2 MB, built from one 16 MiB block repeated
+    (a full flush makes each block's bytes the same), with the true size and CRC-32."""
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block, crc = bytes(16 << 20), zlib.crc32(header)
+    parts = [c.compress(header) + c.flush(zlib.Z_FULL_FLUSH)]
+    zeros = c.compress(block) + c.flush(zlib.Z_FULL_FLUSH)
+    for _ in range(128):
+        parts.append(zeros)
+        crc = zlib.crc32(block, crc)
+    parts.append(c.flush())
+    return parts, len(header) + (128 << 24), crc
+
+
+def write_zip(path, members: dict[str, bytes | tuple[list[bytes], int, int]]) -> None:
+    """A zip written byte by byte: each member raw bytes (deflated here) or (deflate stream parts, size, CRC-32)."""
+    body, directory = bytearray(), bytearray()
+    for name, member in members.items():
+        parts, size, crc = deflated(member) if isinstance(member, bytes) else member
+        packed = sum(map(len, parts))
+        fields = (20, 0, 8, 0, 0x21, crc, packed, size, len(name.encode()))
+        directory += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, *fields, 0, 0, 0, 0, 0, len(body))
+        directory += name.encode()
+        body += struct.pack("<IHHHHHIIIHH", 0x04034B50, *fields, 0) + name.encode()
+        for part in parts:
+            body += part
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(directory), len(body), 0)
+    with open(path, "wb") as f:
+        f.write(body + directory + end)
+
+
+def snapshot_members(**replace) -> dict:
+    members = {"epochs.npy": npy((3,), "<i8", np.arange(3, dtype=np.int64).tobytes()),
+               "encodings.npy": npy((3, 5, 2), "<f4", np.ones((3, 5, 2), np.float32).tobytes()),
+               "labels.npy": npy((5,), "<i8", np.arange(5, dtype=np.int64).tobytes())}
+    members.update(replace)
+    return {k: v for k, v in members.items() if v is not None}
+
+
+def nan_encodings() -> bytes:
+    e = np.ones((3, 5, 2), np.float32)
+    e[1, 2, 0] = np.nan
+    return npy((3, 5, 2), "<f4", e.tobytes())
+
+
+def map_members(**replace) -> dict:
+    meta = np.array(json.dumps({"method": "pca", "params": {}, "weights_sha256": ""}))
+    members = {"coords.npy": npy((5, 2)), "meta.npy": npy((), meta.dtype.str, meta.tobytes()),
+               "mean.npy": npy((2,)), "components.npy": npy((2, 2))}
+    members.update(replace)
+    return members
+
+
+HOSTILE_NPZ = {   # case: (file, its members, what the refusal says)
+    "2 GiB of zeros in ~2 MB": ("snapshots.npz",
+                                lambda: snapshot_members(**{"encodings.npy": two_gb_of_zeros(
+                                    npy((2, 1 << 26, 4), "<f4", b""))}),
+                                r"arrays hold 2,147,483,\d+ bytes; the limit is 268,435,456"),
+    "a header claiming 10**12 elements": ("snapshots.npz",
+                                          lambda: snapshot_members(**{"encodings.npy": npy((10**6, 10**6, 1), "<f4",
+                                                                                          b"\0" * 64)}),
+                                          r"'encodings': its header claims \(1000000, 1000000, 1\) float32 "
+                                          r"\(4,000,000,000,000 bytes\), the file holds 64"),
+    "NaN encodings": ("snapshots.npz", lambda: snapshot_members(**{"encodings.npy": nan_encodings()}),
+                      r"'encodings' holds NaN or infinite values"),
+    "epochs one number": ("snapshots.npz", lambda: snapshot_members(**{"epochs.npy": npy((), "<i8")}),
+                          r"inconsistent snapshot shapes: epochs \[\], encodings \[3, 5, 2\], labels \[5\]"),
+    "fewer labels than encodings": ("snapshots.npz", lambda: snapshot_members(**{"labels.npy": npy((4,), "<i8")}),
+                                    r"inconsistent snapshot shapes: epochs \[3\], encodings \[3, 5, 2\], labels \[4\]"),
+    "text encodings": ("snapshots.npz", lambda: snapshot_members(**{"encodings.npy": npy((3, 5, 2), "<U1")}),
+                       r"encodings are stored as <U1; expected floats"),
+    "a member that is not an array": ("snapshots.npz",
+                                      lambda: snapshot_members(**{"notes.txt": bytes(50_000_000)}),
+                                      r"member 'notes.txt' is not an .npy array"),
+    "map coords [N, 3]": ("projection-pca.npz", lambda: map_members(**{"coords.npy": npy((5, 3))}),
+                          r"inconsistent map shapes"),
+    "map coords infinite": ("projection-pca.npz",
+                            lambda: map_members(**{"coords.npy": npy((5, 2), "<f4",
+                                                                     np.full((5, 2), np.inf, np.float32).tobytes())}),
+                            r"'coords' holds NaN or infinite values"),
+    "map meta not JSON": ("projection-pca.npz",
+                          lambda: map_members(**{"meta.npy": npy((), "<U3", np.array("{{{").tobytes())}),
+                          r"not valid JSON"),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_NPZ))
+def test_a_hostile_npz_is_refused_from_its_headers_in_a_checkpoint_error_naming_the_file(root, case):
+    """Snapshots and precomputed maps: sizes checked from the .npy headers before any data is inflated, NaN and
+    inconsistent shapes refused, each as a CheckpointError naming checkpoints/<name>/<file>, not the server path."""
+    from explorer.projection import load_shipped
+
+    filename, members, problem = HOSTILE_NPZ[case]
+    write_zip(root / "tiny-vae" / filename, members())
+    folder = checkpoints.CheckpointFolder.find("tiny-vae")
+    with pytest.raises(explorer.CheckpointError) as caught:
+        folder.snapshots() if filename == "snapshots.npz" else load_shipped(folder, "pca")
+    message = str(caught.value)
+    assert re.search(problem, message), message
+    assert message.startswith(f"checkpoints/tiny-vae/{filename}: ") and str(root) not in message
+
+
+def test_the_hand_written_npz_files_read_back_when_nothing_is_wrong(root):
+    from explorer.projection import load_shipped
+
+    write_zip(root / "tiny-vae" / "snapshots.npz", snapshot_members())
+    write_zip(root / "tiny-vae" / "projection-pca.npz", map_members())
+    folder = checkpoints.CheckpointFolder.find("tiny-vae")
+    assert folder.snapshots()["encodings"].shape == (3, 5, 2)
+    assert load_shipped(folder, "pca") is None                  # valid, but made from other weights

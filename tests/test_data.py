@@ -1,4 +1,5 @@
 import dataclasses
+import re
 
 import numpy as np
 import pytest
@@ -6,6 +7,7 @@ import pytest
 import explorer
 from explorer import data
 from tests.conftest import synthetic_images, write_idx, write_npm_digits
+from tests.test_checkpoints import npy, two_gb_of_zeros, write_zip
 
 
 def test_read_idx_round_trip_gz_and_raw(tmp_path):
@@ -88,3 +90,64 @@ def test_to_float_shape_and_range():
     x = data.to_float(np.array([[[0] * 28] * 28, [[255] * 28] * 28], dtype=np.uint8))
     assert x.shape == (2, 1, 28, 28) and x.dtype == np.float32
     assert x.min() == 0.0 and x.max() == 1.0
+
+
+def sample_members(**replace) -> dict:
+    images, labels = synthetic_images(20)
+    members = {"images.npy": npy((20, 28, 28), "|u1", images.tobytes()),
+               "labels.npy": npy((20,), "|u1", labels.astype(np.uint8).tobytes())}
+    members.update(replace)
+    return members
+
+
+def gib_of_zeros():
+    return two_gb_of_zeros(npy((1 << 31,), "|u1", b""))
+
+
+HOSTILE_SAMPLES = {   # case: (members of samples/mnist-test.npz, what the refusal says)
+    "2 GiB of zeros in ~2 MB": ({"images.npy": gib_of_zeros},
+                                r"arrays hold 2,147,483,\d+ bytes; the limit is 268,435,456"),
+    "a header claiming 10**12 elements": ({"images.npy": npy((10**12,), "|u1", b"\0" * 64)},
+                                          r"'images': its header claims \(1000000000000,\) uint8"),
+    "float images": ({"images.npy": npy((20, 28, 28), "<f4")}, r"images \[20, 28, 28\] float32"),
+    "fewer labels": ({"labels.npy": npy((19,), "|u1")}, r"labels \[19\] uint8"),
+    "label 200": ({"labels.npy": npy((20,), "|u1", bytes([200]) * 20)}, r"labels \[20\] uint8"),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_SAMPLES))
+def test_a_hostile_shipped_sample_is_refused_from_its_headers_naming_samples_not_the_server_path(tmp_path,
+                                                                                                 monkeypatch, case):
+    replace, problem = HOSTILE_SAMPLES[case]
+    monkeypatch.setattr(data, "SAMPLES_DIR", tmp_path / "samples")
+    (tmp_path / "samples").mkdir()
+    replace = {k: v() if callable(v) else v for k, v in replace.items()}
+    write_zip(tmp_path / "samples" / "mnist-test.npz", sample_members(**replace))
+    with pytest.raises(explorer.DatasetNotFoundError) as caught:
+        data.load_sample("mnist")
+    message = str(caught.value)
+    assert re.search(r"^samples/mnist-test\.npz is damaged \(.*" + problem, message), message
+    assert str(tmp_path) not in message
+
+
+def test_the_hand_written_sample_reads_back(tmp_path, monkeypatch):
+    monkeypatch.setattr(data, "SAMPLES_DIR", tmp_path)
+    write_zip(tmp_path / "mnist-test.npz", sample_members())
+    images, labels = data.load_sample("mnist")
+    assert images.shape == (20, 28, 28) and np.array_equal(labels, np.arange(20) % 10)
+
+
+@pytest.mark.parametrize("images", [gib_of_zeros,
+                                    npy((10**12,), "|u1", b"\0" * 64), npy((3, 28, 28), "<f4")],
+                         ids=["2 GiB of zeros", "10**12 elements", "float images"])
+def test_a_hostile_npm_cache_is_ignored_and_the_json_reparsed(tmp_path, images):
+    digits = tmp_path / "digits"
+    write_npm_digits(digits, per_digit=3)
+    expected = data.read_npm_digits(digits)
+    saved = dict(np.load(digits / data.NPM_CACHE))
+    images = images() if callable(images) else images
+    write_zip(digits / data.NPM_CACHE, {"images.npy": images, "labels.npy": npy((30,), "<i8", saved["labels"]
+                                                                                .tobytes()),
+                                        "stamp.npy": npy((10, 2), "<i8", saved["stamp"].tobytes())})
+    images2, labels2 = data.read_npm_digits(digits)
+    assert np.array_equal(images2, expected[0]) and np.array_equal(labels2, expected[1])

@@ -231,3 +231,96 @@ def test_a_click_naming_a_point_that_does_not_exist_is_ignored():
     assert maps.read_event(event, labels) is None
     event["selection"]["points"][0]["point_index"] = 1
     assert maps.read_event(event, labels).index == 2
+
+
+# --- crafted component values -----------------------------------------------------------------------------------
+
+JUNK = {   # what a crafted message can put where the browser sends a number (JSON.stringify(1e20) sends an integer)
+    "1e20 as an integer": 10**20, "10**400": 10**400, "NaN": float("nan"), "infinity": -float("inf"),
+    "a string": "x", "a numeric string": "1", "True": True, "None": None, "a list": [1, 2, 3],
+    "nested junk": {"a": [[{"b": None}], "c"]},
+}
+
+
+def _click(chart: str, **junk) -> dict:
+    return {"chart": chart, "curve": 3, "index": 1, "x": 0.5, "y": -0.5, **junk}
+
+
+def _handlers() -> dict:
+    """(where the junk goes in the session state, the handler, the state keys it must leave alone)."""
+    from explorer.ui.infogan import gan
+    from explorer.ui.latent_grid import grid
+    from explorer.ui.latent_map import views as map_views
+    from explorer.ui.teaching import views as teaching_views
+    from explorer.ui.teaching.lesson import stage, steps
+    from explorer.ui.widgets import flipbook
+
+    codes, pad = set(gan.CODE_KEYS.values()), {grid.z_key(a, "mnist-vae-2d") for a in ("z1", "z2")}
+    map_click = map_views.take_live_click(("mnist-vae-2d", "raw", 15, 0.1), np.array([0, 1, 2, 2, 1]), "map_hover")
+    gaps = {teaching_views.ON_KEY, *teaching_views.Z_KEYS}
+    return {
+        "InfoGAN codes: c2": (lambda j: {"gan_codes": {"codes": {"c2": j, "c3": 0.5}}}, gan.take_live_codes,
+                              {"gan_c2"}),
+        "InfoGAN codes: the codes": (lambda j: {"gan_codes": {"codes": j}}, gan.take_live_codes, codes),
+        "latent grid pad: z1": (lambda j: {"grid_pad": {"z": [j, 0.5]}}, grid.take_pad("mnist-vae-2d", 3.0), pad),
+        "latent grid pad: z": (lambda j: {"grid_pad": {"z": j}}, grid.take_pad("mnist-vae-2d", 3.0), pad),
+        "Latent map click: x": (lambda j: {"map_hover": {"click": _click("map_chart", x=j)}}, map_click,
+                                {map_views.PICK_KEY}),
+        "Latent map click: index": (lambda j: {"map_hover": {"click": _click("map_chart", index=j)}}, map_click,
+                                    {map_views.PICK_KEY}),
+        "Latent map click: the click": (lambda j: {"map_hover": {"click": j}}, map_click, {map_views.PICK_KEY}),
+        "Gaps click: curve": (lambda j: {"gaps_hover": {"click": _click("gaps_map_ae", curve=j)}},
+                              teaching_views.take_live_click, gaps),
+        "Gaps click: chart": (lambda j: {"gaps_hover": {"click": _click(j)}}, teaching_views.take_live_click, gaps),
+        "Lesson click: y": (lambda j: {"lesson_hover": {"click": _click("lesson_plane_ae", y=j)}},
+                            lambda: stage._pin_click("mnist"), {stage.PINS_KEY}),
+        "Lesson keys: step": (lambda j: {"lesson_keys": {"step": j}}, steps._key_move, {steps.STEP_KEY}),
+        "flipbook: index": (lambda j: {"book": {"index": j}}, flipbook.take_stop("book", "book_at", 5), {"book_at"}),
+    }
+
+
+@pytest.fixture
+def fake_session(monkeypatch):
+    """Streamlit's session state as a plain dict and its toasts recorded (the handlers run outside a script)."""
+    import streamlit
+
+    state, toasts = {}, []
+    monkeypatch.setattr(streamlit, "session_state", state)
+    monkeypatch.setattr(streamlit, "toast", lambda text, **kw: toasts.append(text))
+    return state, toasts
+
+
+@pytest.mark.parametrize("junk", list(JUNK))
+@pytest.mark.parametrize("handler", list(_handlers()))
+def test_a_crafted_component_value_is_dropped_with_a_toast_never_an_exception(fake_session, handler, junk):
+    """Each handler that reads a live component's report, fed the exact values a crafted message can carry: nothing
+    is taken, and one short toast says so (None in place of a whole report is no report: nothing, silently)."""
+    state, toasts = fake_session
+    if handler == "Gaps click: chart" and isinstance(JUNK[junk], str):
+        pytest.skip("any text is a chart's name: a click on no chart of the page, which pins nothing")
+    place, take, untouched = _handlers()[handler]
+    state.update(place(JUNK[junk]))
+    take()
+    assert not untouched & set(state), {k: state[k] for k in untouched & set(state)}
+    if JUNK[junk] is None and handler.endswith(("the codes", ": z", "the click")):
+        assert not toasts
+    else:
+        assert len(toasts) == 1 and toasts[0].startswith("Ignored ") and toasts[0].endswith("."), toasts
+        assert len(toasts[0]) < 100
+
+
+@pytest.mark.parametrize("handler, value, expected", [
+    ("InfoGAN codes: c2", 1.5, {"gan_c2": 1.5, "gan_c3": 0.5}),
+    ("latent grid pad: z1", 1.234, {"grid_z1_mnist-vae-2d": 1.23, "grid_z2_mnist-vae-2d": 0.5}),
+    ("Latent map click: x", 0.25, {"_map_pick": 3}),              # curve 3 = class 2, its 2nd image
+    ("Gaps click: curve", 3, {"gaps_on": "ae", "gaps_z1": 0.5, "gaps_z2": -0.5}),
+    ("Lesson keys: step", 1, {"lesson_step": 1}),
+    ("flipbook: index", 4, {"book_at": 4}),
+])
+def test_a_well_formed_component_value_is_taken_without_a_toast(fake_session, handler, value, expected):
+    state, toasts = fake_session
+    place, take, _ = _handlers()[handler]
+    state.update(place(value))
+    take()
+    written = {k: (state[k][1].index if k == "_map_pick" else state[k]) for k in expected}
+    assert written == expected and not toasts

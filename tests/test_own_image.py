@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import io
+import struct
 import zlib
 
 import numpy as np
@@ -61,6 +62,33 @@ def test_an_animated_gif_gives_its_first_frame():
     assert own_image.read_image(buf.getvalue()).mean() > 0.7
 
 
+def upright_shape() -> np.ndarray:
+    """An L: a bar along the top and a bar down the left, on black (no rotation or mirror of it equals it)."""
+    g = np.zeros((60, 40), np.float32)
+    g[5:15, 5:35] = 1.0
+    g[15:55, 5:12] = 1.0
+    return g
+
+
+def test_a_phone_portrait_with_exif_orientation_6_reads_upright():
+    upright = upright_shape()
+    stored = Image.fromarray((upright * 255).astype(np.uint8)).transpose(Image.Transpose.ROTATE_90)
+    exif = Image.Exif()
+    exif[0x0112] = 6                                          # "rotate 90° clockwise to display"
+    grey = own_image.read_image(encoded(stored, "JPEG", exif=exif, quality=95))
+    assert grey.shape == upright.shape
+    assert np.abs(grey - upright).mean() < 0.02
+
+
+def test_a_multi_picture_jpeg_reads_as_its_first_picture():
+    first = Image.fromarray((upright_shape() * 255).astype(np.uint8))
+    other = Image.new("L", first.size, 128)
+    data = encoded(first, "MPO", save_all=True, append_images=[other], quality=95)
+    assert Image.open(io.BytesIO(data)).format == "MPO"
+    grey = own_image.read_image(data)
+    assert np.abs(grey - upright_shape()).mean() < 0.02
+
+
 @pytest.mark.parametrize("data, message", [
     (b"", "empty"),
     (b"this is not an image at all", "not an image"),
@@ -91,6 +119,42 @@ def test_a_decompression_bomb_is_refused():
             own_image.read_image(encoded(Image.new("L", (100, 100))), max_pixels=10**9)
     finally:
         Image.MAX_IMAGE_PIXELS = before
+
+
+def png_chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def png_with(extra: bytes, after_pixels: bool) -> bytes:
+    """An 8 x 8 grey PNG with ``extra`` chunks before or after its pixels (IDAT)."""
+    header = png_chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 0, 0, 0, 0))
+    pixels = png_chunk(b"IDAT", zlib.compress(b"".join(b"\0" + bytes(range(0, 240, 30)) for _ in range(8))))
+    body = [header, pixels, extra] if after_pixels else [header, extra, pixels]
+    return b"\x89PNG\r\n\x1a\n" + b"".join(body) + png_chunk(b"IEND", b"")
+
+
+INFLATES_TO_50_MB = zlib.compress(bytes(50_000_000), 9)
+METADATA_BOMBS = {
+    "iCCP": png_chunk(b"iCCP", b"profile\0\0" + INFLATES_TO_50_MB),
+    "zTXt": png_chunk(b"zTXt", b"Comment\0\0" + INFLATES_TO_50_MB),
+    "iTXt": png_chunk(b"iTXt", b"Comment\0\1\0\0\0" + INFLATES_TO_50_MB),
+    "70 zTXt of 1 MB": b"".join(png_chunk(b"zTXt", b"C%d\0\0" % i + zlib.compress(bytes(1_000_000), 9))
+                                for i in range(70)),
+}
+
+
+@pytest.mark.parametrize("after_pixels", [False, True], ids=["before pixels", "after pixels"])
+@pytest.mark.parametrize("what", list(METADATA_BOMBS))
+def test_a_png_whose_metadata_inflates_past_the_limits_is_refused_in_one_sentence(what, after_pixels):
+    data = png_with(METADATA_BOMBS[what], after_pixels)
+    assert len(data) < 80_000
+    with pytest.raises(ImageInputError, match=r"^The image carries a metadata block .* cannot be opened safely\.$"):
+        own_image.read_image(data)
+
+
+def test_the_crafted_png_reads_without_its_bomb():
+    grey = own_image.read_image(png_with(png_chunk(b"tEXt", b"Comment\0small"), after_pixels=False))
+    assert grey.shape == (8, 8) and grey[0, 1] == pytest.approx(30 / 255)
 
 
 def test_the_upload_limit_is_streamlits():

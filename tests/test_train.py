@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -270,7 +271,7 @@ def test_random_shift_moves_each_image_by_at_most_its_pixels():
 
 
 def test_export_replaces_the_whole_folder_and_an_interrupted_one_changes_nothing(idx_data_dir, tmp_path,
-                                                                                   monkeypatch):
+                                                                                   monkeypatch, capsys):
     out, args = tmp_path / "o", ["mnist-vae-2d", "--epochs", "1", "--runs", str(tmp_path / "r")]
     train.main([*args, "--out", str(out)])
     folder = out / "mnist-vae-2d"
@@ -283,8 +284,9 @@ def test_export_replaces_the_whole_folder_and_an_interrupted_one_changes_nothing
 
     with monkeypatch.context() as patch:
         patch.setattr(checkpoints.CheckpointFolder, "write_curves", fail)
-        with pytest.raises(OSError, match="disk full"):
+        with pytest.raises(SystemExit):
             train.main([*args, "--epochs", "2", "--out", str(out)])
+    assert "disk full" in capsys.readouterr().err
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before, "an interrupted export leaves it as it was"
     assert sorted(p.name for p in out.iterdir()) == ["mnist-vae-2d"], "no staging folder is left behind"
 
@@ -316,3 +318,52 @@ def test_a_denoising_run_corrupts_the_same_way_when_resumed(idx_data_dir, tmp_pa
     assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
     curves = json.loads((whole / "o" / "mnist-dae" / "curves.json").read_text())
     assert np.isfinite(curves["test_psnr"]).all()
+
+
+def occupied(folder: Path) -> Path:
+    """A regular file where the folder should be: no one, not even root, can write into it."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.write_text("not a folder")
+    return folder / "models"
+
+
+def read_only(folder: Path) -> Path:
+    if os.geteuid() == 0:
+        pytest.skip("root writes into a read-only folder")
+    folder.mkdir(parents=True)
+    folder.chmod(0o555)
+    return folder
+
+
+@pytest.mark.parametrize("make", [read_only, occupied], ids=["read-only folder", "a file in the way"])
+@pytest.mark.parametrize("flag", ["--out", "--runs"])
+def test_an_out_or_runs_folder_that_cannot_be_written_ends_in_one_line_before_any_training(tmp_path, capsys,
+                                                                                          monkeypatch, make, flag):
+    """What failed, on which folder, and what to do, on stderr; exit status 1; no training started (the data is
+    never read)."""
+    monkeypatch.setattr(train, "train", lambda *a, **k: pytest.fail("trained into a folder it cannot write"))
+    bad = make(tmp_path / "bad")
+    folders = {"--out": str(tmp_path / "o"), "--runs": str(tmp_path / "r"), flag: str(bad)}
+    with pytest.raises(SystemExit) as stopped:
+        train.main(["mnist-vae-2d", "--max-steps", "1", *(a for kv in folders.items() for a in kv)])
+    assert stopped.value.code == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("python -m explorer.train: ")
+    assert str(bad) in err and "--out and --runs" in err
+
+
+def test_evaluate_ends_in_one_line_when_a_checkpoint_folder_cannot_be_written(tmp_path, capsys, monkeypatch):
+    from explorer import evaluate
+    from explorer.models import VAE, VAEConfig
+
+    root = tmp_path / "checkpoints"
+    checkpoints.save_model(VAE(VAEConfig("mnist", 2, (32,))), root / "tiny-vae")
+    monkeypatch.setattr(checkpoints, "CHECKPOINT_DIR", root)
+    monkeypatch.setattr(evaluate, "evaluate_model", lambda *a: pytest.fail("evaluated before checking the folder"))
+    (root / "tiny-vae" / f".write-test-{os.getpid()}").mkdir()       # a folder where a file must be written
+    with pytest.raises(SystemExit) as stopped:
+        evaluate.main(["tiny-vae"])
+    err = capsys.readouterr().err
+    assert stopped.value.code == 1 and err.count("\n") == 1
+    assert err.startswith("python -m explorer.evaluate: Is a directory: ") and str(root / "tiny-vae") in err
+    assert "--no-write" in err

@@ -7,6 +7,7 @@ import json
 
 import numpy as np
 
+from ..checkpoints import CheckpointError, parse_json
 from .maps import Projection
 
 
@@ -48,7 +49,35 @@ def load_shipped(folder, method: str) -> tuple[Projection, np.ndarray | None] | 
     (a retrained checkpoint: rerun ``python -m explorer.projection``)."""
     if not folder.has(projection_file(method)):
         return None
+    path = folder.file(projection_file(method))
     arrays = folder.arrays(projection_file(method))
-    if json.loads(str(arrays["meta"])).get("weights_sha256") != folder.weights_sha256():
+    problem = layout_problem(arrays)
+    if problem:
+        raise CheckpointError(path, problem)
+    meta = parse_json(str(arrays["meta"]), path)
+    if not isinstance(meta, dict) or meta.get("method") != method or not isinstance(meta.get("params", {}), dict):
+        raise CheckpointError(path, f"meta must be an object naming the method {method!r}")
+    if meta.get("weights_sha256") != folder.weights_sha256():
         return None
     return from_arrays(arrays)
+
+
+def layout_problem(arrays: dict[str, np.ndarray]) -> str | None:
+    """What is wrong with a map file's arrays (None when nothing is): coords [N, 2]; meta one text; vectors [N, d];
+    mean [d] and components [2, d] together."""
+    coords, meta = arrays.get("coords"), arrays.get("meta")
+    if coords is None or meta is None:
+        return "a map file needs coords and meta"
+    if meta.ndim != 0 or meta.dtype.kind != "U":
+        return f"meta must be one text; it is {meta.dtype} {list(meta.shape)}"
+    floats = {k: v for k, v in arrays.items() if k != "meta"}
+    if any(v.dtype.kind != "f" for v in floats.values()):
+        return "coords, vectors, mean and components must be floats"
+    shapes = {k: list(v.shape) for k, v in floats.items()}
+    vectors, mean, components = arrays.get("vectors"), arrays.get("mean"), arrays.get("components")
+    if (coords.ndim != 2 or coords.shape[1] != 2
+            or vectors is not None and (vectors.ndim != 2 or len(vectors) != len(coords))
+            or (mean is None) != (components is None)
+            or mean is not None and (mean.ndim != 1 or components.shape != (2, len(mean)))):
+        return f"inconsistent map shapes {shapes}"
+    return None

@@ -9,6 +9,7 @@ import streamlit as st
 from explorer import live as live_core
 from explorer.latent import infogan_generate, infogan_noise, infogan_read_codes
 
+from explorer.ui.kit import values
 from explorer.ui.kit.images import mosaic
 from explorer.ui.shell import cache, url
 from explorer.ui.widgets import codes
@@ -42,12 +43,21 @@ def switches(name: str, c1: int, seed: int) -> dict:
 
 
 def take_live_codes() -> None:
-    """Callback of the live sliders (:data:`LIVE_CODES_KEY`): their released values become the page's c2, c3."""
-    reported = (st.session_state.get(LIVE_CODES_KEY) or {}).get("codes") or {}
+    """Callback of the live sliders (:data:`LIVE_CODES_KEY`): their released values become the page's c2, c3 (a
+    value that is not a number in the sliders' range is dropped with a toast)."""
+    reported = values.reported(LIVE_CODES_KEY, "codes")
+    if reported is None:
+        return
+    bad = []
     for code, key in CODE_KEYS.items():
-        value = reported.get(code)
-        if isinstance(value, (int, float)) and np.isfinite(value):
+        value = values.finite_number(values.field(reported, code), *live_core.CODE_RANGE)
+        if value is None:
+            bad.append(code)
+        else:
             st.session_state[key] = live_core.snap_code(value)
+    if bad:
+        values.ignored(f"a value of {' and '.join(bad)} that was not a number from {live_core.CODE_RANGE[0]:g} "
+                       f"to {live_core.CODE_RANGE[1]:g}")
 
 
 def sweep_values(n: int = 9) -> np.ndarray:

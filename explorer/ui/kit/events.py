@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import json
 import logging
-import math
-import numbers
 from collections.abc import Mapping
 
-import numpy as np
 import streamlit as st
 
+from explorer.ui.kit.values import finite_number, whole_number
+
 log = logging.getLogger(__name__)
+INDEX_LIMIT = 10**9               # a trace or point number beyond this is crafted
 
 
 def new_selection(chart_key: str) -> Mapping | None:
@@ -28,19 +28,6 @@ def new_selection(chart_key: str) -> Mapping | None:
     return selection if isinstance(selection, Mapping) else None
 
 
-def _integer(value) -> int | None:
-    number = _finite(value)
-    if number is None or number != int(number):
-        return None
-    return int(number)
-
-
-def _finite(value) -> float | None:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        return None
-    return float(value)
-
-
 def points(selection: Mapping | None) -> list[dict]:
     """The well-formed points of a selection: {"curve_number", "point_index", "x", "y"} with integers and finite
     coordinates (a point without coordinates, as box and lasso selections of hidden traces send, keeps None)."""
@@ -51,11 +38,11 @@ def points(selection: Mapping | None) -> list[dict]:
     for point in raw if isinstance(raw, list) else []:
         if not isinstance(point, Mapping):
             continue
-        curve = _integer(point.get("curve_number"))
-        index = _integer(point.get("point_index", point.get("point_number")))
+        curve = whole_number(point.get("curve_number"), 0, INDEX_LIMIT)
+        index = whole_number(point.get("point_index", point.get("point_number")), 0, INDEX_LIMIT)
         located = point.get("x") is not None or point.get("y") is not None
-        x, y = _finite(point.get("x")), _finite(point.get("y"))
-        if curve is None or index is None or index < 0 or (located and (x is None or y is None)):
+        x, y = finite_number(point.get("x")), finite_number(point.get("y"))
+        if curve is None or index is None or (located and (x is None or y is None)):
             log.warning("ignored a malformed chart point: %.200r", point)
             continue
         out.append({"curve_number": curve, "point_index": index, "x": x, "y": y})

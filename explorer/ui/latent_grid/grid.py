@@ -9,7 +9,7 @@ import streamlit as st
 import explorer
 from explorer.latent import decode, grid_axis, grid_points, percentile_box
 
-from explorer.ui.kit import figures, html_plot
+from explorer.ui.kit import figures, html_plot, values
 from explorer.ui.kit.images import mosaic, png_data_uri
 from explorer.ui.shell import cache
 from explorer.ui.widgets import live
@@ -159,11 +159,16 @@ def live_surfaces(name: str, n: int, spacing: str, x_range: tuple, y_range: tupl
 
 
 def take_pad(suffix: str, bound: float):
-    """A callback for the live pad (:data:`PAD_KEY`): its released z becomes the z1 / z2 sliders' value."""
+    """A callback for the live pad (:data:`PAD_KEY`): its released z becomes the z1 / z2 sliders' value (a z that
+    is not two numbers within twice the pad's ``bound`` is dropped with a toast)."""
     def take() -> None:
-        z = (st.session_state.get(PAD_KEY) or {}).get("z")
-        if isinstance(z, (list, tuple)) and len(z) == 2 and all(isinstance(v, (int, float)) for v in z) \
-                and np.all(np.isfinite(z)):
-            for axis, value in zip(("z1", "z2"), z):
-                st.session_state[z_key(axis, suffix)] = round(float(np.clip(value, -bound, bound)), 2)
+        z = values.reported(PAD_KEY, "z")
+        if z is None:
+            return
+        numbers = [values.finite_number(v, -2 * bound, 2 * bound) for v in z] if isinstance(z, list) else []
+        if len(numbers) != 2 or None in numbers:
+            values.ignored("a pad position that was not two numbers on the pad")
+            return
+        for axis, value in zip(("z1", "z2"), numbers):
+            st.session_state[z_key(axis, suffix)] = round(float(np.clip(value, -bound, bound)), 2)
     return take

@@ -1,19 +1,31 @@
-"""The Models page: every shipped checkpoint's config, metrics, training curves and parameter counts."""
+"""The Models page: every shipped checkpoint's config, metrics, training curves and parameter counts, and the
+entries of the checkpoint folder that are not models."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 import explorer
+from explorer.checkpoints import ignored_folders
 from explorer.ui.kit import figures
 from explorer.ui.models import card as model_card
 from explorer.ui.shell import sidebar, url
+
+
+def not_models() -> None:
+    """The entries of the checkpoint folder that are not models, each with why (nothing when there are none)."""
+    ignored = ignored_folders()
+    if ignored:
+        st.caption(f"{len(ignored)} other entries of the checkpoint folder are not models and are ignored:")
+        st.dataframe([{"entry": shown, "why it is ignored": why} for shown, why in ignored], hide_index=True,
+                     key="models_ignored", height="content")
 
 
 def view() -> None:
     shipped = explorer.list_models()
     if not shipped:
         st.warning("No checkpoints found. Train them with `python -m explorer.train all`.")
+        not_models()
         st.stop()
     ds = sidebar.current_dataset()
     cards = sorted((model_card.card(n) for n in shipped),                       # the chosen dataset's models first
@@ -31,6 +43,7 @@ def view() -> None:
     for c in cards:
         if c.error:
             st.error(f"**{c.name}** cannot be loaded: {c.error}")
+    not_models()
 
     name = st.selectbox("Details for", shipped, **url.shared("models_pick"))
     c = model_card.card(name)

@@ -13,6 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
+from explorer.ui.kit import values
 from explorer.ui.kit.images import png_data_uri
 from explorer.ui.shell import sidebar, url
 from explorer.ui.widgets import live
@@ -78,11 +79,19 @@ class Book:
 
 def stop_index(value, count: int) -> int | None:
     """A stop index reported by the browser, or None when it is not a whole number in range."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
-        return None
-    if value != int(value) or not 0 <= int(value) < count:
-        return None
-    return int(value)
+    return values.whole_number(value, 0, count - 1)
+
+
+def take_stop(key: str, at: str, count: int):
+    """A callback for the live flipbook ``key``: its released stop becomes ``st.session_state[at]`` (a stop that is
+    not a whole number below ``count`` is dropped with a toast)."""
+    def released() -> None:
+        index = stop_index(values.reported(key, "index"), count)
+        if index is None:
+            values.ignored("a slider event with no valid stop")
+        else:
+            st.session_state[at] = index
+    return released
 
 
 def _stop_in_url(at: str, count: int, default: int) -> url.Value:
@@ -104,14 +113,7 @@ def show(key: str, book: Book, default: int = 0) -> int:
     if stop_index(st.session_state.get(at), len(book.stops)) is None:
         st.session_state[at] = default
     if sidebar.live_enabled():
-        def released():
-            index = stop_index((st.session_state.get(key) or {}).get("index"), len(book.stops))
-            if index is None:
-                st.toast("Ignored a slider event with no valid stop.")
-            else:
-                st.session_state[at] = index
-
-        live.flipbook(key, book.payload, st.session_state[at], on_change=released)
+        live.flipbook(key, book.payload, st.session_state[at], on_change=take_stop(key, at, len(book.stops)))
     else:
         _static(key, book, at)
     url.write(in_url)

@@ -16,10 +16,13 @@ import streamlit as st
 from explorer import live as core
 
 from explorer.ui.shell import cache
+from explorer.ui.kit import values
 from explorer.ui.kit.images import png_data_uri, to_uint8
 from explorer.ui.kit.text import span
 
 _HERE = Path(__file__).parent
+CLICK_LIMIT = 1e6                 # a click's coordinates beyond this are crafted (the maps span tens of units)
+INDEX_LIMIT = 10**9               # a click's trace or point number beyond this is crafted
 
 # The browser modules in dependency order: each imports only from files before it. live.js, the last, holds the
 # default export that Streamlit calls. (package.json marks them as ES modules for Node, which tests them directly:
@@ -176,28 +179,34 @@ def keys(key: str, on_step) -> None:
 
 
 def key_step(key: str) -> int | None:
-    """The step a :func:`keys` press reported (see :func:`step_of`)."""
-    return step_of(st.session_state.get(key))
+    """The step a :func:`keys` press reported (see :func:`step_of`); a crafted report is dropped with a toast."""
+    event = st.session_state.get(key)
+    step = step_of(event)
+    if step is None and event is not None:
+        values.ignored("a key press that was not a step back or forward")
+    return step
 
 
 def step_of(event) -> int | None:
     """A :func:`keys` event's step: -1 or +1, or None for anything else (a crafted event is ignored)."""
-    step = event.get("step") if isinstance(event, dict) else None
-    return step if isinstance(step, int) and not isinstance(step, bool) and step in (-1, 1) else None
+    step = values.field(event, "step")
+    return step if isinstance(step, int) and values.whole_number(step, -1, 1) in (-1, 1) else None
 
 
 def clicked(key: str) -> dict | None:
     """The click a :func:`hover` reported, as a Plotly selection point ({"chart", "curve_number", "point_index",
-    "x", "y"}), or None when it is not a well-formed click (integers, finite coordinates)."""
-    click = (st.session_state.get(key) or {}).get("click")
-    if not isinstance(click, dict):
+    "x", "y"}), or None when there is none or it is not a well-formed click (a chart's key, whole numbers from 0,
+    finite coordinates within :data:`CLICK_LIMIT`; dropped with a toast)."""
+    click = values.reported(key, "click")
+    if click is None:
         return None
-    curve, index, x, y = (click.get(k) for k in ("curve", "index", "x", "y"))
-    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (curve, index, x, y))
-    if not numbers or not np.isfinite([x, y]).all() or curve != int(curve) or index != int(index):
+    chart = values.field(click, "chart")
+    curve, index = (values.whole_number(values.field(click, k), 0, INDEX_LIMIT) for k in ("curve", "index"))
+    x, y = (values.finite_number(values.field(click, k), -CLICK_LIMIT, CLICK_LIMIT) for k in ("x", "y"))
+    if not isinstance(chart, str) or None in (curve, index, x, y):
+        values.ignored("a click that was not a point of a chart")
         return None
-    return {"chart": str(click.get("chart")), "curve_number": int(curve), "point_index": int(index),
-            "x": float(x), "y": float(y)}
+    return {"chart": chart, "curve_number": curve, "point_index": index, "x": x, "y": y}
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
