@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Set up (first run only) and run every test, browser tests included: `bash scripts/test.sh [pytest options]`.
 # The live widgets' browser modules have tests of their own in Node's built-in runner (tests/js/), run first when
-# `node` is installed (Debian: apt-get install nodejs).
+# `node` is installed (Debian: apt-get install nodejs). pytest runs on two workers (pytest-xdist), each test file
+# on one worker, so a file's server and browser are started once: `-n 0` runs in one process, `-m "not browser"`
+# leaves out the tests that drive a real browser (docs/architecture.md, "Tests").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --dev
@@ -10,4 +12,4 @@ if command -v node >/dev/null; then
 else
   echo "node not found: skipping the browser modules' tests (tests/js/)" >&2
 fi
-exec .venv/bin/python -m pytest -q "$@"
+exec .venv/bin/python -m pytest -q -n "${TEST_WORKERS:-2}" --dist loadfile "$@"

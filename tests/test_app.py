@@ -50,22 +50,23 @@ def run(page: str | None = None, dataset: str = "mnist", state: dict | None = No
     return at
 
 
-def shown(at: AppTest) -> str:
-    """A fingerprint of everything the page shows (text, images, charts, tables), not of its widgets."""
-    parts = []
-    for kind in SHOWN:
-        for element in at.get(kind):
-            parts.append(kind + hashlib.md5(element.proto.SerializeToString()).hexdigest())
-    return "|".join(parts)
+def shown(at: AppTest) -> dict[str, str]:
+    """A fingerprint of everything the page shows (text, images, charts, tables), not of its widgets, by kind."""
+    return {kind: "|".join(hashlib.md5(e.proto.SerializeToString()).hexdigest() for e in at.get(kind))
+            for kind in SHOWN}
 
 
-def changes(at: AppTest, act) -> None:
-    """Apply ``act`` (a widget change), rerun, and check that the page shows something else and did not fail."""
+def changes(at: AppTest, act, *what: str) -> None:
+    """Apply ``act`` (a widget change), rerun, and check that the page did not fail and that what the user should
+    see change did: each kind of element in ``what`` ("image", "plotly_chart", "caption", …) shows something
+    else."""
+    assert what and set(what) <= set(SHOWN), what
     before = shown(at)
     act(at)
     at.run()
     assert not at.exception, [e.message for e in at.exception]
-    assert shown(at) != before
+    after = shown(at)
+    assert [k for k in what if after[k] == before[k]] == [], f"unchanged: {[k for k in what if after[k] == before[k]]}"
 
 
 def captions(at: AppTest) -> list[str]:
@@ -95,7 +96,7 @@ def test_page_runs(page, dataset):
 def test_dataset_choice_changes_the_page():
     need("mnist-vae-2d", "fashion-vae-2d")
     at = run("pages/01_Latent_map.py")
-    changes(at, lambda a: a.sidebar.selectbox(key="dataset").set_value("fashion"))
+    changes(at, lambda a: a.sidebar.selectbox(key="dataset").set_value("fashion"), "caption", "plotly_chart")
     assert "Fashion-MNIST" in texts(at)
 
 
@@ -116,9 +117,9 @@ def _click(curve: int, index: int, x: float, y: float) -> dict:
 def test_map_model_choice_and_thumbnails():
     need("mnist-vae-2d", "mnist-ae-2d")
     at = run("pages/01_Latent_map.py")
-    changes(at, lambda a: a.sidebar.radio(key="map_model").set_value("ae-2d"))
+    changes(at, lambda a: a.sidebar.radio(key="map_model").set_value("ae-2d"), "caption", "plotly_chart")
     assert "autoencoder encoding" in texts(at)
-    changes(at, lambda a: a.toggle(key="map_thumbnails").set_value(True))
+    changes(at, lambda a: a.toggle(key="map_thumbnails").set_value(True), "plotly_chart")
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert len(spec["layout"]["images"]) > 100
 
@@ -129,19 +130,21 @@ def test_map_click_point_shows_original_and_reconstruction():
     _, labels = explorer.load_dataset("mnist", "test")
     z = _encodings("mnist-vae-2d")
     test_index = int(np.flatnonzero(labels == 3)[5])
-    changes(at, lambda a: a.session_state.__setitem__("map_chart", _click(4, 5, *z[test_index])))
+    changes(at, lambda a: a.session_state.__setitem__("map_chart", _click(4, 5, *z[test_index])), "markdown", "image",
+            "plotly_chart")
     assert f"**Test image #{test_index}** · class **3**" in texts(at)
     assert captions(at)[:2] == ["original", "reconstruction"]
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert spec["data"][-1]["x"] == [pytest.approx(float(z[test_index, 0]))], "a marker on the clicked point"
-    changes(at, lambda a: a.button(key="map_clear").click())
+    changes(at, lambda a: a.button(key="map_clear").click(), "markdown", "image", "plotly_chart")
     assert "Click a point" in texts(at)
 
 
 def test_map_click_empty_space_decodes_exactly_on_a_2d_latent():
     need("mnist-vae-2d")
     at = run("pages/01_Latent_map.py")
-    changes(at, lambda a: a.session_state.__setitem__("map_chart", _click(0, 7, 0.5, -0.25)))
+    changes(at, lambda a: a.session_state.__setitem__("map_chart", _click(0, 7, 0.5, -0.25)), "markdown", "image",
+            "plotly_chart")
     assert "Decoded at (0.50, -0.25)" in texts(at)
     assert "**Exact:**" in texts(at)
 
@@ -153,7 +156,7 @@ def test_map_box_selection_shows_a_gallery():
     event = {"selection": {"points": [{"curve_number": 1, "point_index": i, "x": 0, "y": 0} for i in range(4)]
                            + [{"curve_number": 0, "point_index": 3, "x": 0, "y": 0}],
                            "point_indices": [0, 1, 2, 3], "box": [{"x": [0, 1], "y": [0, 1]}], "lasso": []}}
-    changes(at, lambda a: a.session_state.__setitem__("map_chart", event))
+    changes(at, lambda a: a.session_state.__setitem__("map_chart", event), "markdown", "caption", "image")
     assert "**4 images selected**" in texts(at)
     gallery = at.get("image")[-1].proto.imgs
     assert len(gallery) == 4 and all(img.caption.startswith("0 #") for img in gallery)
@@ -174,20 +177,23 @@ def test_map_16d_pca_and_umap_with_custom_parameters(monkeypatch):
     monkeypatch.setattr(projection, "umap", fake_umap)
     at = run("pages/01_Latent_map.py", state={"map_model": "vae-16d"})
     assert "projected to 2-D" in texts(at)
-    changes(at, lambda a: a.radio(key="map_method").set_value("umap"))
+    changes(at, lambda a: a.radio(key="map_method").set_value("umap"), "plotly_chart")
     at.slider(key="map_n_neighbors").set_value(30)
-    changes(at, lambda a: a.slider(key="map_min_dist").set_value(0.5) and a.button(key="map_umap_apply").click())
+    changes(at, lambda a: a.slider(key="map_min_dist").set_value(0.5) and a.button(key="map_umap_apply").click(),
+            "plotly_chart")
     assert (30, 0.5) in fitted
-    changes(at, lambda a: a.session_state.__setitem__("map_chart", _click(0, 0, 0.0, 0.0)))
+    changes(at, lambda a: a.session_state.__setitem__("map_chart", _click(0, 0, 0.0, 0.0)), "markdown", "image",
+            "plotly_chart")
     assert "**Approximate:**" in texts(at) and "nearest test image" in texts(at)
 
 
 def test_map_infogan_point_reads_codes_and_noise_seed_redraws():
     need("mnist-infogan")
     at = run("pages/01_Latent_map.py", state={"map_model": "infogan"})
-    changes(at, lambda a: a.session_state.__setitem__("map_chart", _click(1, 0, 0.0, 0.0)))
+    changes(at, lambda a: a.session_state.__setitem__("map_chart", _click(1, 0, 0.0, 0.0)),
+            "markdown", "caption", "image", "plotly_chart")
     assert "Q reads it as category" in texts(at)
-    changes(at, lambda a: a.number_input(key="map_noise_seed").set_value(5))
+    changes(at, lambda a: a.number_input(key="map_noise_seed").set_value(5), "image")
 
 
 # --- latent grid ------------------------------------------------------------------------------------------------
@@ -208,7 +214,7 @@ GRID_WIDGETS = [
 def test_grid_widget_changes_the_view(widget, act):
     need("mnist-vae-2d", "mnist-ae-2d")
     at = run("pages/02_Latent_grid.py")
-    changes(at, act)
+    changes(at, act, "html")
 
 
 def test_grid_point_caption_follows_the_sliders():
@@ -239,7 +245,7 @@ GAN_WIDGETS = [
 def test_infogan_widget_changes_the_view(widget, act):
     need("mnist-infogan")
     at = run("pages/03_InfoGAN_codes.py")
-    changes(at, act)
+    changes(at, act, "image")
 
 
 def test_infogan_c1_is_labelled_by_matched_class_and_range_is_marked():
@@ -311,7 +317,8 @@ def test_models_page_lists_every_checkpoint_and_details_change():
     assert sources and all(len(v.split()) > 3 for v in sources), sources     # a sentence, not "npm"
     if len(names) < 2:
         pytest.skip("needs two checkpoints")
-    changes(at, lambda a: a.selectbox(key="models_pick").set_value(names[-1]))
+    changes(at, lambda a: a.selectbox(key="models_pick").set_value(names[-1]), "markdown", "plotly_chart", "dataframe",
+            "json")
     assert f"**{names[-1]}**" in texts(at)
 
 
@@ -555,7 +562,7 @@ def test_map_gallery_of_a_large_selection_includes_its_outermost_image():
     event = {"selection": {"points": [{"curve_number": 2, "point_index": i, "x": 0, "y": 0} for i in range(len(ones))],
                            "point_indices": list(range(len(ones))), "box": [{"x": [0, 1], "y": [0, 1]}],
                            "lasso": []}}
-    changes(at, lambda a: a.session_state.__setitem__("map_chart", event))
+    changes(at, lambda a: a.session_state.__setitem__("map_chart", event), "markdown", "caption", "image")
     z = _encodings("mnist-vae-2d")[ones]
     outermost = int(ones[np.linalg.norm(z - z.mean(0), axis=1).argmax()])
     gallery = [img.caption for img in at.get("image")[-1].proto.imgs]

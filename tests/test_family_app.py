@@ -77,7 +77,8 @@ def test_the_gaps_close_along_beta(ds):
 def test_the_beta_slider_without_live_widgets_changes_the_view():
     need_betas("mnist")
     at = run(BETA_PAGE, "mnist")
-    changes(at, lambda at: at.select_slider(key="beta_book_static").set_value(0))
+    changes(at, lambda at: at.select_slider(key="beta_book_static").set_value(0), "markdown", "caption", "image",
+            "plotly_chart")
 
 
 def test_a_bad_stop_in_the_session_falls_back_to_the_default():
@@ -107,10 +108,10 @@ def test_the_denoise_page_shows_every_method_at_every_amount(ds):
 def test_the_denoise_controls_change_the_view():
     need("mnist-dae", "mnist-ae-16d")
     at = run(DENOISE_PAGE, "mnist")
-    changes(at, lambda at: at.number_input(key="denoise_index").set_value(7))
-    changes(at, lambda at: at.radio(key="denoise_kind").set_value("gaussian"))
-    changes(at, lambda at: at.button(key="denoise_new_noise").click())
-    changes(at, lambda at: at.select_slider(key="denoise_book_static").set_value(5))
+    changes(at, lambda at: at.number_input(key="denoise_index").set_value(7), "markdown", "caption", "image")
+    changes(at, lambda at: at.radio(key="denoise_kind").set_value("gaussian"), "markdown", "caption", "image")
+    changes(at, lambda at: at.button(key="denoise_new_noise").click(), "markdown", "image")
+    changes(at, lambda at: at.select_slider(key="denoise_book_static").set_value(5), "markdown", "caption", "image")
 
 
 @pytest.mark.parametrize("ds", DATASETS)
@@ -139,8 +140,8 @@ def test_the_samples_page_scores_each_grid_with_the_recorded_numbers(ds):
 def test_the_samples_page_without_live_widgets_changes_with_the_temperature():
     need("mnist-vae-16d", "mnist-infogan")
     at = run(SAMPLES_PAGE, "mnist")
-    changes(at, lambda at: at.select_slider(key="samples_vae_static").set_value(0))
-    changes(at, lambda at: at.select_slider(key="samples_infogan_static").set_value(4))
+    changes(at, lambda at: at.select_slider(key="samples_vae_static").set_value(0), "markdown", "image")
+    changes(at, lambda at: at.select_slider(key="samples_infogan_static").set_value(4), "markdown", "image")
 
 
 @pytest.mark.parametrize("given, expected", [("2", 2), ("0", 0), ("99", None), ("-1", None), ("x", None),

@@ -91,14 +91,14 @@ def test_gaps_headline_numbers_are_the_maps(ds):
 def test_gaps_widgets_change_the_view():
     need_lesson("mnist")
     at = run("pages/06_Gaps.py")
-    changes(at, lambda a: a.selectbox(key="gaps_metric").set_value("distance"))
+    changes(at, lambda a: a.selectbox(key="gaps_metric").set_value("distance"), "plotly_chart")
     assert "distance ratio" in json.dumps(charts(at)[0]["data"][0]["colorbar"])
-    changes(at, lambda a: a.selectbox(key="gaps_metric").set_value("data_like"))
-    changes(at, lambda a: a.toggle(key="gaps_density").set_value(False))
+    changes(at, lambda a: a.selectbox(key="gaps_metric").set_value("data_like"), "plotly_chart")
+    changes(at, lambda a: a.toggle(key="gaps_density").set_value(False), "plotly_chart")
     assert not any(t.get("name") == "density" for t in charts(at)[0]["data"])
-    changes(at, lambda a: a.number_input(key="gaps_z1").set_value(1.5))
+    changes(at, lambda a: a.number_input(key="gaps_z1").set_value(1.5), "plotly_chart", "html")
     assert "AE at (1.50, 0.00)" in captions(at)
-    changes(at, lambda a: a.number_input(key="gaps_z2").set_value(-2.0))
+    changes(at, lambda a: a.number_input(key="gaps_z2").set_value(-2.0), "plotly_chart", "html")
     assert charts(at)[0]["data"][-1]["y"] == [-2.0], "the marker moved"
 
 
@@ -110,7 +110,8 @@ def _click(x: float, y: float) -> dict:
 def test_clicking_either_map_decodes_that_position_with_both_models():
     need_lesson("mnist")
     at = run("pages/06_Gaps.py")
-    changes(at, lambda a: a.session_state.__setitem__("gaps_map_vae", _click(1.234, -0.5)))
+    changes(at, lambda a: a.session_state.__setitem__("gaps_map_vae", _click(1.234, -0.5)), "caption", "plotly_chart",
+            "html")
     assert at.number_input(key="gaps_z1").value == pytest.approx(1.23)
     assert at.number_input(key="gaps_z2").value == pytest.approx(-0.5)
     assert at.radio(key="gaps_on").value == "vae"
@@ -127,7 +128,8 @@ def test_clicking_either_map_decodes_that_position_with_both_models():
     at.number_input(key="gaps_z1").set_value(0.0)
     at.run()
     assert at.number_input(key="gaps_z1").value == 0.0
-    changes(at, lambda a: a.session_state.__setitem__("gaps_map_ae", _click(3.0, 2.0)))
+    changes(at, lambda a: a.session_state.__setitem__("gaps_map_ae", _click(3.0, 2.0)), "caption", "plotly_chart",
+            "html")
     assert at.number_input(key="gaps_z1").value == pytest.approx(3.0)
 
 
@@ -137,8 +139,8 @@ def test_prior_widgets_change_the_samples():
     need_lesson("mnist")
     at = run("pages/07_Sampling_and_paths.py")
     assert "Data-like among 1,000 prior samples" in [m.label for m in at.metric]
-    changes(at, lambda a: a.number_input(key="prior_seed").set_value(7))
-    changes(at, lambda a: a.slider(key="prior_count").set_value(16))
+    changes(at, lambda a: a.number_input(key="prior_seed").set_value(7), "markdown", "image", "plotly_chart")
+    changes(at, lambda a: a.slider(key="prior_count").set_value(16), "image", "plotly_chart")
     rings = [t for spec in charts(at) for t in spec["data"] if t.get("name") == "prior samples"]
     assert [len(values(t["x"])) for t in rings] == [16, 16]
 
@@ -147,7 +149,7 @@ def test_prior_latent_size_switches_to_the_16d_models():
     need_lesson("mnist")
     need("mnist-ae-16d", "mnist-vae-16d")
     at = run("pages/07_Sampling_and_paths.py")
-    changes(at, lambda a: a.radio(key="prior_dim").set_value(16))
+    changes(at, lambda a: a.radio(key="prior_dim").set_value(16), "markdown", "image", "plotly_chart")
     assert {"Autoencoder (AE) · 16-D", "Variational autoencoder (VAE) · 16-D"} <= {h.value for h in at.subheader}
     assert not any(t.get("name") == "prior samples" for spec in charts(at) for t in spec["data"]), "no 2-D map"
     images, labels = explorer.load_dataset("mnist", "test")
@@ -162,12 +164,12 @@ def test_interpolation_widgets_change_the_paths():
     need_lesson("mnist")
     at = run("pages/07_Sampling_and_paths.py")
     _, labels = explorer.load_dataset("mnist", "test")
-    changes(at, lambda a: a.selectbox(key="interp_class_a").set_value(3))
+    changes(at, lambda a: a.selectbox(key="interp_class_a").set_value(3), "markdown", "image", "plotly_chart")
     assert f"A: test image #{lesson_data.typical_example('mnist', 3)}" in captions(at)
-    changes(at, lambda a: a.number_input(key="interp_pick_a").set_value(2))
-    changes(at, lambda a: a.selectbox(key="interp_class_b").set_value(0))
-    changes(at, lambda a: a.number_input(key="interp_pick_b").set_value(1))
-    changes(at, lambda a: a.slider(key="interp_steps").set_value(7))
+    changes(at, lambda a: a.number_input(key="interp_pick_a").set_value(2), "markdown", "image", "plotly_chart")
+    changes(at, lambda a: a.selectbox(key="interp_class_b").set_value(0), "markdown", "image", "plotly_chart")
+    changes(at, lambda a: a.number_input(key="interp_pick_b").set_value(1), "markdown", "image", "plotly_chart")
+    changes(at, lambda a: a.slider(key="interp_steps").set_value(7), "markdown", "image", "plotly_chart")
     scores = next(spec for spec in charts(at) if any(t.get("name") == "VAE · spherical" for t in spec["data"]))
     assert {len(values(t["x"])) for t in scores["data"]} == {7}
     assert {t["name"] for t in scores["data"]} == {"AE · linear", "VAE · linear", "VAE · spherical"}
@@ -176,13 +178,14 @@ def test_interpolation_widgets_change_the_paths():
 def test_posterior_widgets_change_the_ellipses():
     need_lesson("mnist")
     at = run("pages/08_VAE_posterior.py")
-    changes(at, lambda a: a.multiselect(key="post_classes").set_value([0, 1, 7]))
+    changes(at, lambda a: a.multiselect(key="post_classes").set_value([0, 1, 7]), "image", "plotly_chart", "dataframe")
     names = {t.get("name") for t in charts(at)[0]["data"]}
     assert {"0: 1σ", "1: 2σ", "7: μ"} <= names
-    changes(at, lambda a: a.slider(key="post_count").set_value(3))
+    changes(at, lambda a: a.slider(key="post_count").set_value(3), "image", "plotly_chart", "dataframe")
     mus = [t for t in charts(at)[0]["data"] if t.get("name", "").endswith(": μ")]
     assert [len(values(t["x"])) for t in mus] == [3, 3, 3]
-    changes(at, lambda a: a.multiselect(key="post_classes").set_value([]))
+    changes(at, lambda a: a.multiselect(key="post_classes").set_value([]),
+            "markdown", "caption", "image", "plotly_chart", "dataframe")
     assert "Choose one or more classes" in "".join(i.value for i in at.info)
 
 
@@ -193,12 +196,12 @@ def test_replay_widgets_change_the_maps():
     assert at.select_slider(key="replay_book_static").value == len(epochs) - 1, "opens at the final epoch"
     assert at.session_state["replay_book_at"] == len(epochs) - 1
     final = captions(at)
-    changes(at, lambda a: a.select_slider(key="replay_book_static").set_value(0))
+    changes(at, lambda a: a.select_slider(key="replay_book_static").set_value(0), "image")
     first = captions(at)
     assert first != final and all("spans" in c for c in first)
     first_label = "the start" if epochs[0] == 0 else f"epoch {int(epochs[0])}"
     assert [b.proto.label for b in at.get("download_button")] == [f"Download the encodings at {first_label} as CSV"]
-    changes(at, lambda a: a.toggle(key="replay_fixed_axes").set_value(True))
+    changes(at, lambda a: a.toggle(key="replay_fixed_axes").set_value(True), "image")
 
 
 def test_replay_book_plays_every_epoch_with_its_span():

@@ -21,6 +21,8 @@ SLUGS = {"gaps": "Gaps", "sampling": "Sampling_and_paths", "posterior": "VAE_pos
          "replay": "Training_replay", "lesson": "Lesson"}
 TITLES = {"mnist": "MNIST", "fashion": "Fashion-MNIST"}
 EXCEPTION = "[data-testid=stException]"
+VIEW_TITLES = {"gaps": "Gaps in the latent space", "sampling": "Sampling and paths", "posterior": "The VAE posterior",
+               "replay": "Training replay", "lesson": "Lesson: gaps versus continuity"}
 
 
 @pytest.fixture(scope="module")
@@ -227,4 +229,7 @@ def test_screenshot_every_lesson_page(server, page, ds):
             page.wait_for_timeout(800)
         assert not page.locator(EXCEPTION).count()
         assert not page.locator("[data-testid=stAlertContentError]").count()
+        assert page.locator("h1").first.inner_text().strip() == VIEW_TITLES[view]
+        pictures = page.locator(f"{b.PLOT}, canvas, [data-testid=stImage] img, [data-testid=stHtml] img")
+        assert pictures.count() >= 2, f"{view} shows {pictures.count()} pictures"
         b.screenshot(page, f"lesson-{view}-{ds}")

@@ -139,8 +139,9 @@ def test_an_empty_pad_asks_for_a_drawing_and_shows_no_rings():
 def test_the_map_method_and_the_background_choice_change_the_view():
     need_all("mnist")
     at = run(PAGE, "mnist", state={"own_source": "Example"})
-    changes(at, lambda at: at.radio(key="own_map_method").set_value("umap"))
-    changes(at, lambda at: at.selectbox(key="own_example").set_value("mnist-three-photo.jpg"))
+    changes(at, lambda at: at.radio(key="own_map_method").set_value("umap"), "plotly_chart")
+    changes(at, lambda at: at.selectbox(key="own_example").set_value("mnist-three-photo.jpg"),
+            "markdown", "caption", "plotly_chart", "html")
 
 
 def test_the_denoise_page_takes_your_own_image():
