@@ -212,8 +212,9 @@ def payloads() -> dict:
         out[f"{name} decoder"] = (len(data), (time.perf_counter() - started) * 1e3)
     from explorer import quality
     from explorer.ui.teaching import data as lesson_data
+    from explorer.ui.shell.bundle import bundle
 
-    qmap = lesson_data.quality_map("mnist-ae-2d")
+    qmap = lesson_data.quality_map(bundle("mnist-ae-2d"))
     started = time.perf_counter()
     data = live.verdict_payload(qmap, "mnist-ae-2d")
     label = f"mnist-ae-2d hover verdicts (its {quality.GRID} × {quality.GRID} quality map)"

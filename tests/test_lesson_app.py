@@ -15,6 +15,7 @@ import pytest
 import explorer
 from explorer import quality, teaching
 from explorer.ui.shell import cache
+from explorer.ui.shell.bundle import bundle
 from explorer.ui.teaching import data as lesson_data
 from explorer.ui.teaching.lesson import steps as lesson_steps
 
@@ -258,7 +259,7 @@ def test_each_model_is_pinned_at_its_own_place_not_at_the_other_models_numbers(d
             name = f"{ds}-{kind}-2d"
             enc = cache.encodings(name)
             z = teaching.class_centre(enc, labels, a) if where == "centre" else \
-                teaching.gap_between(lesson_data.quality_map(name), enc, labels, a, b)
+                teaching.gap_between(lesson_data.quality_map(bundle(name)), enc, labels, a, b)
             assert pins[kind] == pytest.approx(np.round(z, 2), abs=0.006), (key, kind)
         assert pins["ae"] != pytest.approx(pins["vae"], abs=0.5)
         shown = [m.value for m in at.markdown if m.value.startswith("At (")]
@@ -280,13 +281,13 @@ def test_every_claim_the_narration_makes_holds_for_the_shipped_models(ds):
             name = f"{ds}-{kind}-2d"
             enc = cache.encodings(name)
             z = teaching.class_centre(enc, labels, a) if where == "centre" else \
-                teaching.gap_between(lesson_data.quality_map(name), enc, labels, a, b)
+                teaching.gap_between(lesson_data.quality_map(bundle(name)), enc, labels, a, b)
             images, scores = quality.decode_and_score(cache.model(name), cache.quality_scorer(ds),
                                                       np.round(z, 2)[None].astype(np.float32))
             said = ("something data-like" if scores.data_like[0] else "something **not** data-like") + \
                 f" (read as a {classes[scores.predicted[0]]}, {scores.confidence[0]:.0%} sure)"
             assert said in text, (key, kind, said)
-    numbers = {kind: lesson_data.gap_numbers(f"{ds}-{kind}-2d") for kind in ("ae", "vae")}
+    numbers = {kind: lesson_data.gap_numbers(bundle(f"{ds}-{kind}-2d")) for kind in ("ae", "vae")}
     measure = texts(run("pages/13_Lesson.py", ds, state={"lesson_step": step_index("measure")}))
     if numbers["vae"]["fraction_data_like"] > numbers["ae"]["fraction_data_like"]:
         assert "the autoencoder's gaps are real" in measure

@@ -168,9 +168,10 @@ def test_hovering_a_lesson_plane_decodes_the_other_model_at_the_linked_place(ser
 def _link_axes(ds: str):
     import numpy as np
 
+    from explorer.ui.shell.bundle import bundle
     from explorer.ui.teaching import data as lesson_data
 
-    qmap = lesson_data.quality_map(f"{ds}-ae-2d")
+    qmap = lesson_data.quality_map(bundle(f"{ds}-ae-2d"))
     n = lesson_data.LINK_NODES
     return np.linspace(qmap.x[0], qmap.x[-1], n), np.linspace(qmap.y[0], qmap.y[-1], n)
 

@@ -52,8 +52,9 @@ def test_browser_decoder_payload_decodes_what_the_model_decodes(name):
 def test_verdict_payload_carries_the_quality_map_exactly():
     need("fashion-ae-2d", "fashion-classifier")
     from explorer.ui.teaching import data as lesson_data
+    from explorer.ui.shell.bundle import bundle
 
-    qmap = lesson_data.quality_map("fashion-ae-2d")
+    qmap = lesson_data.quality_map(bundle("fashion-ae-2d"))
     tensors = load(live.verdict_payload(qmap, "fashion-ae-2d"))
     assert np.array_equal(tensors["x"], qmap.x.astype(np.float32)) and len(tensors["y"]) == len(qmap.y)
     assert np.array_equal(tensors["data_like"].astype(bool), qmap.data_like), "the verdicts are exact"
@@ -156,6 +157,7 @@ def test_gaps_page_pins_the_point_in_the_browser_and_leaves_the_figures_alone(ds
     sent = data(hover)
     assert [c["key"] for c in sent["charts"]] == ["gaps_map_ae", "gaps_map_vae"]
     from explorer.ui.teaching import data as lesson_data
+    from explorer.ui.shell.bundle import bundle
 
     pins = lesson_data.linked_pins(ds, "ae", (0.5, 1.25))
     assert [c["pin"] for c in sent["charts"]] == [[0.5, 1.25], pins["vae"]], "each map pinned at its own place"
@@ -173,7 +175,7 @@ def test_gaps_page_pins_the_point_in_the_browser_and_leaves_the_figures_alone(ds
     assert len(sent_grids) == 2
     # the hover card's verdicts: both models' quality maps, and the words and colours of the server's verdict
     for kind in lesson_data.KINDS:
-        qmap = lesson_data.quality_map(lesson_data.model_name(ds, kind))
+        qmap = lesson_data.quality_map(bundle(lesson_data.model_name(ds, kind)))
         assert any(np.array_equal(v["data_like"].astype(bool), qmap.data_like)
                    and np.array_equal(v["y"], qmap.y.astype(np.float32)) for v in sent_verdicts), kind
     assert sent["verdict"]["classes"] == list(lesson_data.class_names(ds))

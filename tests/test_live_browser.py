@@ -171,6 +171,7 @@ def test_gaps_hover_decodes_with_both_models_while_moving(server, page):
     zs = [np.array([float(v) for v in s["data"]["z"].split(",")]) for s in shown]
     from explorer import teaching
     from explorer.ui.teaching import data as lesson_data
+    from explorer.ui.shell.bundle import bundle
 
     # over the AE's plane, the VAE decodes the same place among the test images (its own numbers differ)
     assert zs[1] == pytest.approx(teaching.linked(lesson_data.link("mnist", "ae"), zs[0]), abs=2e-3)
@@ -181,7 +182,7 @@ def test_gaps_hover_decodes_with_both_models_while_moving(server, page):
     from explorer import quality
 
     for s, z in zip(shown, zs):
-        qmap = lesson_data.quality_map(s["data"]["decoder"])
+        qmap = lesson_data.quality_map(bundle(s["data"]["decoder"]))
         inside = not np.isnan(quality.value_at(qmap, qmap.confidence, z))
         assert s["data"]["verdict"] == (str(int(quality.value_at(qmap, qmap.data_like, z))) if inside else "")
         if inside:

@@ -1,6 +1,6 @@
 """Cached computations of the AE-versus-VAE lesson (``st.cache_data`` for arrays, ``st.cache_resource`` for
-figures, which callers copy before changing). Every function takes names and numbers, so caches are shared by
-all sessions."""
+figures, which callers copy before changing). Per-model computations take the model's :class:`Bundle` (hashed as its
+name), the others a dataset and numbers, so caches are shared by all sessions."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from explorer.latent import encode as encode_images
 
 from explorer.ui.kit.figures import frozen
 from explorer.ui.shell import cache
+from explorer.ui.shell.bundle import HASH, Bundle, bundle
 from explorer.ui.teaching import figures as lesson_figures
 from explorer.ui.widgets import live
 from explorer.ui.widgets.flipbook import Book, ImagePanel
@@ -37,6 +38,11 @@ def model_name(ds: str, kind: str, dim: int = 2) -> str:
     return names.model_name(ds, kind, dim)
 
 
+def pair(ds: str, dim: int = 2) -> dict[str, Bundle]:
+    """The autoencoder and the VAE the lesson compares, by kind, resolved once for the caller's run."""
+    return {kind: bundle(model_name(ds, kind, dim)) for kind in KINDS}
+
+
 def class_names(ds: str) -> tuple[str, ...]:
     return explorer.DATASETS[ds].classes
 
@@ -46,55 +52,49 @@ def _scored(scores: quality.DecodeQuality) -> dict[str, np.ndarray]:
             "distance_ratio": scores.distance_ratio, "data_like": scores.data_like}
 
 
-@st.cache_data(show_spinner="Decoding and scoring a 50 × 50 grid…", max_entries=16)
-def quality_map(name: str) -> quality.QualityMap:
-    model = cache.model(name)
-    return quality.quality_map(model, cache.quality_scorer(model.dataset), cache.encodings(name))
+@st.cache_data(show_spinner="Decoding and scoring a 50 × 50 grid…", max_entries=16, hash_funcs=HASH)
+def quality_map(b: Bundle) -> quality.QualityMap:
+    return quality.quality_map(b.model, b.scorer, b.encodings)
 
 
-@st.cache_data(show_spinner="Measuring the gaps…", max_entries=16)
-def gap_numbers(name: str) -> dict[str, float]:
+@st.cache_data(show_spinner="Measuring the gaps…", max_entries=16, hash_funcs=HASH)
+def gap_numbers(b: Bundle) -> dict[str, float]:
     """One AE's or VAE's published gap numbers (:func:`explorer.quality.gap_numbers`, what
     ``python -m explorer.evaluate`` records and the README and docs show)."""
-    model = cache.model(name)
-    _, labels = cache.dataset(model.dataset, "test")
-    qmap = quality_map(name) if model.latent_dim == 2 else None
-    return quality.gap_numbers(model, cache.quality_scorer(model.dataset), cache.encodings(name), labels, qmap)
+    qmap = quality_map(b) if b.model.latent_dim == 2 else None
+    return quality.gap_numbers(b.model, b.scorer, b.encodings, b.labels, qmap)
 
 
-@st.cache_resource(show_spinner="Drawing the map…", max_entries=48)
-def quality_figure(name: str, metric: str, show_density: bool, height: int = 560):
-    _, labels = cache.dataset(cache.model(name).dataset, "test")
-    return lesson_figures.quality_figure(quality_map(name), cache.encodings(name), labels,
-                                         class_names(cache.model(name).dataset), metric, show_density, height)
+@st.cache_resource(show_spinner="Drawing the map…", max_entries=48, hash_funcs=HASH)
+def quality_figure(b: Bundle, metric: str, show_density: bool, height: int = 560):
+    return lesson_figures.quality_figure(quality_map(b), b.encodings, b.labels, b.classes, metric, show_density,
+                                         height)
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
-def decode_point(name: str, z1: float, z2: float) -> dict:
+@st.cache_data(show_spinner=False, max_entries=512, hash_funcs=HASH)
+def decode_point(b: Bundle, z1: float, z2: float) -> dict:
     """One position decoded and scored: image, confidence, predicted, distance_ratio, data_like, and the latent
     distance to the nearest test encoding (and whether that counts as far)."""
-    model = cache.model(name)
-    images, scores = quality.decode_and_score(model, cache.quality_scorer(model.dataset), np.array([[z1, z2]]))
-    nearest = float(quality.nearest_encoding(np.array([[z1, z2]]), cache.encodings(name))[0])
-    qmap = quality_map(name)
+    images, scores = quality.decode_and_score(b.model, b.scorer, np.array([[z1, z2]]))
+    nearest = float(quality.nearest_encoding(np.array([[z1, z2]]), b.encodings)[0])
+    qmap = quality_map(b)
     return {"image": images[0], **{k: v[0].item() for k, v in _scored(scores).items()},
             "nearest_encoding": nearest, "far": nearest > qmap.far_threshold,
             "outside": bool(np.isnan(quality.value_at(qmap, qmap.confidence, (z1, z2))))}
 
 
-@st.cache_data(show_spinner="Sampling from the prior…", max_entries=64)
-def prior_samples(name: str, n: int, seed: int) -> dict[str, np.ndarray]:
+@st.cache_data(show_spinner="Sampling from the prior…", max_entries=64, hash_funcs=HASH)
+def prior_samples(b: Bundle, n: int, seed: int) -> dict[str, np.ndarray]:
     """z ~ N(0, I) (the same z for every model with this seed), decoded and scored."""
-    model = cache.model(name)
-    z = quality.prior_samples(model.latent_dim, n, seed)
-    images, scores = quality.decode_and_score(model, cache.quality_scorer(model.dataset), z)
+    z = quality.prior_samples(b.model.latent_dim, n, seed)
+    images, scores = quality.decode_and_score(b.model, b.scorer, z)
     return {"z": z, "images": images, **_scored(scores)}
 
 
-def prior_fraction(name: str, seed: int = quality.PRIOR_SEED) -> float:
+def prior_fraction(b: Bundle, seed: int = quality.PRIOR_SEED) -> float:
     """Fraction of :data:`explorer.quality.PRIOR_SAMPLES` prior samples that decode to something data-like (with
     the default seed: the published number)."""
-    return float(prior_samples(name, quality.PRIOR_SAMPLES, seed)["data_like"].mean())
+    return float(prior_samples(b, quality.PRIOR_SAMPLES, seed)["data_like"].mean())
 
 
 @st.cache_data(show_spinner="Decoding the paths…", max_entries=64)
@@ -147,7 +147,7 @@ def link(ds: str, kind: str) -> teaching.LinkGrid:
     """Positions on ``kind``'s 2-D plane carried to the other model's plane through the test images around them
     (:func:`explorer.teaching.link_grid`), over the plane of ``kind``'s quality map."""
     other = "vae" if kind == "ae" else "ae"
-    qmap = quality_map(model_name(ds, kind))
+    qmap = quality_map(bundle(model_name(ds, kind)))
     x = np.linspace(qmap.x[0], qmap.x[-1], LINK_NODES)
     y = np.linspace(qmap.y[0], qmap.y[-1], LINK_NODES)
     return teaching.link_grid(cache.encodings(model_name(ds, kind)), cache.encodings(model_name(ds, other)), x, y)
@@ -173,13 +173,11 @@ def hover_links(ds: str) -> dict[str, list[dict]]:
     return {kind: [{"kind": "raw"} if k == kind else specs[kind] for k in KINDS] for kind in KINDS}
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def prior_still(name: str) -> np.ndarray:
+@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=HASH)
+def prior_still(b: Bundle) -> np.ndarray:
     """The 2-D map with the Lesson's 32 prior samples as rings (green: data-like)."""
-    _, labels = cache.dataset(cache.model(name).dataset, "test")
-    shown = prior_samples(name, 32, quality.PRIOR_SEED)
-    return _stills().latent_map(cache.encodings(name), labels, class_names(cache.model(name).dataset), 400, 300,
-                             rings=(shown["z"], shown["data_like"]))
+    shown = prior_samples(b, 32, quality.PRIOR_SEED)
+    return _stills().latent_map(b.encodings, b.labels, b.classes, 400, 300, rings=(shown["z"], shown["data_like"]))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -249,11 +247,11 @@ def replay_book(ds: str, fixed_axes: bool = True, width: int = 300):
                 "Each epoch's map is drawn on its own range.")
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def lesson_plane(name: str, height: int):
+@st.cache_resource(show_spinner=False, max_entries=8, hash_funcs=HASH)
+def lesson_plane(b: Bundle, height: int):
     """The Lesson's plane: the data-like test over the plane, the encodings and the far boundary, without a colour
     bar (white and red are named beside it); the same figure on every gaps step, so Plotly keeps it mounted."""
-    fig = frozen(quality_figure(name, "data_like", False, height))
+    fig = frozen(quality_figure(b, "data_like", False, height))
     fig.update_traces(showscale=False, selector=dict(type="heatmap"))
     fig.update_layout(margin=dict(l=4, r=4, t=4, b=4))
     return fig

@@ -17,6 +17,7 @@ from explorer.names import model_name
 from explorer.ui.kit import events
 from explorer.ui.kit.html_rows import figure
 from explorer.ui.kit.images import enlarge
+from explorer.ui.shell.bundle import Bundle
 from explorer.ui.shell import cache, guards, projections, url
 from explorer.ui.teaching import data as lesson_data
 from explorer.ui.teaching import figures as lesson_figures
@@ -83,8 +84,7 @@ def _verdict(d: dict, classes) -> str:
 def hover_verdicts(ds: str) -> dict:
     """Send both 2-D models' quality maps to the browser and return :func:`explorer.ui.widgets.live.hover`'s ``verdict``: the
     hover card then says under each decode what the nearest scored grid point's verdict is."""
-    live.verdicts({name: lesson_data.quality_map(name)
-                   for name in (lesson_data.model_name(ds, kind) for kind in lesson_data.KINDS)})
+    live.verdicts({b.name: lesson_data.quality_map(b) for b in lesson_data.pair(ds).values()})
     return {"classes": lesson_data.class_names(ds), "colours": VERDICT_COLOURS}
 
 
@@ -155,9 +155,10 @@ def gaps_view(ds: str) -> None:
                f"dashed line no test encoding is within {quality.FAR:.0%} of the plane's width.")
     rows = {}
     positions = gaps_positions(ds)
+    models = lesson_data.pair(ds)
     for kind, col in zip(lesson_data.KINDS, st.columns(2, gap="large")):
-        name = lesson_data.model_name(ds, kind)
-        qmap = rows[name] = lesson_data.quality_map(name)
+        name = models[kind].name
+        qmap = rows[name] = lesson_data.quality_map(models[kind])
         head = qmap.headline()
         with col:
             st.subheader(KIND_TITLES[kind])
@@ -168,21 +169,22 @@ def gaps_view(ds: str) -> None:
                       help="Share of the plane beyond the dashed line: no test image is encoded near it.")
             m3.metric("Data-like where far", _percent(head["data_like_where_far"]),
                       help="Of the far part of the plane, the share that still decodes to something data-like.")
-            fig = charts.figure(lesson_data.quality_figure(name, metric, show_density), positions[kind],
+            fig = charts.figure(lesson_data.quality_figure(models[kind], metric, show_density), positions[kind],
                                 "decoded here")
             st.plotly_chart(fig, key=GAPS_CHARTS[kind], on_select=charts.on_select(),
                             selection_mode="points", config=lesson_figures.plot_config(f"{name}-gaps-{metric}"))
     # live: a click reruns only the decoded point (the figures, decoders and link grids are not sent again)
-    charts.decoders(*(lesson_data.model_name(ds, kind) for kind in lesson_data.KINDS))
+    charts.decoders(*(b.name for b in models.values()))
     links, verdict = charts.when_live(lambda: lesson_data.hover_links(ds)), charts.when_live(lambda: hover_verdicts(ds))
-    charts.clicked_part(_gaps_point)(ds, charts, links, verdict)
+    charts.clicked_part(_gaps_point)(ds, models, charts, links, verdict)
     st.caption(PNG_HINT)
     download_csv("Download both maps as CSV",        # 370 KB: made when pressed, not on every run
                  lambda: teaching.to_csv(_stack([teaching.quality_map_columns(q, n) for n, q in rows.items()])),
                  f"{ds}-gaps.csv", "gaps_csv")
 
 
-def _gaps_point(ds: str, charts: pointer.PointerCharts, links: dict | None, verdict: dict | None) -> None:
+def _gaps_point(ds: str, models: dict[str, Bundle], charts: pointer.PointerCharts, links: dict | None,
+                verdict: dict | None) -> None:
     """The pinned position: typed z1, z2, and both models' decodes of it with their verdicts (and, with the live
     widgets' ``links`` from :func:`explorer.ui.teaching.data.hover_links` and ``verdict`` from
     :func:`hover_verdicts`, the hover card, the pins and the click path)."""
@@ -195,11 +197,11 @@ def _gaps_point(ds: str, charts: pointer.PointerCharts, links: dict | None, verd
     c1.number_input("Decode at z1", step=0.1, format="%.2f", **shared(Z_KEYS[0]))
     c2.number_input("z2", step=0.1, format="%.2f", **shared(Z_KEYS[1]))
     positions = gaps_positions(ds)
-    names = [lesson_data.model_name(ds, kind) for kind in lesson_data.KINDS]
+    names = [models[kind].name for kind in lesson_data.KINDS]
     cells = []
-    for kind, name in zip(lesson_data.KINDS, names):
+    for kind in lesson_data.KINDS:
         x, y = positions[kind]
-        decoded = lesson_data.decode_point(name, x, y)
+        decoded = lesson_data.decode_point(models[kind], x, y)
         cells.append((decoded["image"], f"{kind.upper()} at ({x:.2f}, {y:.2f})", _verdict(decoded, classes)))
     st.html(_decodes(cells))
     on = st.session_state.get(ON_KEY, "ae")
@@ -233,13 +235,14 @@ def _prior_samples(ds: str, dim: int, seed: int) -> None:
     count = st.slider("Samples shown", 8, 64, 24, step=8, **shared("prior_count"))
     columns = st.columns(2, gap="large")
     rows = []
+    models = lesson_data.pair(ds, dim)
     for kind, col in zip(lesson_data.KINDS, columns):
-        name = lesson_data.model_name(ds, kind, dim)
-        shown = lesson_data.prior_samples(name, count, seed)
+        name = models[kind].name
+        shown = lesson_data.prior_samples(models[kind], count, seed)
         with col:
             st.subheader(f"{KIND_TITLES[kind]} · {dim}-D")
             st.metric(f"Data-like among {quality.PRIOR_SAMPLES:,} prior samples",
-                      _percent(lesson_data.prior_fraction(name, seed)))
+                      _percent(lesson_data.prior_fraction(models[kind], seed)))
             st.image(lesson_figures.framed_strip(shown["images"], shown["data_like"], cols=8, size=56),
                      width="stretch", output_format="PNG")
             if dim == 2:
@@ -252,8 +255,7 @@ def _prior_samples(ds: str, dim: int, seed: int) -> None:
     _, labels = cache.dataset(ds, "test")
     mixes, distances = {}, {}
     for kind in lesson_data.KINDS:
-        samples = lesson_data.prior_samples(lesson_data.model_name(ds, kind, dim), quality.PRIOR_SAMPLES,
-                                            seed)
+        samples = lesson_data.prior_samples(models[kind], quality.PRIOR_SAMPLES, seed)
         mixes[kind.upper()], mixes["test set"], distances[kind] = quality.class_mix(samples["predicted"], labels)
     st.markdown(f"**Which classes do {quality.PRIOR_SAMPLES:,} prior samples decode to?** "
                 f"Distance from the test set's class mix (total variation, 0 = the same mix, 1 = nothing in "

@@ -12,6 +12,7 @@ from explorer.names import model_name
 
 from explorer.ui.kit.figures import draw_dots
 from explorer.ui.shell import cache
+from explorer.ui.shell.bundle import bundle
 from explorer.ui.teaching import data as lesson_data
 from explorer.ui.widgets.flipbook import Book, CurvePanel, ImagePanel
 from explorer.ui.kit.images import enlarge, mosaic, to_uint8
@@ -67,7 +68,7 @@ def beta_numbers(name: str) -> dict[str, float]:
     published) and its test reconstruction error and KL (``metrics.json`` eval; no KL for the autoencoder)."""
     model = cache.model(name)
     evaluated = cache.metrics(name).get("eval", {})
-    return {**lesson_data.gap_numbers(name), "test_recon": float(evaluated.get("test_recon", float("nan"))),
+    return {**lesson_data.gap_numbers(bundle(name)), "test_recon": float(evaluated.get("test_recon", float("nan"))),
             "test_kl": float(evaluated.get("test_kl", float("nan"))) if model.kind == "vae" else float("nan")}
 
 
@@ -78,11 +79,12 @@ def beta_book(ds: str, names: tuple[tuple[float, str], ...], width: int = 200) -
     _, labels = cache.dataset(ds, "test")
     maps, quality_maps, priors, facts, notes, points = [], [], [], [], [], []
     for beta, name in names:
-        qmap = lesson_data.quality_map(name)
-        enc = cache.encodings(name)
+        model = bundle(name)
+        qmap = lesson_data.quality_map(model)
+        enc = model.encodings
         maps.append(_map_image(enc, labels, qmap.x, qmap.y))
         quality_maps.append(_quality_image(qmap))
-        priors.append(mosaic(lesson_data.prior_samples(name, 36, quality.PRIOR_SEED)["images"], 6))
+        priors.append(mosaic(lesson_data.prior_samples(model, 36, quality.PRIOR_SEED)["images"], 6))
         n = beta_numbers(name)
         nats = lambda v: "—" if np.isnan(v) else f"{v:.1f} nats"      # noqa: E731
         facts.append((("Plane decodes to data-like images", _percent(n["fraction_data_like"])),

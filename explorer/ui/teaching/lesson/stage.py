@@ -19,6 +19,7 @@ from explorer.names import KIND_TITLES
 
 from explorer.ui.kit.images import enlarge
 from explorer.ui.shell import cache
+from explorer.ui.shell.bundle import Bundle
 from explorer.ui.teaching import data as lesson_data
 from explorer.ui.teaching import figures as lesson_figures
 from explorer.ui.teaching import views as lesson_views
@@ -54,22 +55,23 @@ def _pin_click(ds: str) -> None:
 
 def gaps(ds: str) -> None:
     lesson_views.require(ds)
-    names = {kind: lesson_data.model_name(ds, kind) for kind in lesson_data.KINDS}
+    models = lesson_data.pair(ds)
     charts = pointer.charts()
     for kind, col in zip(lesson_data.KINDS, st.columns(2, gap="medium")):
-        fig = lesson_data.lesson_plane(names[kind], PLANE_HEIGHT)
+        fig = lesson_data.lesson_plane(models[kind], PLANE_HEIGHT)
         col.markdown(f"**{KIND_TITLES[kind]}**")
         col.plotly_chart(fig, key=CHARTS[kind], on_select="ignore", config={"displayModeBar": False})
-    charts.decoders(*names.values())   # once per run: a click reruns _pinned without re-sending weights and grids
+    charts.decoders(*(b.name for b in models.values()))   # once per run: a click reruns _pinned without re-sending weights and grids
     links = charts.when_live(lambda: lesson_data.hover_links(ds))
     verdicts = charts.when_live(lambda: lesson_views.hover_verdicts(ds))
-    charts.clicked_part(_pinned)(ds, charts, names, links, verdicts)
+    charts.clicked_part(_pinned)(ds, charts, models, links, verdicts)
     st.caption("White: the decoder draws something data-like there; red: not. Dashed: beyond it, no test image "
                "is encoded nearby. " + charts.say("**Hover** to decode under the pointer with both models, **click** "
                                                   "to pin.", ""))
 
 
-def _pinned(ds: str, charts: pointer.PointerCharts, names: dict, links: dict | None, verdicts: dict | None) -> None:
+def _pinned(ds: str, charts: pointer.PointerCharts, models: dict[str, Bundle], links: dict | None,
+            verdicts: dict | None) -> None:
     classes = lesson_data.class_names(ds)
     pins = st.session_state.get(PINS_KEY) or {}
     decoded = {}
@@ -78,7 +80,7 @@ def _pinned(ds: str, charts: pointer.PointerCharts, names: dict, links: dict | N
         if kind not in pins:
             continue
         z1, z2 = pins[kind]
-        d = decoded[kind] = lesson_data.decode_point(names[kind], float(z1), float(z2))
+        d = decoded[kind] = lesson_data.decode_point(models[kind], float(z1), float(z2))
         left, right = col.columns([1, 3], vertical_alignment="center")
         left.image(enlarge(d["image"], 96), width=96, output_format="PNG")
         right.markdown(f"At ({z1:.2f}, {z2:.2f}): {verdict(d, classes)}" +
@@ -87,7 +89,7 @@ def _pinned(ds: str, charts: pointer.PointerCharts, names: dict, links: dict | N
         st.caption(pins["how"])
     if links is not None:
         shown = [(CHARTS[kind], {"kind": "raw"}, pins.get(kind), links[kind]) for kind in lesson_data.KINDS]
-        charts.hover("lesson_hover", shown, list(names.values()), [k.upper() for k in lesson_data.KINDS],
+        charts.hover("lesson_hover", shown, [b.name for b in models.values()], [k.upper() for k in lesson_data.KINDS],
                      axis_names=("z1", "z2"), size=96, on_click=functools.partial(_pin_click, ds), verdict=verdicts)
 
 
@@ -96,16 +98,16 @@ def _pinned(ds: str, charts: pointer.PointerCharts, names: dict, links: dict | N
 def prior(ds: str, dim: int) -> None:
     lesson_views.require(ds, dim=dim)
     _, labels = cache.dataset(ds, "test")
+    models = lesson_data.pair(ds, dim)
     for kind, col in zip(lesson_data.KINDS, st.columns(2, gap="medium")):
-        name = lesson_data.model_name(ds, kind, dim)
-        shown = lesson_data.prior_samples(name, 32, quality.PRIOR_SEED)
+        shown = lesson_data.prior_samples(models[kind], 32, quality.PRIOR_SEED)
         with col:
             st.markdown(f"**{KIND_TITLES[kind]} · {dim}-D** · data-like among "
-                        f"{quality.PRIOR_SAMPLES:,} samples: **{lesson_data.prior_fraction(name):.0%}**")
+                        f"{quality.PRIOR_SAMPLES:,} samples: **{lesson_data.prior_fraction(models[kind]):.0%}**")
             st.image(lesson_figures.framed_strip(shown["images"], shown["data_like"], cols=8, size=40 if dim == 2
                                                  else 52), width="stretch", output_format="PNG")
             if dim == 2:
-                st.image(lesson_data.prior_still(name), width="stretch", output_format="PNG")
+                st.image(lesson_data.prior_still(models[kind]), width="stretch", output_format="PNG")
     st.caption("The same 32 random z ~ N(0, I) for both models; green frame and ring: data-like, red: not.")
 
 

@@ -19,6 +19,7 @@ import explorer
 from explorer import quality, teaching
 
 from explorer.ui.shell import cache, sidebar
+from explorer.ui.shell.bundle import bundle
 from explorer.ui.teaching import data as lesson_data
 from explorer.ui.teaching.family import data as family_data
 from explorer.ui.teaching.lesson import stage as lesson_stage
@@ -50,13 +51,12 @@ class Step:
 def _place(ds: str, kind: str, where: str) -> list[float]:
     """``kind``'s own place on its own map: the centre of the lesson's first class, or the emptiest point between
     its two classes (each model's own classes: the planes differ in scale)."""
-    name = lesson_data.model_name(ds, kind)
-    _, labels = cache.dataset(ds, "test")
+    model = lesson_data.pair(ds)[kind]
     a, b = PAIRS[ds]
     if where == "gap":
-        z = teaching.gap_between(lesson_data.quality_map(name), cache.encodings(name), labels, a, b)
+        z = teaching.gap_between(lesson_data.quality_map(model), model.encodings, model.labels, a, b)
     else:
-        z = teaching.class_centre(cache.encodings(name), labels, a)
+        z = teaching.class_centre(model.encodings, model.labels, a)
     return [round(float(z[0]), 2), round(float(z[1]), 2)]
 
 
@@ -68,7 +68,7 @@ def pins(ds: str, where: str) -> dict:
 
 def _decode(ds: str, kind: str, where: str) -> dict:
     z = _place(ds, kind, where)
-    return lesson_data.decode_point(lesson_data.model_name(ds, kind), z[0], z[1])
+    return lesson_data.decode_point(lesson_data.pair(ds)[kind], z[0], z[1])
 
 
 def _said(d: dict, classes) -> str:
@@ -81,9 +81,8 @@ def claims(ds: str) -> dict:
     """Every number and verdict the narration states, from the shipped models (no sentence states one by hand)."""
     classes = lesson_data.class_names(ds)
     out: dict = {"dataset": explorer.DATASETS[ds].title}
-    for kind in lesson_data.KINDS:
-        name = lesson_data.model_name(ds, kind)
-        numbers = lesson_data.gap_numbers(name)
+    for kind, model in lesson_data.pair(ds).items():
+        numbers = lesson_data.gap_numbers(model)
         out[f"{kind}_data_like_value"] = numbers["fraction_data_like"]
         out[f"{kind}_data_like"] = f"{numbers['fraction_data_like']:.0%}"
         out[f"{kind}_far"] = f"{numbers['fraction_far']:.0%}"
@@ -91,7 +90,8 @@ def claims(ds: str) -> dict:
         out[f"{kind}_prior"] = f"{numbers['prior_data_like']:.0%}"
         out[f"{kind}_mix"] = f"{numbers['prior_class_mix']:.2f}"
         big = lesson_data.model_name(ds, kind, 16)
-        value = lesson_data.gap_numbers(big)["prior_data_like"] if big in explorer.list_models() else float("nan")
+        value = lesson_data.gap_numbers(bundle(big))["prior_data_like"] if big in explorer.list_models() \
+            else float("nan")
         out[f"{kind}16_prior_value"] = value
         out[f"{kind}16_prior"] = "(not shipped)" if np.isnan(value) else f"{value:.0%}"
         for where in ("centre", "gap"):

@@ -47,8 +47,8 @@ def warm_up(ds: str, pair: tuple[int, int], posterior_count: int) -> None:
     def draw():
         a, b = pair
         index_a, index_b = lesson_data.typical_example(ds, a), lesson_data.typical_example(ds, b)
-        for kind in lesson_data.KINDS:
-            lesson_data.prior_still(lesson_data.model_name(ds, kind))
+        for kind, model in lesson_data.pair(ds).items():
+            lesson_data.prior_still(model)
             lesson_data.path_still(ds, kind, index_a, index_b)
         lesson_data.path_scores_still(ds, index_a, index_b)
         lesson_data.posterior_still(ds, (a, b), posterior_count)
