@@ -394,16 +394,20 @@ def test_a_position_is_carried_to_the_other_plane_through_the_same_test_images()
 
 # --- figure builders (no Streamlit run needed) ---------------------------------------------------------------------
 
-def test_framed_strip_frames_good_green_and_bad_red():
-    from explorer.ui.teaching import figures as lesson_figures
+def test_framed_strip_frames_data_like_solid_and_the_rest_dashed_in_the_verdict_colours():
+    from explorer.ui.kit.colours import BAD, GOOD
     from explorer.ui.kit.images import hex_to_rgb
+    from explorer.ui.teaching import figures as lesson_figures
 
     images = np.zeros((3, 28, 28), np.float32)
     strip = lesson_figures.framed_strip(images, np.array([True, False, True]), cols=2, size=28, frame=3)
     cell, gap = 28 + 6, 6
     assert strip.shape == (2 * cell + gap, 2 * cell + gap, 3)
-    assert tuple(strip[0, 0]) == hex_to_rgb(lesson_figures.GOOD)
-    assert tuple(strip[0, cell + gap]) == hex_to_rgb(lesson_figures.BAD)
+    good_top, bad_top = strip[0, :cell], strip[0, cell + gap:2 * cell + gap]
+    assert all(tuple(px) == hex_to_rgb(GOOD) for px in good_top), "a solid frame"
+    coloured = [tuple(px) == hex_to_rgb(BAD) for px in bad_top]
+    assert 0.3 < np.mean(coloured) < 0.7 and not any(tuple(px) not in (hex_to_rgb(BAD), (255, 255, 255))
+                                                        for px in bad_top), "a dashed frame: colour and gaps"
     assert tuple(strip[-1, -1]) == (255, 255, 255)                  # the empty fourth cell
 
 

@@ -179,8 +179,9 @@ def test_gaps_page_pins_the_point_in_the_browser_and_leaves_the_figures_alone(ds
         assert any(np.array_equal(v["data_like"].astype(bool), qmap.data_like)
                    and np.array_equal(v["y"], qmap.y.astype(np.float32)) for v in sent_verdicts), kind
     assert sent["verdict"]["classes"] == list(lesson_data.class_names(ds))
-    from explorer.ui.teaching.views import VERDICT_COLOURS
-    assert sent["verdict"]["colours"] == {"yes": VERDICT_COLOURS[True], "no": VERDICT_COLOURS[False]}
+    from explorer.ui.kit import colours
+    assert sent["verdict"]["colours"] == {"yes": colours.GOOD, "no": colours.BAD}
+    assert sent["verdict"]["marks"] == {"yes": "✓", "no": "✗"}
     ae_to_vae = lesson_data.link(ds, "ae")
     assert any(np.allclose(g["z"], ae_to_vae.z, atol=1e-5) and np.allclose(g["x"], ae_to_vae.x, atol=1e-5)
                for g in sent_grids.values())

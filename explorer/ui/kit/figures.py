@@ -10,11 +10,10 @@ from scipy.spatial import cKDTree
 
 from explorer import teaching
 
+from explorer.ui.kit.colours import CLASS_COLOURS
 from explorer.ui.kit.images import hex_to_rgb, png_data_uri, tinted_sprite
 
 # Tableau 10, with its grey (class 7) replaced by near-black: grey is the colour of backgrounds and faded points.
-CLASS_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-                "#8c564b", "#e377c2", "#262626", "#bcbd22", "#17becf")
 MARKER_STYLE = dict(symbol="circle-open", size=20, line=dict(width=3.5), color="#ff2b2b")
 MODEBAR_MARGIN = 40    # a top margin that holds Plotly's toolbar (and a title), so it does not cover the legend
 GRID_TRACE = 0          # the invisible click-catching trace comes first; classes follow as traces 1..10
@@ -69,7 +68,7 @@ def latent_map(coords: np.ndarray, labels: np.ndarray, class_names, axis_titles=
         idx = np.flatnonzero(labels == k)
         fig.add_trace(go.Scattergl(
             x=coords[idx, 0], y=coords[idx, 1], mode="markers", name=f"{k} {name}" if name != str(k) else name,
-            customdata=idx, marker=dict(size=marker_size, color=CLASS_COLORS[k % 10],
+            customdata=idx, marker=dict(size=marker_size, color=CLASS_COLOURS[k % 10],
                                         opacity=0.3 if thumbnails is not None else 0.75),
             hovertemplate=f"<b>{name}</b><br>test image #%{{customdata}}<extra></extra>"))
     if thumbnails is not None:
@@ -77,7 +76,7 @@ def latent_map(coords: np.ndarray, labels: np.ndarray, class_names, axis_titles=
         lo, hi = _bounds(coords, pad=0.0)
         size = float(np.max(hi - lo)) / (np.sqrt(len(idx)) * 1.3) * 1.4     # a little over a cell: sprites touch
         fig.update_layout(images=[dict(
-            source=png_data_uri(tinted_sprite(img, CLASS_COLORS[int(labels[i]) % 10])), xref="x", yref="y",
+            source=png_data_uri(tinted_sprite(img, CLASS_COLOURS[int(labels[i]) % 10])), xref="x", yref="y",
             x=float(coords[i, 0]), y=float(coords[i, 1]), sizex=size, sizey=size, xanchor="center",
             yanchor="middle", layer="below") for i, img in zip(idx, images)])
     fig.update_layout(
@@ -127,7 +126,7 @@ def draw_dots(pixels: np.ndarray, xy: np.ndarray, labels: np.ndarray, radius: in
     """An RGB copy of ``pixels`` (grey [H, W] or RGB) with a class-coloured dot at each pixel position ``xy``."""
     out = np.repeat(pixels[..., None], 3, 2) if pixels.ndim == 2 else pixels.copy()
     h, w = out.shape[:2]
-    colors = np.array([hex_to_rgb(c) for c in CLASS_COLORS], np.uint8)
+    colors = np.array([hex_to_rgb(c) for c in CLASS_COLOURS], np.uint8)
     offsets = [(dy, dx) for dy in range(-radius, radius + 1) for dx in range(-radius, radius + 1)
                if dy * dy + dx * dx <= radius * radius + 1]
     px = np.round(xy).astype(int)
@@ -193,7 +192,7 @@ def class_labels(fig: go.Figure, encodings: np.ndarray, labels: np.ndarray, clas
             continue
         x, y = teaching.class_centre(encodings, labels, k)
         fig.add_annotation(x=float(x), y=float(y), text=f"<b>{name}</b>", showarrow=False,
-                           font=dict(size=15, color=CLASS_COLORS[k % 10]), bgcolor="rgba(255,255,255,0.78)",
+                           font=dict(size=15, color=CLASS_COLOURS[k % 10]), bgcolor="rgba(255,255,255,0.78)",
                            borderpad=1)
     return fig
 

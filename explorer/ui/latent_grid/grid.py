@@ -9,6 +9,7 @@ import streamlit as st
 import explorer
 from explorer.latent import decode, grid_axis, grid_points, percentile_box
 
+from explorer.ui.kit.colours import CLASS_COLOURS
 from explorer.ui.kit import figures, html_plot, values
 from explorer.ui.kit.images import mosaic, png_data_uri
 from explorer.ui.shell import cache
@@ -97,7 +98,7 @@ def grid_marker(z1: float, z2: float, n: int, spacing: str, x_range: tuple, y_ra
 
 
 def _legend(ds: str) -> tuple:
-    return tuple(zip(figures.CLASS_COLORS, explorer.DATASETS[ds].classes))
+    return tuple(zip(CLASS_COLOURS, explorer.DATASETS[ds].classes))
 
 
 def _map_bounds(name: str, x_range: tuple, y_range: tuple) -> tuple[np.ndarray, np.ndarray]:

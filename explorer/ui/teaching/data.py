@@ -175,7 +175,7 @@ def hover_links(ds: str) -> dict[str, list[dict]]:
 
 @st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=HASH)
 def prior_still(b: Bundle) -> np.ndarray:
-    """The 2-D map with the Lesson's 32 prior samples as rings (green: data-like)."""
+    """The 2-D map with the Lesson's 32 prior samples as rings (data-like) or crosses (not)."""
     shown = prior_samples(b, 32, quality.PRIOR_SEED)
     return _stills().latent_map(b.encodings, b.labels, b.classes, 400, 300, rings=(shown["z"], shown["data_like"]))
 

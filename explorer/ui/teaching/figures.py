@@ -1,8 +1,8 @@
 """Figures of the AE-versus-VAE lesson: numpy in, Plotly figures or pixel arrays out (no Streamlit here).
 
 Decode-quality maps (heatmap + encodings + density contours + the "far from every encoding" boundary), paths on
-a latent map, scores along a path, posterior ellipses over the prior's contours, and image strips framed green
-(data-like) or red (not).
+a latent map, scores along a path, posterior ellipses over the prior's contours, and image strips framed in the
+verdict's colour and shape (solid: data-like, dashed: not).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from plotly.subplots import make_subplots
 
 from explorer import quality, teaching
 
-from explorer.ui.kit.figures import CLASS_COLORS, class_labels, frozen
+from explorer.ui.kit.colours import BAD, CLASS_COLOURS, GOOD
+from explorer.ui.kit.figures import class_labels, frozen
 from explorer.ui.kit.images import enlarge, hex_to_rgb, to_uint8
 
 METRICS = {
@@ -21,7 +22,6 @@ METRICS = {
     "distance": "Distance to the nearest real image",
     "data_like": "Data-like (both tests)",
 }
-GOOD, BAD = "#1a9850", "#d73027"
 PATH_STYLES = {"AE · linear": dict(color="#444", dash="solid"),
                "VAE · linear": dict(color="#444", dash="solid"),
                "VAE · spherical": dict(color="#7b3294", dash="dot")}
@@ -69,7 +69,7 @@ def quality_figure(qmap: quality.QualityMap, encodings: np.ndarray, labels: np.n
         idx = np.flatnonzero(labels == k)
         fig.add_trace(go.Scattergl(
             x=encodings[idx, 0], y=encodings[idx, 1], mode="markers", name=name, customdata=idx,
-            marker=dict(size=4 if len(labels) <= 3000 else 3, color=CLASS_COLORS[k % 10], opacity=0.75),
+            marker=dict(size=4 if len(labels) <= 3000 else 3, color=CLASS_COLOURS[k % 10], opacity=0.75),
             hovertemplate=f"<b>{name}</b> · test image #%{{customdata}}<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>"))
     if show_density:
         fig.add_trace(go.Contour(x=qmap.x, y=qmap.y, z=qmap.density, showscale=False, name="density",
@@ -91,11 +91,13 @@ def quality_figure(qmap: quality.QualityMap, encodings: np.ndarray, labels: np.n
 
 
 def with_points(fig: go.Figure, z: np.ndarray, ok: np.ndarray, name: str) -> go.Figure:
-    """A copy of ``fig`` with latent points drawn as rings, green where the decode is data-like, red where not."""
+    """A copy of ``fig`` with latent points drawn as rings where the decode is data-like and crosses where not, in
+    the verdict colours."""
     out = frozen(fig)
     z = np.asarray(z)
     out.add_trace(go.Scatter(x=z[:, 0], y=z[:, 1], mode="markers", name=name, hoverinfo="skip",
-                             marker=dict(size=12, symbol="circle-open", color=[GOOD if o else BAD for o in ok],
+                             marker=dict(size=12, symbol=["circle-open" if o else "x-open" for o in ok],
+                                         color=[GOOD if o else BAD for o in ok],
                                          line=dict(width=3))))
     return out
 
@@ -162,7 +164,7 @@ def posterior_figure(encodings: np.ndarray, labels: np.ndarray, class_names, mu:
                            showarrow=False, font=dict(color="#2166ac", size=13), bgcolor="rgba(255,255,255,0.7)")
     for k in np.unique(chosen_labels):
         sel = chosen_labels == k
-        color = CLASS_COLORS[int(k) % 10]
+        color = CLASS_COLOURS[int(k) % 10]
         for n_sigma, width, dash in ((1, 2.5, "solid"), (2, 1.2, "dot")):
             ex, ey = teaching.ellipses(mu[sel], sigma[sel], n_sigma)
             fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", hoverinfo="skip", legendgroup=str(k),
@@ -194,7 +196,8 @@ def posterior_view(mu: np.ndarray, sigma: np.ndarray, reach: float = 2.5, least:
 
 def framed_strip(images: np.ndarray, ok: np.ndarray, cols: int | None = None, size: int = 84,
                  frame: int = 4) -> np.ndarray:
-    """Images as one RGB mosaic [rows * cell, cols * cell, 3], each framed green (data-like) or red (not)."""
+    """Images as one RGB mosaic [rows * cell, cols * cell, 3], each framed in the verdict's colour: a solid frame
+    where the image is data-like, a dashed one where not (the dash is the cue without colour)."""
     images = to_uint8(images)
     n = len(images)
     cols = cols or n
@@ -206,6 +209,13 @@ def framed_strip(images: np.ndarray, ok: np.ndarray, cols: int | None = None, si
         r, c = divmod(i, cols)
         top, left = r * (cell + gap), c * (cell + gap)
         out[top:top + cell, left:left + cell] = hex_to_rgb(GOOD if good else BAD)
+        if not good:              # dashes: every other run of ``dash`` px of the frame is left white
+            dash = max(3, cell // 8)
+            gaps = (np.arange(cell) // dash) % 2 == 1
+            out[top:top + frame, left:left + cell][:, gaps] = 255
+            out[top + cell - frame:top + cell, left:left + cell][:, gaps] = 255
+            out[top:top + cell, left:left + frame][gaps] = 255
+            out[top:top + cell, left + cell - frame:left + cell][gaps] = 255
         big = enlarge(img, size)[:size, :size]
         out[top + frame:top + frame + big.shape[0], left + frame:left + frame + big.shape[1]] = big[..., None]
     return out

@@ -19,8 +19,8 @@ from PIL import Image
 
 from explorer import quality, teaching
 
-from explorer.ui.kit.figures import CLASS_COLORS
-from explorer.ui.teaching.figures import BAD, GOOD, posterior_view
+from explorer.ui.kit.colours import BAD, CLASS_COLOURS, GOOD
+from explorer.ui.teaching.figures import posterior_view
 
 DPI = 100
 SCALE = 2                     # pixels per CSS pixel: crisp on a projector and on hi-DPI screens
@@ -51,14 +51,14 @@ def _scatter(ax, encodings: np.ndarray, labels: np.ndarray, class_names, faint: 
     for k in range(len(class_names)):
         sel = labels == k
         if sel.any():
-            ax.scatter(enc[sel, 0], enc[sel, 1], s=size, c="#d9d9d9" if faint else CLASS_COLORS[k % 10],
+            ax.scatter(enc[sel, 0], enc[sel, 1], s=size, c="#d9d9d9" if faint else CLASS_COLOURS[k % 10],
                        alpha=0.5 if faint else 0.7, linewidths=0, rasterized=True)
     if faint:
         return
     for k, name in enumerate(class_names):
         if np.any(labels == k):
             x, y = teaching.class_centre(enc, labels, k)
-            ax.text(x, y, name, ha="center", va="center", fontsize=9, fontweight="bold", color=CLASS_COLORS[k % 10],
+            ax.text(x, y, name, ha="center", va="center", fontsize=9, fontweight="bold", color=CLASS_COLOURS[k % 10],
                     bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.75))
 
 
@@ -79,8 +79,8 @@ def _frame(ax, encodings: np.ndarray, ranges=None) -> None:
 def latent_map(encodings: np.ndarray, labels: np.ndarray, class_names, width: int = 420, height: int = 360,
                rings: tuple[np.ndarray, np.ndarray] | None = None, paths: dict[str, np.ndarray] | None = None,
                ranges=None, title: str = "", scale: int = SCALE, trails: np.ndarray | None = None) -> np.ndarray:
-    """A latent map of the test encodings by class, with prior samples as rings (z, data_like) coloured green or
-    red, interpolation paths (name -> z [steps, 2]) with A and B marked, and ``trails`` [steps, N, 2]: where each
+    """A latent map of the test encodings by class, with prior samples (z, data_like) as rings where data-like and
+    crosses where not, in the verdict colours, interpolation paths (name -> z [steps, 2]) with A and B marked, and ``trails`` [steps, N, 2]: where each
     encoding was at earlier steps, as a fading line in its class colour."""
     fig, (ax,) = _figure(width, height, scale=scale)
     if trails is not None and len(trails) > 1:
@@ -88,14 +88,14 @@ def latent_map(encodings: np.ndarray, labels: np.ndarray, class_names, width: in
             sel = labels == k
             for j in range(len(trails) - 1):
                 segments = np.stack([trails[j][sel, :2], trails[j + 1][sel, :2]], axis=1)
-                ax.add_collection(LineCollection(segments, colors=CLASS_COLORS[k % 10], linewidths=0.6,
+                ax.add_collection(LineCollection(segments, colors=CLASS_COLOURS[k % 10], linewidths=0.6,
                                                  alpha=0.15 + 0.35 * (j + 1) / (len(trails) - 1)))
     _scatter(ax, encodings, labels, class_names)
     view = np.asarray(encodings)[:, :2]
     if rings is not None:
         z, ok = np.asarray(rings[0])[:, :2], np.asarray(rings[1], bool)
-        ax.scatter(z[:, 0], z[:, 1], s=60, facecolors="none", edgecolors=[GOOD if o else BAD for o in ok],
-                   linewidths=2, zorder=3)
+        ax.scatter(z[ok, 0], z[ok, 1], s=60, facecolors="none", edgecolors=GOOD, linewidths=2, zorder=3)
+        ax.scatter(z[~ok, 0], z[~ok, 1], s=60, marker="x", c=BAD, linewidths=2, zorder=3)
         view = np.concatenate([view, z])
     for name, z in (paths or {}).items():
         z = np.asarray(z)[:, :2]
@@ -125,7 +125,7 @@ def posterior_map(encodings: np.ndarray, labels: np.ndarray, class_names, mu: np
         ax.text(r * 0.7071, r * 0.7071, f"{teaching.prior_mass_inside(r):.0%}", color="#2166ac", fontsize=8,
                 clip_on=True)
     for m, s, k in zip(mu, sigma, chosen):
-        color = CLASS_COLORS[int(k) % 10]
+        color = CLASS_COLOURS[int(k) % 10]
         ax.add_patch(Ellipse(m, 2 * s[0], 2 * s[1], fill=True, fc=color, alpha=0.15, ec=color, lw=1.8))
         ax.add_patch(Ellipse(m, 4 * s[0], 4 * s[1], fill=False, ec=color, lw=1, ls=":"))
         ax.plot(*m, "o", color=color, ms=4, mec="white", mew=0.6)
@@ -136,7 +136,7 @@ def posterior_map(encodings: np.ndarray, labels: np.ndarray, class_names, mu: np
     ax.set_xlabel("z1", fontsize=9, color=TEXT)
     ax.set_ylabel("z2", fontsize=9, color=TEXT, rotation=0, labelpad=8)
     for k in np.unique(chosen):
-        ax.plot([], [], "o", color=CLASS_COLORS[int(k) % 10], label=class_names[int(k)])
+        ax.plot([], [], "o", color=CLASS_COLOURS[int(k) % 10], label=class_names[int(k)])
     ax.legend(loc="upper right", fontsize=8, framealpha=0.85)
     fig.tight_layout(pad=0.4)
     return _pixels(fig)

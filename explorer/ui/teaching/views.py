@@ -14,7 +14,7 @@ from explorer import quality, teaching
 from explorer.names import KIND_TITLES
 from explorer.names import model_name
 
-from explorer.ui.kit import events
+from explorer.ui.kit import colours, events
 from explorer.ui.kit.html_rows import figure
 from explorer.ui.kit.images import enlarge
 from explorer.ui.shell.bundle import Bundle
@@ -66,13 +66,11 @@ def _percent(x: float) -> str:
     return "–" if np.isnan(x) else f"{x:.0%}"
 
 
-VERDICT_COLOURS = {True: "#2e9d4e", False: "#e5484d"}    # green / red that read on a light and a dark theme
 
 
 def _verdict(d: dict, classes) -> str:
     """A decode's verdict as HTML: the :func:`explorer.quality.is_data_like` rule and the numbers behind it."""
-    ok = f'<strong style="color:{VERDICT_COLOURS[d["data_like"]]}">' + \
-        ("data-like" if d["data_like"] else "not data-like") + "</strong>"
+    ok = f'<strong style="color:{colours.verdict_colour(d["data_like"])}">{colours.verdict_words(d["data_like"])}</strong>'
     where = "far from every encoding (a gap)" if d["far"] else "near the encodings"
     if d["outside"]:
         where = "outside this model's map, far from every encoding"
@@ -85,7 +83,8 @@ def hover_verdicts(ds: str) -> dict:
     """Send both 2-D models' quality maps to the browser and return :func:`explorer.ui.widgets.live.hover`'s ``verdict``: the
     hover card then says under each decode what the nearest scored grid point's verdict is."""
     live.verdicts({b.name: lesson_data.quality_map(b) for b in lesson_data.pair(ds).values()})
-    return {"classes": lesson_data.class_names(ds), "colours": VERDICT_COLOURS}
+    return {"classes": lesson_data.class_names(ds), "colours": {True: colours.GOOD, False: colours.BAD},
+            "marks": {"yes": colours.MARKS[True], "no": colours.MARKS[False]}}
 
 
 def _decodes(cells: list[tuple[np.ndarray, str, str]]) -> str:

@@ -17,6 +17,7 @@ import streamlit as st
 from explorer import quality
 from explorer.names import KIND_TITLES
 
+from explorer.ui.kit import colours
 from explorer.ui.kit.images import enlarge
 from explorer.ui.shell import cache
 from explorer.ui.shell.bundle import Bundle
@@ -34,7 +35,7 @@ PLANE_HEIGHT = 360
 
 def verdict(d: dict, classes) -> str:
     """A decode's verdict in a few words (the :func:`explorer.quality.is_data_like` rule)."""
-    ok = ":green[**data-like**]" if d["data_like"] else ":red[**not data-like**]"
+    ok = f":{'blue' if d['data_like'] else 'orange'}[**{colours.verdict_words(d['data_like'])}**]"
     return f"{ok}: a **{classes[d['predicted']]}**? ({d['confidence']:.0%} sure, {d['distance_ratio']:.1f}× the " \
            f"usual distance to a real image)"
 
@@ -108,7 +109,8 @@ def prior(ds: str, dim: int) -> None:
                                                  else 52), width="stretch", output_format="PNG")
             if dim == 2:
                 st.image(lesson_data.prior_still(models[kind]), width="stretch", output_format="PNG")
-    st.caption("The same 32 random z ~ N(0, I) for both models; green frame and ring: data-like, red: not.")
+    st.caption("The same 32 random z ~ N(0, I) for both models; blue solid frame and ring: data-like, orange dashed "
+               "frame and cross: not.")
 
 
 # --- paths ------------------------------------------------------------------------------------------------------------

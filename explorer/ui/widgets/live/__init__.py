@@ -131,7 +131,7 @@ def hover(key: str, charts: list[tuple], decoders_: list[str], titles: list[str]
     for no card: {"kind": "raw"} or {"kind": "pca", "mean", "components"}, pinned (x, y) or None), or with a fourth
     item, one to-latent spec per decoder (e.g. :func:`grid_link` for another model's plane). A click on a chart
     calls ``on_click`` at once (read it with :func:`clicked`), before Plotly's selection event arrives. With
-    ``verdict`` ({"classes": class names, "colours": {True: css, False: css}}), each decode in the card also shows
+    ``verdict`` ({"classes": class names, "colours": {True: css, False: css}, "marks": {"yes": "✓", "no": "✗"}}), each decode in the card also shows
     the verdict of the nearest scored point of its decoder's quality map (sent by :func:`verdicts`)."""
     specs = []
     for k, t, p, *links in charts:
@@ -141,7 +141,8 @@ def hover(key: str, charts: list[tuple], decoders_: list[str], titles: list[str]
         specs.append(spec)
     if verdict is not None:
         verdict = {"classes": [str(c) for c in verdict["classes"]],
-                   "colours": {"yes": verdict["colours"][True], "no": verdict["colours"][False]}}
+                   "colours": {"yes": verdict["colours"][True], "no": verdict["colours"][False]},
+                   "marks": dict(verdict.get("marks", {"yes": "", "no": ""}))}
     _hover(key=key, data={"charts": specs, "decoders": decoders_, "titles": titles, "axis_names": list(axis_names),
                           "size": size, "verdict": verdict},
            height=0, on_click_change=on_click or (lambda: None))

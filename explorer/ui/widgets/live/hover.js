@@ -183,7 +183,8 @@ function showVerdict(canvas, spec, grid, z) {
     return;
   }
   const word = el("strong");
-  word.textContent = v.dataLike ? "data-like" : "not data-like";
+  const mark = (spec.marks || {})[v.dataLike ? "yes" : "no"];
+  word.textContent = (mark ? mark + " " : "") + (v.dataLike ? "data-like" : "not data-like");
   word.style.color = v.dataLike ? spec.colours.yes : spec.colours.no;
   const what = el("span");
   what.textContent = `${spec.classes[v.predicted] ?? "?"}, ${Math.round(100 * v.confidence)}% sure`;
