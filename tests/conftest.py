@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
+
+# Under pytest-xdist (scripts/test.sh runs two workers on this 2-core machine) each worker computes on one thread:
+# two workers of two threads each would fight over the cores.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    torch.set_num_threads(1)
 
 
 def write_idx(path: Path, array: np.ndarray, gz: bool = True) -> Path:

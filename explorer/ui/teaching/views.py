@@ -225,7 +225,7 @@ def prior_view(ds: str) -> None:
                               help="The same seed draws the same z for both models.")
     require(ds, dim=dim)
     st.markdown("Draw **z ~ N(0, I)**, the prior the VAE was trained to match, and decode the same z with both "
-                "models. Green frame: data-like; red: not.")
+                "models. Blue solid frame ✓: data-like; orange dashed frame ✗: not.")
     _prior_samples(ds, int(dim), int(seed))
 
 
