@@ -12,10 +12,11 @@ from explorer.ui.shell import guards, sidebar, url
 from explorer.ui.widgets import pad
 
 MODELS = ("vae-2d", "ae-2d")
+MODEL_KEY = "grid_model"           # the sidebar choice
 
 
 def view() -> None:
-    name = sidebar.pick_model(MODELS, key="grid_model")
+    name = sidebar.pick_model(MODELS, key=MODEL_KEY)
     model = guards.model_or_stop(name)
     guards.test_set_or_stop(model.dataset)
     st.caption("Every cell is what the decoder draws at one point of its two-number code (z1 left → right, z2 "

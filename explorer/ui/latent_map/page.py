@@ -11,10 +11,11 @@ from explorer.ui.shell import guards, projections, sidebar, url
 from explorer.ui.widgets import pointer
 
 MODELS = ("vae-2d", "ae-2d", "vae-16d", "ae-16d", "infogan")
+MODEL_KEY, CHART_KEY, HOVER_KEY = "map_model", "map_chart", "map_hover"   # the sidebar choice, the map, its hover
 
 
 def view() -> None:
-    name = sidebar.pick_model(MODELS, key="map_model")
+    name = sidebar.pick_model(MODELS, key=MODEL_KEY)
     model = guards.model_or_stop(name)
     ds = model.dataset
     images, labels = guards.test_set_or_stop(ds)
@@ -48,17 +49,17 @@ def map_and_pick(charts: pointer.PointerCharts, params: tuple, images: np.ndarra
                  link: url.Value, thumbnails: bool, noise_seed: int, hover: dict | None) -> None:
     """The map and what was clicked or selected on it: a click reruns only this part."""
     name, method = params[:2]
-    pick = views.current_pick(params, labels, chart_key="map_chart")
+    pick = views.current_pick(params, labels, chart_key=CHART_KEY)
     views.link_pick(link, pick)
     pinned = pick.xy if pick is not None else None
     figure = charts.figure(projections.base_figure(*params, thumbnails=thumbnails), pinned)
     left, right = st.columns([5, 3], gap="medium")
     with left:
-        st.plotly_chart(figure, key="map_chart", on_select="rerun", selection_mode=charts.selection_modes(),
+        st.plotly_chart(figure, key=CHART_KEY, on_select="rerun", selection_mode=charts.selection_modes(),
                         config={"displaylogo": False, "scrollZoom": True})
     with right:
         views.show_pick(pick, params, images, labels, noise_seed)
-    charts.hover("map_hover", [("map_chart", hover, pinned)], [name] if hover else [], ["decoded here"],
-                 axis_names=projections.AXIS_TITLES[method], on_click=views.take_live_click(params, labels, "map_hover"))
+    charts.hover(HOVER_KEY, [(CHART_KEY, hover, pinned)], [name] if hover else [], ["decoded here"],
+                 axis_names=projections.AXIS_TITLES[method], on_click=views.take_live_click(params, labels, HOVER_KEY))
     if pick is not None and pick.kind == "selection":
         views.gallery(images, labels, pick.indices, classes, coords)

@@ -19,7 +19,8 @@ from explorer.ui.kit.html_rows import figure_row, for_screen
 from explorer.ui.widgets import pointer
 
 SOURCES = ("Draw", "Upload", "Example")
-MAP_KEYS = ("own_map_ae", "own_map_vae", "own_map_16d")      # the maps' chart keys
+MAP_KEYS = ("own_map_ae", "own_map_vae", "own_map_16d")      # the maps' chart keys (the 16-D map's last)
+PAD_KEY = "own_draw"                                         # the drawing pad
 CAPTION = "font-size:14px;line-height:1.6;opacity:.6;margin:0"       # st.caption's look
 INVERT = {"auto": None, "dark ink on light": True, "light ink on dark": False}
 INVERT_KEY, MAP_METHOD_KEY = "own_invert", "own_map_method"     # the background and map controls' state
@@ -86,7 +87,7 @@ def _pins(ds: str, reading: dict) -> dict[str, tuple[float, float]]:
         if z is not None:
             out[f"own_map_{kind}"] = (float(z[0]), float(z[1]))
     if "map_xy" in reading:
-        out["own_map_16d"] = reading["map_xy"]
+        out[MAP_KEYS[2]] = reading["map_xy"]
     return out
 
 
@@ -95,7 +96,7 @@ def _input(ds: str) -> tuple[np.ndarray | None, str]:
     drawing are in the page URL (an upload is not: a link cannot carry a file)."""
     source = st.segmented_control("Your image", SOURCES, default="Draw", required=True, **url.shared("own_source"))
     if source != "Draw":
-        draw.unlink("own_draw", INK_LINK)
+        draw.unlink(PAD_KEY, INK_LINK)
     if source == "Upload":
         file = st.file_uploader("An image (PNG, JPEG, WebP or GIF; up to 2 MB)", type=["png", "jpg", "jpeg", "webp",
                                                                                      "gif"], key="own_upload")
@@ -115,7 +116,7 @@ def _input(ds: str) -> tuple[np.ndarray | None, str]:
         examples = own_data.examples(ds)
         name = st.selectbox("Example", list(examples), **url.shared("own_example"))
         return own_image.read_image(examples[name]), source
-    ink = draw.drawing("own_draw", link=INK_LINK)
+    ink = draw.drawing(PAD_KEY, link=INK_LINK)
     # as st.html, so that the browser loads st.html's code (~0.1 s) with the page rather than after the first stroke
     st.html(f'<p style="{CAPTION}">Draw with the mouse (or a pen or finger); lift it and everything below '
             "updates. The drawing is part of this page's link.</p>")
@@ -174,9 +175,9 @@ def _maps(ds: str, reading: dict | None) -> None:
                               help="PCA places the image exactly; on UMAP it is placed from its 10 nearest test "
                                    "codes (UMAP's own transform takes seconds).")
             fig = projections.base_figure(big, method)
-            if "own_map_16d" in pins:
-                fig = figures.with_marker(fig, pins["own_map_16d"], "your image")
-            st.plotly_chart(fig, key="own_map_16d", config={"displayModeBar": False})
+            if MAP_KEYS[2] in pins:
+                fig = figures.with_marker(fig, pins[MAP_KEYS[2]], "your image")
+            st.plotly_chart(fig, key=MAP_KEYS[2], config={"displayModeBar": False})
 
 
 def _nearest(ds: str, reading: dict, classes) -> None:

@@ -13,12 +13,12 @@ from explorer.ui.shell.navigation import ensure_navigation
 
 DATASET_KEY = "dataset"
 LIVE_KEY = "live_widgets"
-PERSISTENT_KEYS = ("map_model", "grid_model")   # sidebar choices kept while other pages are shown
+CHOICES_KEY = "sidebar_model_choices"   # the keys of the model choices this session has shown (pick_model's)
 
 
 def render() -> None:
-    for key in PERSISTENT_KEYS:      # re-assigning turns widget state into session state that outlives the page
-        if key in st.session_state:
+    for key in st.session_state.get(CHOICES_KEY, ()):   # kept while other pages are shown: re-assigning turns
+        if key in st.session_state:                     # widget state into session state that outlives the page
             st.session_state[key] = st.session_state[key]
     names = list(explorer.DATASETS)
     st.sidebar.selectbox("Dataset", names, format_func=lambda n: explorer.DATASETS[n].title,
@@ -54,6 +54,8 @@ def pick_model(suffixes: tuple[str, ...], key: str, label: str = "Model") -> str
     returns the model name, or None (with an explanation) when none is shipped. The choice survives page
     switches and dataset changes because it names the kind, not the dataset's model."""
     ds = current_dataset()
+    if key not in st.session_state.setdefault(CHOICES_KEY, []):
+        st.session_state[CHOICES_KEY].append(key)
     shipped = set(explorer.list_models())
     available = [s for s in suffixes if names.join(ds, s) in shipped]
     if not available:

@@ -131,10 +131,11 @@ _LINK_CSS = """
 .lse-link-note { font-size: 12px; opacity: 0.75; min-height: 1em; }
 """
 
-_link = st.components.v2.component("lse_link", html=_LINK_HTML, js=_LINK_JS, css=_LINK_CSS)
+LINK_KEY = "lse_link"
+_link = st.components.v2.component(LINK_KEY, html=_LINK_HTML, js=_LINK_JS, css=_LINK_CSS)
 
 
 def link_control() -> None:
     """A button that copies the page's current URL (every shared control included), with the URL shown beside it
     for browsers that do not allow copying (plain http to another machine)."""
-    _link(key="lse_link")
+    _link(key=LINK_KEY)

@@ -29,6 +29,7 @@ from explorer.ui.widgets import live, pointer
 from explorer.ui.widgets import flipbook
 
 PINS_KEY = "lesson_pins"          # {"ae": [z1, z2], "vae": [z1, z2], "how": sentence}
+HOVER_KEY = "lesson_hover"          # the hover card over both planes
 CHARTS = {"ae": "lesson_plane_ae", "vae": "lesson_plane_vae"}
 PLANE_HEIGHT = 360
 
@@ -44,7 +45,7 @@ def verdict(d: dict, classes) -> str:
 
 def _pin_click(ds: str) -> None:
     """A click on either plane pins it there, and the other model at the same place among the test images."""
-    point = live.clicked("lesson_hover")
+    point = live.clicked(HOVER_KEY)
     kind = next((k for k, chart in CHARTS.items() if point and chart == point["chart"]), None)
     if kind is None:
         return
@@ -90,7 +91,7 @@ def _pinned(ds: str, charts: pointer.PointerCharts, models: dict[str, Bundle], l
         st.caption(pins["how"])
     if links is not None:
         shown = [(CHARTS[kind], {"kind": "raw"}, pins.get(kind), links[kind]) for kind in lesson_data.KINDS]
-        charts.hover("lesson_hover", shown, [b.name for b in models.values()], [k.upper() for k in lesson_data.KINDS],
+        charts.hover(HOVER_KEY, shown, [b.name for b in models.values()], [k.upper() for k in lesson_data.KINDS],
                      axis_names=("z1", "z2"), size=96, on_click=functools.partial(_pin_click, ds), verdict=verdicts)
 
 

@@ -26,6 +26,7 @@ from explorer.ui.teaching.lesson import stage as lesson_stage
 from explorer.ui.teaching.lesson import warm_up
 from explorer.ui.widgets import keys, live
 
+KEYS_KEY = "lesson_keys"            # the ← / → listener
 URL_READ_KEY = "lesson_url_read"      # session state: the step and presenter flag were taken from the URL
 STEP_KEY = "lesson_step"
 SHOWN_KEY = "lesson_shown"                      # (dataset, step key) whose settings are in place
@@ -222,7 +223,7 @@ def _move(delta: int) -> None:
 
 
 def _key_move() -> None:
-    step = live.key_step("lesson_keys")
+    step = live.key_step(KEYS_KEY)
     if step is not None:
         _move(step)
 
@@ -283,7 +284,7 @@ def lesson(ds: str) -> None:
     if present:
         st.html(PRESENTER)
     _to_url(index, present)
-    keys.listen("lesson_keys", on_step=_key_move)
+    keys.listen(KEYS_KEY, on_step=_key_move)
     step = STEPS[index]
     if st.session_state.get(SHOWN_KEY) != (ds, step.key):
         apply(ds, step.key)
