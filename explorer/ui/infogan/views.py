@@ -45,19 +45,8 @@ def traversal_figure(name: str, code: str, seed: int, values: np.ndarray):
                                y_ticks=([i * step + 14 for i in range(len(rows))],
                                         [categories.category_label(name, c) for c in rows]),
                                height=460, x_title=code)
-    lo, hi = cache.model(name).trained_range
-    inside = [i for i, v in enumerate(values) if lo - 1e-9 <= v <= hi + 1e-9]
-    for i, v in enumerate(values):
-        if i not in inside:
-            fig.add_shape(type="rect", x0=i * step - 0.5, x1=i * step + 28.5, y0=0, y1=pixels.shape[0],
-                          fillcolor="rgba(255,255,255,0.28)", line_width=0, layer="above")
-    if inside:
-        x0, x1 = inside[0] * step - 0.5, inside[-1] * step + 28.5
-        fig.add_shape(type="rect", x0=x0, x1=x1, y0=-0.5, y1=pixels.shape[0] + 0.5,
-                      line=dict(color="#1f77b4", width=2, dash="dot"), layer="above")
-        # above the mosaic, in the top margin: a label inside the outline would cover the first row of images
-        fig.add_annotation(x=(x0 + x1) / 2, y=0, yanchor="bottom", text=f"trained range {text.span(lo, hi)}", showarrow=False,
-                           font=dict(size=11, color="#1f77b4"))
-        fig.update_layout(margin=dict(t=TRAVERSAL_TOP_MARGIN))
+    figures.trained_range_columns(fig, values, cache.model(name).trained_range, step, pixels.shape[0],
+                                  text.span(*cache.model(name).trained_range))
+    fig.update_layout(margin=dict(t=TRAVERSAL_TOP_MARGIN))
     fig.update_yaxes(constraintoward="top")     # a narrow column leaves room below the mosaic, not above it
     return figures.frozen(fig)

@@ -122,6 +122,26 @@ def image_figure(pixels: np.ndarray, x_ticks: tuple[list, list] | None = None,
     return fig
 
 
+def trained_range_columns(fig: go.Figure, values, trained: tuple[float, float], step: int, height: int,
+                          span: str, font_size: int = 11) -> go.Figure:
+    """Over an :func:`image_figure` mosaic whose columns (``step`` px apart) sweep a code through ``values``: the
+    columns outside the ``trained`` range shaded, the range outlined (dotted) and labelled above the mosaic."""
+    lo, hi = trained
+    inside = [i for i, v in enumerate(values) if lo - 1e-9 <= v <= hi + 1e-9]
+    for i, v in enumerate(values):
+        if i not in inside:
+            fig.add_shape(type="rect", x0=i * step - 0.5, x1=i * step + step - 0.5, y0=0, y1=height,
+                          fillcolor="rgba(255,255,255,0.28)", line_width=0, layer="above")
+    if inside:
+        x0, x1 = inside[0] * step - 0.5, inside[-1] * step + step - 0.5
+        fig.add_shape(type="rect", x0=x0, x1=x1, y0=-0.5, y1=height + 0.5,
+                      line=dict(color="#1f77b4", width=2, dash="dot"), layer="above")
+        # above the mosaic, in the top margin: a label inside the outline would cover the first row of images
+        fig.add_annotation(x=(x0 + x1) / 2, y=0, yanchor="bottom", text=f"trained range {span}", showarrow=False,
+                           font=dict(size=font_size, color="#1f77b4"))
+    return fig
+
+
 def draw_dots(pixels: np.ndarray, xy: np.ndarray, labels: np.ndarray, radius: int = 2) -> np.ndarray:
     """An RGB copy of ``pixels`` (grey [H, W] or RGB) with a class-coloured dot at each pixel position ``xy``."""
     out = np.repeat(pixels[..., None], 3, 2) if pixels.ndim == 2 else pixels.copy()
