@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from explorer.ui.shell import pages, sidebar
+from explorer.ui.shell import pages, presenter, sidebar
 from explorer.ui.widgets import live
 
 st.set_page_config(page_title="Latent Space Explorer", page_icon="🧭", layout="wide")
 live.page_style()
 
 navigation = st.navigation(pages.navigation())
-sidebar.render()
+sidebar.render(pages.chooses_dataset(navigation.title))
+presenter.frame(navigation.title)
 navigation.run()
 sidebar.footer()          # after the page: its sidebar controls come first

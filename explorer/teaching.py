@@ -44,6 +44,34 @@ def gap_between(qmap: QualityMap, encodings: np.ndarray, labels: np.ndarray, a: 
     return points[int(np.argmax(empty))].astype(np.float32)
 
 
+def gap_band(qmap: QualityMap, encodings: np.ndarray, labels: np.ndarray, a: int, b: int) -> np.ndarray:
+    """The grid points between classes a and b away from every encoding (at least half the distance that counts as
+    far, :attr:`QualityMap.far`): within the middle 80% of the segment joining their centres and at most 40% of its
+    length from it (:func:`gap_between`'s band) [N, 2]."""
+    ca, cb = class_centre(encodings, labels, a), class_centre(encodings, labels, b)
+    points = plane_points(qmap.x, qmap.y).astype(np.float64)
+    seg = cb - ca
+    length = float(np.hypot(*seg)) or 1.0
+    t = (points - ca) @ seg / length ** 2
+    off = np.abs((points - ca) @ np.array([-seg[1], seg[0]]) / length)
+    away = qmap.nearest_encoding.ravel() > qmap.far_threshold / 2
+    return points[(t > 0.1) & (t < 0.9) & (off < 0.4 * length) & away].astype(np.float32)
+
+
+def ink_contrast(images: np.ndarray) -> np.ndarray:
+    """How visible each image's drawing is: its 99th minus its 1st pixel percentile (a faint smudge scores low)."""
+    flat = np.asarray(images, np.float64).reshape(len(images), -1)
+    return np.percentile(flat, 99, axis=1) - np.percentile(flat, 1, axis=1)
+
+
+def visible_contrast(data_like_a: np.ndarray, data_like_b: np.ndarray, confidence_b: np.ndarray,
+                     images_b: np.ndarray) -> np.ndarray:
+    """The Lesson's rule for a pin that shows the autoencoder-versus-VAE contrast: where model A's decode is not
+    data-like and model B's is, B's confidence times its :func:`ink_contrast`; elsewhere -1."""
+    score = np.asarray(confidence_b, np.float64) * ink_contrast(images_b)
+    return np.where(~np.asarray(data_like_a, bool) & np.asarray(data_like_b, bool), score, -1.0)
+
+
 @dataclass(frozen=True)
 class LinkGrid:
     """Positions on one model's plane (grid nodes ``x`` by ``y``) carried to another model's plane: ``z``

@@ -17,6 +17,7 @@ from explorer import quality, teaching
 from explorer.ui.shell import cache
 from explorer.ui.shell.bundle import bundle
 from explorer.ui.teaching import data as lesson_data
+from explorer.ui.teaching.family import data as family_data
 from explorer.ui.teaching.lesson import steps as lesson_steps
 
 from .test_app import changes, need, run, texts
@@ -226,96 +227,172 @@ def step_index(key: str) -> int:
     return lesson_steps.STEPS.index(lesson_steps.step_by_key(key))
 
 
-@pytest.mark.parametrize("ds", DATASETS)
-def test_arriving_at_each_step_puts_its_settings_in_place_and_shows_its_view(ds):
-    need_lesson(ds)
-    shipped = set(explorer.list_models())
-    at = run("pages/13_Lesson.py", ds)
+def need_steps() -> None:
+    """Every model a step of the Lesson uses."""
+    need(*{f"{s.dataset}-{k}" for s in lesson_steps.STEPS
+           for k in ("ae-2d", "vae-2d", "classifier", "ae-16d", "vae-16d", "infogan", "vae-2d-beta2")})
+
+
+def lesson_at(key: str, dataset: str = "mnist"):
+    """The Lesson after one run at step ``key`` (the sidebar's dataset is ``dataset``: the steps ignore it)."""
+    return run("pages/13_Lesson.py", dataset, state={"lesson_step": step_index(key)})
+
+
+def test_arriving_at_each_step_puts_its_settings_in_place_and_shows_its_view_on_its_dataset():
+    need_steps()
+    at = run("pages/13_Lesson.py")
     for index, step in enumerate(lesson_steps.STEPS):
         if index:
             at.button(key="lesson_next").click()
             at.run()
         assert at.selectbox(key="lesson_step").value == index
-        if step.key == "prior-16d" and not {f"{ds}-ae-16d", f"{ds}-vae-16d"} <= shipped:
-            continue                                   # tested where the 16-D models are shipped
         assert not at.exception and not at.error, [e.value for e in at.error]
-        for key, value in step.settings(ds).items():
+        for key, value in step.settings(step.dataset).items():
             assert at.session_state[key] == value, (step.key, key)
         assert at.get("plotly_chart") or at.get("image") or at.get("bidi_component"), step.key
-        assert at.query_params["step"] == [str(index + 1)] or at.query_params["step"] == str(index + 1)
+        assert f"**{explorer.DATASETS[step.dataset].title}**" in texts(at), step.key
+        assert at.query_params.get("step", [None]) in ([str(index + 1)], str(index + 1)) if index else \
+            "step" not in at.query_params, "step 1 is the Lesson's URL without a step"
 
 
-@pytest.mark.parametrize("ds", DATASETS)
-def test_each_model_is_pinned_at_its_own_place_not_at_the_other_models_numbers(ds):
-    """The planes differ 5-10x in scale: each ring is its own map's centre of the first class, then its own map's
-    emptiest point between the two classes (recomputed here from the encodings)."""
+def test_the_lesson_leads_with_fashion_mnist_and_keeps_mnists_counter_example_as_a_surprise():
+    """The gaps story is told on the dataset that shows it, MNIST's counter-example is its own step, and the
+    InfoGAN steps are on MNIST."""
+    datasets = [s.dataset for s in lesson_steps.STEPS]
+    assert datasets[:3] == ["fashion"] * 3
+    assert lesson_steps.step_by_key("surprise").dataset == "mnist"
+    assert [s.dataset for s in lesson_steps.STEPS if s.key.startswith("gan-")] == ["mnist"] * 3
+
+
+def test_every_step_makes_its_point_on_its_own_dataset():
+    """Each step's point (``Step.holds``) recomputed from the shipped models of the step's dataset."""
+    need_steps()
+    for step in lesson_steps.STEPS:
+        assert step.holds(lesson_steps.claims(step.dataset)), step.key
+
+
+def test_the_sidebars_dataset_does_not_change_the_steps():
+    need_steps()
+    for sidebar_ds in DATASETS:
+        at = lesson_at("between", sidebar_ds)
+        assert at.session_state["lesson_pins"] == lesson_steps.step_by_key("between").settings("fashion")["lesson_pins"]
+        assert "T-shirt/top" in at.subheader[0].value
+        assert not at.sidebar.get("selectbox") or all(s.key != "dataset" for s in at.sidebar.selectbox)
+
+
+def test_the_centre_pins_are_each_models_own_centre_of_the_first_class():
+    """The planes differ 5-10x in scale: each ring is its own map's centre of the first class."""
+    step = lesson_steps.step_by_key("maps")
+    ds = step.dataset
     need_lesson(ds)
     _, labels = cache.dataset(ds, "test")
+    pins = lesson_at("maps").session_state["lesson_pins"]
+    for kind in ("ae", "vae"):
+        z = teaching.class_centre(cache.encodings(f"{ds}-{kind}-2d"), labels, lesson_steps.PAIRS[ds][0])
+        assert pins[kind] == pytest.approx(np.round(z, 2), abs=0.006), kind
+    assert pins["ae"] != pytest.approx(pins["vae"], abs=0.5)
+
+
+def test_the_between_pins_are_chosen_for_the_most_visible_contrast():
+    """The stated rule, recomputed: of the autoencoder's empty grid points between the two classes, carried to the
+    VAE's plane, the pins are where the autoencoder's draw is not data-like, the VAE's is, and the VAE's is the most
+    visible (confidence x ink contrast); no other candidate scores higher."""
+    step = lesson_steps.step_by_key("between")
+    ds = step.dataset
+    need_lesson(ds)
     a, b = lesson_steps.PAIRS[ds]
-    for key, where in (("maps", "centre"), ("between", "gap")):
-        at = run("pages/13_Lesson.py", ds, state={"lesson_step": step_index(key)})
-        pins = at.session_state["lesson_pins"]
-        for kind in ("ae", "vae"):
-            name = f"{ds}-{kind}-2d"
-            enc = cache.encodings(name)
-            z = teaching.class_centre(enc, labels, a) if where == "centre" else \
-                teaching.gap_between(lesson_data.quality_map(bundle(name)), enc, labels, a, b)
-            assert pins[kind] == pytest.approx(np.round(z, 2), abs=0.006), (key, kind)
-        assert pins["ae"] != pytest.approx(pins["vae"], abs=0.5)
-        shown = [m.value for m in at.markdown if m.value.startswith("At (")]
-        assert [s.split(":")[0] for s in shown] == [f"At ({pins[k][0]:.2f}, {pins[k][1]:.2f})" for k in ("ae", "vae")]
+    ae, vae = bundle(f"{ds}-ae-2d"), bundle(f"{ds}-vae-2d")
+    band = teaching.gap_band(lesson_data.quality_map(ae), ae.encodings, ae.labels, a, b)
+    assert len(band) > 10
+    linked = np.array([lesson_data.linked_pins(ds, "ae", p)["vae"] for p in band], np.float32)
+    _, ae_scores = quality.decode_and_score(ae.model, ae.scorer, np.round(band, 2))
+    vae_images, vae_scores = quality.decode_and_score(vae.model, vae.scorer, linked)
+    score = teaching.visible_contrast(ae_scores.data_like, vae_scores.data_like, vae_scores.confidence, vae_images)
+    best = int(np.argmax(score))
+    pins = lesson_at("between").session_state["lesson_pins"]
+    assert pins["ae"] == pytest.approx(np.round(band[best], 2), abs=0.006)
+    assert pins["vae"] == pytest.approx(linked[best], abs=0.006)
+    shown = {k: lesson_data.decode_point(bundle(f"{ds}-{k}-2d"), *pins[k]) for k in ("ae", "vae")}
+    assert not shown["ae"]["data_like"] and shown["vae"]["data_like"]
+    ink = teaching.ink_contrast(np.stack([shown[k]["image"] for k in ("ae", "vae")]))
+    assert ink[1] > 0.5, "the VAE's draw is clearly visible, not a faint smudge"
 
 
-@pytest.mark.parametrize("ds", DATASETS)
-def test_every_claim_the_narration_makes_holds_for_the_shipped_models(ds):
+def test_visible_contrast_prefers_a_confident_clear_draw_where_only_the_second_model_is_data_like():
+    faint, clear = np.full((28, 28), 0.1, np.float32), np.zeros((28, 28), np.float32)
+    faint[10:18, 10:18], clear[10:18, 10:18] = 0.25, 1.0
+    score = teaching.visible_contrast(np.array([False, False, True, False]), np.array([True, True, True, False]),
+                                      np.array([0.99, 0.99, 0.99, 0.99]), np.stack([faint, clear, clear, clear]))
+    assert int(np.argmax(score)) == 1
+    assert score[2] < 0 and score[3] < 0 and 0 < score[0] < score[1]
+
+
+def test_every_claim_the_narration_makes_holds_for_the_shipped_models():
     """Each verdict in the narration is recomputed from the models: a model said to draw something "not"
     data-like scores below the rule there, one said to draw something data-like meets it; the plane-wide story
     follows the measured fractions."""
-    need_lesson(ds)
-    classes = explorer.DATASETS[ds].classes
-    _, labels = cache.dataset(ds, "test")
-    a, b = lesson_steps.PAIRS[ds]
-    for key, where in (("maps", "centre"), ("between", "gap")):
-        text = texts(run("pages/13_Lesson.py", ds, state={"lesson_step": step_index(key)}))
-        for kind, who in (("ae", "autoencoder"), ("vae", "VAE")):
-            name = f"{ds}-{kind}-2d"
-            enc = cache.encodings(name)
-            z = teaching.class_centre(enc, labels, a) if where == "centre" else \
-                teaching.gap_between(lesson_data.quality_map(bundle(name)), enc, labels, a, b)
-            images, scores = quality.decode_and_score(cache.model(name), cache.quality_scorer(ds),
-                                                      np.round(z, 2)[None].astype(np.float32))
+    for key in ("maps", "between"):
+        step = lesson_steps.step_by_key(key)
+        ds = step.dataset
+        need_lesson(ds)
+        classes = explorer.DATASETS[ds].classes
+        at = lesson_at(key)
+        text = texts(at)
+        for kind in ("ae", "vae"):
+            z = np.array(at.session_state["lesson_pins"][kind], np.float32)[None]
+            _, scores = quality.decode_and_score(cache.model(f"{ds}-{kind}-2d"), cache.quality_scorer(ds), z)
             said = ("something data-like" if scores.data_like[0] else "something **not** data-like") + \
                 f" (read as a {classes[scores.predicted[0]]}, {scores.confidence[0]:.0%} sure)"
             assert said in text, (key, kind, said)
-    numbers = {kind: lesson_data.gap_numbers(bundle(f"{ds}-{kind}-2d")) for kind in ("ae", "vae")}
-    measure = texts(run("pages/13_Lesson.py", ds, state={"lesson_step": step_index("measure")}))
-    if numbers["vae"]["fraction_data_like"] > numbers["ae"]["fraction_data_like"]:
-        assert "the autoencoder's gaps are real" in measure
-    else:
-        assert "draws something data-like over **more** of its plane than the VAE's" in measure
+    for key in ("measure", "surprise"):
+        ds = lesson_steps.step_by_key(key).dataset
+        numbers = {kind: lesson_data.gap_numbers(bundle(f"{ds}-{kind}-2d")) for kind in ("ae", "vae")}
+        shown = texts(lesson_at(key))
+        if numbers["vae"]["fraction_data_like"] > numbers["ae"]["fraction_data_like"]:
+            assert "the autoencoder's gaps are real" in shown
+        else:
+            assert "draws something data-like over **more** of its plane than the VAE's" in shown
 
 
-@pytest.mark.parametrize("ds", DATASETS)
-def test_app_shows_the_recorded_gap_numbers(ds):
+def test_the_beta_and_paths_narration_say_what_the_numbers_show():
+    need_steps()
+    ds = lesson_steps.step_by_key("beta").dataset
+    recon = [family_data.beta_numbers(n)["test_recon"] for b, n in family_data.beta_names(ds) if b in (0.0, 1.0, 2.0)]
+    shown = texts(lesson_at("beta"))
+    flat = (max(recon) - min(recon)) / min(recon) < lesson_steps.RECON_FLAT
+    assert ("hardly moves" in shown) == flat
+    paths = lesson_steps.claims(lesson_steps.step_by_key("paths").dataset)
+    order = sorted(((paths["ae_path_value"], "autoencoder's line"), (paths["vae_path_value"], "VAE's line"),
+                    (paths["vae_arc_value"], "VAE's arc")), reverse=True)
+    shown = texts(lesson_at("paths"))
+    assert [shown.index(label) for _, label in order] == sorted(shown.index(label) for _, label in order)
+
+
+def test_app_shows_the_recorded_gap_numbers():
     """The Lesson's narration and the Gaps view quote metrics.json's ``eval.gaps`` (the README's numbers)."""
-    need_lesson(ds)
+    for key in ("measure", "surprise"):
+        ds = lesson_steps.step_by_key(key).dataset
+        need_lesson(ds)
+        recorded = {kind: explorer.read_metrics(f"{ds}-{kind}-2d")["eval"]["gaps"] for kind in ("ae", "vae")}
+        at = lesson_at(key)
+        assert f"**{recorded['vae']['fraction_data_like']:.0%}** of the VAE's" in texts(at)
+        assert f"**{recorded['ae']['fraction_data_like']:.0%}** of the autoencoder's" in texts(at)
+        gaps = [m.value for m in run("pages/06_Gaps.py", ds).metric]
+        assert gaps[0] == f"{recorded['ae']['fraction_data_like']:.0%}"
+        assert gaps[1] == f"{recorded['ae']['fraction_far']:.0%}"
+        assert gaps[3] == f"{recorded['vae']['fraction_data_like']:.0%}"
+    ds = lesson_steps.step_by_key("prior").dataset
     recorded = {kind: explorer.read_metrics(f"{ds}-{kind}-2d")["eval"]["gaps"] for kind in ("ae", "vae")}
-    at = run("pages/13_Lesson.py", ds, state={"lesson_step": step_index("measure")})
-    assert f"**{recorded['vae']['fraction_data_like']:.0%}** of the VAE's" in texts(at)
-    assert f"**{recorded['ae']['fraction_data_like']:.0%}** of the autoencoder's" in texts(at)
-    prior = run("pages/13_Lesson.py", ds, state={"lesson_step": step_index("prior")})
+    prior = lesson_at("prior")
     assert f"**{recorded['ae']['prior_data_like']:.0%}** (autoencoder)" in texts(prior)
     assert f"**{recorded['vae']['prior_class_mix']:.2f}**" in texts(prior)
-    gaps = [m.value for m in run("pages/06_Gaps.py", ds).metric]
-    assert gaps[0] == f"{recorded['ae']['fraction_data_like']:.0%}"
-    assert gaps[1] == f"{recorded['ae']['fraction_far']:.0%}"
-    assert gaps[3] == f"{recorded['vae']['fraction_data_like']:.0%}"
 
 
 def test_a_steps_button_sets_its_view_up_again_after_exploring():
-    need_lesson("mnist")
-    at = run("pages/13_Lesson.py", state={"lesson_step": step_index("between")})
-    expected = lesson_steps.step_by_key("between").settings("mnist")["lesson_pins"]
+    step = lesson_steps.step_by_key("between")
+    need_lesson(step.dataset)
+    at = lesson_at("between")
+    expected = step.settings(step.dataset)["lesson_pins"]
     at.session_state["lesson_pins"] = {"ae": [0.5, 0.5], "vae": [0.1, 0.1], "how": "clicked"}
     at.run()
     assert at.session_state["lesson_pins"]["ae"] == [0.5, 0.5], "exploring within a step keeps what the user did"
@@ -324,28 +401,66 @@ def test_a_steps_button_sets_its_view_up_again_after_exploring():
     assert at.session_state["lesson_pins"] == expected
 
 
-def test_switching_dataset_sets_the_step_up_for_the_new_dataset():
-    need_lesson("mnist")
-    need_lesson("fashion")
-    step = lesson_steps.step_by_key("between")
-    at = run("pages/13_Lesson.py", state={"lesson_step": step_index("between")})
-    assert at.session_state["lesson_pins"] == step.settings("mnist")["lesson_pins"]
-    at.sidebar.selectbox(key="dataset").set_value("fashion")
-    at.run()
-    assert not at.exception
-    assert at.session_state["lesson_pins"] == step.settings("fashion")["lesson_pins"]
-
-
 def test_lesson_next_and_previous_move_between_steps():
-    need_lesson("mnist")
+    need_lesson("fashion")
     at = run("pages/13_Lesson.py")
     assert at.button(key="lesson_previous").disabled
     at.button(key="lesson_next").click()
     at.run()
-    assert at.selectbox(key="lesson_step").value == 1 and at.subheader[0].value == "Between the 1s and the 7s"
+    assert at.selectbox(key="lesson_step").value == 1
+    assert at.subheader[0].value == "Between the T-shirt/tops and the Sneakers"
     at.button(key="lesson_previous").click()
     at.run()
     assert at.selectbox(key="lesson_step").value == 0
+
+
+def test_back_and_forward_follow_the_url_and_a_sessions_own_moves_are_not_undone():
+    """Back / Forward run the page with an earlier URL: the step follows it; the session's own Next is kept
+    although that run still carries the URL of the step before."""
+    need_steps()
+    at = run("pages/13_Lesson.py")
+    for expected in (1, 2):
+        at.button(key="lesson_next").click()
+        at.run()
+        assert at.selectbox(key="lesson_step").value == expected
+        assert at.query_params["step"] in ([str(expected + 1)], str(expected + 1))
+    at.query_params["step"] = "2"                 # Back
+    at.run()
+    assert at.selectbox(key="lesson_step").value == 1
+    del at.query_params["step"]                   # Back again: the Lesson's first entry
+    at.run()
+    assert at.selectbox(key="lesson_step").value == 0
+
+
+def test_explore_opens_the_step_on_its_page_with_its_dataset_pin_and_presenter_mode_and_a_way_back():
+    step = lesson_steps.step_by_key("between")
+    need_lesson(step.dataset)
+    at = lesson_at("between")
+    at.toggle(key="lesson_present").set_value(True)
+    at.run()
+    link = next(p for p in at.get("page_link") if "Explore" in p.proto.label)
+    params = dict(pair.split("=", 1) for pair in link.proto.query_string.split("&")) \
+        if hasattr(link.proto, "query_string") and link.proto.query_string else None
+    pins = at.session_state["lesson_pins"]
+    assert params is not None, "the Explore link carries query parameters"
+    assert params["dataset"] == "fashion" and params["present"] == "1" and params["lesson_step"] == "2"
+    assert float(params["gaps_z1"]) == pytest.approx(pins["ae"][0]) and params["gaps_on"] == "ae"
+    from streamlit.testing.v1 import AppTest
+
+    from .test_app import ENTRY
+
+    page = AppTest.from_file(ENTRY, default_timeout=300)
+    page.session_state["live_widgets"] = False
+    for key, value in params.items():
+        page.query_params[key] = value
+    page.switch_page("pages/06_Gaps.py")
+    page.run()
+    assert not page.exception
+    assert page.session_state["dataset"] == "fashion"
+    assert page.session_state["gaps_z1"] == pytest.approx(pins["ae"][0])
+    back = next(p for p in page.get("page_link") if "Back to the Lesson" in p.proto.label)
+    assert "step 2" in back.proto.label and "present=1" in back.proto.query_string
+    assert page.button(key="presenter_leave")
 
 
 @pytest.mark.parametrize("given, expected", [("3", 2), ("9", 8), ("0", 0), ("99", 0), ("abc", 0), ("-2", 0)])

@@ -27,7 +27,8 @@ VIEW_TITLES = {"gaps": "Gaps in the latent space", "sampling": "Sampling and pat
 
 @pytest.fixture(scope="module")
 def server():
-    with b.app_with([f"{ds}-{k}" for ds in TITLES for k in ("ae-2d", "vae-2d", "classifier")]) as url:
+    with b.app_with([f"{ds}-{k}" for ds in TITLES for k in ("ae-2d", "vae-2d", "classifier", "ae-16d", "vae-16d",
+                                                            "infogan", "vae-2d-beta2")]) as url:
         yield url
 
 
@@ -40,7 +41,7 @@ def page(server):
 def open_view(page, url: str, view: str, ds: str = "mnist") -> None:
     page.goto(f"{url}/{SLUGS[view]}")
     b.wait_idle(page, 180_000)
-    if ds != "mnist":
+    if ds != "mnist" and view != "lesson":         # the Lesson's steps choose their datasets
         b.set_dataset(page, TITLES[ds])
     page.wait_for_selector(".lse-flipbook" if view == "replay" else b.PLOT, timeout=120_000)
     page.wait_for_timeout(800)                  # let Plotly finish drawing
@@ -108,37 +109,84 @@ def space_below(page, key: str) -> float:
         return Math.min(...tops) - bottom; }""", key)
 
 
+def text_sizes(page) -> dict:
+    """The smallest font of the main area's running text and of its charts' tick labels, in px."""
+    return page.evaluate("""() => {
+        const shown = (e) => e.getClientRects().length > 0;
+        const px = (e) => parseFloat(getComputedStyle(e).fontSize);
+        const text = [...document.querySelectorAll('[data-testid=stMain] p, [data-testid=stMain] li')]
+            .filter((e) => shown(e) && e.textContent.trim()).map(px);
+        const ticks = [...document.querySelectorAll('[data-testid=stMain] .xtick text, [data-testid=stMain] .ytick text')]
+            .filter(shown).map((e) => parseFloat(e.style.fontSize || getComputedStyle(e).fontSize));
+        return {text: Math.min(...text), ticks: ticks.length ? Math.min(...ticks) : null}; }""")
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("ds", ["mnist", "fashion"])
-def test_every_lesson_step_fits_a_projector_and_the_arrow_keys_walk_them(server, page, ds):
-    """At 1366 x 768 in presenter mode, every step's view is on screen without scrolling; → moves to the next
-    step (the URL follows), and the gaps steps pin each model at its own place."""
-    with projector(page) as page:
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_every_lesson_step_fits_a_projector_reads_from_the_back_row_and_back_goes_back(server, page, size):
+    """In presenter mode every step, on its own dataset, is on screen without scrolling, with running text of at
+    least 16 px and chart ticks of at least 14 px; → moves to the next step (each a history entry), and Back
+    walks the steps back and then out of the Lesson."""
+    width, height = size
+    with projector(page, width, height) as page:
+        b.open_page(page, server, "home")
         b.open_page(page, server, "lesson", "?present=1")
-        if ds == "fashion":          # MNIST's first step offers the dataset whose maps show the gaps
-            page.get_by_role("button", name="Show the gaps on Fashion-MNIST").click()
-            page.get_by_text("Both models squeeze each Fashion-MNIST test image").wait_for()
         for index, step in enumerate(lesson_steps.STEPS):
             if index:
                 page.evaluate("() => document.activeElement && document.activeElement.blur()")
                 page.keyboard.press("ArrowRight")
-            page.get_by_role("heading", name=lesson_steps.fill(step.title, ds)).wait_for(timeout=60_000)
+            page.get_by_role("heading", name=lesson_steps.fill(step.title, step.dataset)).wait_for(timeout=90_000)
             b.wait_idle(page)
             page.wait_for_timeout(700)
             assert not page.locator(EXCEPTION).count()
-            assert f"step={index + 1}" in page.url and "present=1" in page.url
-            b.screenshot(page, f"lesson-step{index + 1}-{step.key}-{ds}-1366")
+            assert not page.locator("[data-testid=stAlertContentError]").count(), step.key
+            assert ("present=1" in page.url) and ((f"step={index + 1}" in page.url) if index else "step=" not in page.url)
+            b.screenshot(page, f"lesson-step{index + 1:02d}-{step.key}-{width}")
             parts = main_parts(page)
             assert parts, step.key
-            assert max(p["bottom"] for p in parts) <= 768 and max(p["right"] for p in parts) <= 1366, step.key
-            assert page.evaluate("() => document.scrollingElement.scrollTop") == 0
+            assert max(p["bottom"] for p in parts) <= height and max(p["right"] for p in parts) <= width, step.key
+            assert page.evaluate("() => document.scrollingElement.scrollHeight - innerHeight") <= 0, step.key
+            sizes = text_sizes(page)
+            assert sizes["text"] >= 16, (step.key, sizes)
+            assert sizes["ticks"] is None or sizes["ticks"] >= 14, (step.key, sizes)
             if page.locator(".st-key-lesson_plane_ae").count():
                 # the live parts with no height of their own (weights, grids, the hover's host) take no room
                 assert space_below(page, "lesson_plane_ae") <= 40, step.key
             if step.key == "between":
-                pins = step.settings(ds)["lesson_pins"]
+                pins = step.settings(step.dataset)["lesson_pins"]
                 shown = page.locator(".lse-pin").evaluate_all("e => e.map(p => p.dataset.pin)")
                 assert shown == [",".join(f"{v:.4f}" for v in pins[k]) for k in ("ae", "vae")]
+        for index in range(len(lesson_steps.STEPS) - 2, len(lesson_steps.STEPS) - 5, -1):
+            page.go_back()
+            step = lesson_steps.STEPS[index]
+            page.get_by_role("heading", name=lesson_steps.fill(step.title, step.dataset)).wait_for(timeout=60_000)
+            b.wait_idle(page)
+            assert f"step={index + 1}" in page.url
+        page.goto(f"{server}/Lesson?step=2&present=1")
+        b.wait_idle(page)
+        page.get_by_role("button", name="Next ▶").click()
+        page.get_by_role("heading", name=lesson_steps.STEPS[2].title).wait_for()
+        page.go_back()
+        page.get_by_role("heading", name=lesson_steps.fill(lesson_steps.STEPS[1].title, "fashion")).wait_for()
+        page.go_back()
+        page.wait_for_url(lambda u: "/Lesson" not in u, timeout=30_000)
+
+
+@pytest.mark.slow
+def test_explore_opens_the_pinned_view_and_leads_back_to_the_step(server, page):
+    with projector(page) as page:
+        b.open_page(page, server, "lesson", "?step=2&present=1")
+        page.get_by_role("link", name="Explore this on its own page").click()
+        page.wait_for_url(lambda u: "/Gaps" in u, timeout=60_000)
+        b.wait_idle(page)
+        pins = lesson_steps.step_by_key("between").settings("fashion")["lesson_pins"]
+        assert "dataset=" in page.url and "present=1" in page.url
+        assert z_inputs(page) == pytest.approx(tuple(pins["ae"]), abs=0.006)
+        assert page.locator("[data-testid=stSidebar]").is_hidden(), "presenter mode hides the sidebar"
+        b.screenshot(page, "lesson-explore-gaps")
+        page.get_by_role("link", name="Back to the Lesson, step 2").click()
+        page.get_by_role("heading", name=lesson_steps.fill(lesson_steps.STEPS[1].title, "fashion")).wait_for()
+        assert "step=2" in page.url and "present=1" in page.url
 
 
 @pytest.mark.slow
@@ -151,6 +199,7 @@ def test_hovering_a_lesson_plane_decodes_the_other_model_at_the_linked_place(ser
     with projector(page) as page:
         b.open_page(page, server, "lesson", "?step=2")
         page.wait_for_selector(".st-key-lesson_plane_ae .js-plotly-plot .nsewdrag")
+        ds = lesson_steps.STEPS[1].dataset
         b.wait_idle(page)
         page.wait_for_timeout(800)
         box = page.locator(".st-key-lesson_plane_ae .nsewdrag").bounding_box()
@@ -159,8 +208,8 @@ def test_hovering_a_lesson_plane_decodes_the_other_model_at_the_linked_place(ser
         page.mouse.move(box["x"] + 0.36 * box["width"], box["y"] + 0.41 * box["height"])
         page.locator(".lse-card canvas[data-z]").nth(1).wait_for(state="attached")     # (in a shadow root)
         ae, vae = page.locator(".lse-card canvas").evaluate_all("e => e.map(c => c.dataset.z.split(',').map(Number))")
-        b.screenshot(page, "lesson-hover-linked-mnist")
-    grid = teaching.link_grid(cache.encodings("mnist-ae-2d"), cache.encodings("mnist-vae-2d"), *_link_axes("mnist"))
+        b.screenshot(page, f"lesson-hover-linked-{ds}")
+    grid = teaching.link_grid(cache.encodings(f"{ds}-ae-2d"), cache.encodings(f"{ds}-vae-2d"), *_link_axes(ds))
     assert vae == pytest.approx(teaching.linked(grid, ae).tolist(), abs=2e-3)
     assert vae != pytest.approx(ae, abs=0.5)
 

@@ -14,7 +14,8 @@ from explorer.ui.kit.colours import CLASS_COLOURS
 from explorer.ui.kit.images import hex_to_rgb, png_data_uri, tinted_sprite
 
 # Tableau 10, with its grey (class 7) replaced by near-black: grey is the colour of backgrounds and faded points.
-MARKER_STYLE = dict(symbol="circle-open", size=20, line=dict(width=3.5), color="#ff2b2b")
+MARKER_STYLE = dict(symbol="circle-open", size=20, line=dict(width=3.5), color="#111")
+MARKER_HALO = dict(symbol="circle-open", size=20, line=dict(width=8), color="white")   # under the ring: any background
 MODEBAR_MARGIN = 40    # a top margin that holds Plotly's toolbar (and a title), so it does not cover the legend
 GRID_TRACE = 0          # the invisible click-catching trace comes first; classes follow as traces 1..10
 
@@ -100,7 +101,8 @@ def with_marker(fig: go.Figure, xy, label: str = "you are here") -> go.Figure:
     as a dict, without validation (~3 ms however many points ``fig`` holds)."""
     spec = fig.to_dict()
     spec["data"] = spec["data"] + [dict(type="scatter", x=[float(xy[0])], y=[float(xy[1])], mode="markers",
-                                        name=label, showlegend=False, marker=MARKER_STYLE, hoverinfo="skip")]
+                                        name=label, showlegend=False, marker=style, hoverinfo="skip")
+                                   for style in (MARKER_HALO, MARKER_STYLE)]
     return go.Figure(spec, _validate=False)
 
 

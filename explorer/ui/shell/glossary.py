@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+import explorer
+from explorer import names
+
+from explorer.ui.shell import cache
+
 TERMS: dict[str, str] = {
     "Latent space": "The few numbers a network squeezes an image into (its *latent code*). Similar images should "
                     "get similar numbers; the Latent map draws every test image at its numbers.",
@@ -13,9 +18,11 @@ TERMS: dict[str, str] = {
     "Reconstruction": "What the decoder draws from an image's own code: how much of the image survived the "
                       "squeeze. Its error (the *reconstruction loss*) is how far the pixels are off.",
     "Autoencoder (AE)": "An encoder and a decoder trained only to reconstruct. Nothing asks its codes to fill the "
-                        "space evenly, so there can be empty regions (gaps) where the decoder draws nonsense.",
+                        "space evenly or to follow a bell curve, so there are empty regions (gaps) between its "
+                        "encodings and no good rule for where to decode a new image{ae_prior}.",
     "VAE": "A *variational* autoencoder: the encoder gives a small cloud (a mean and a spread) instead of one point, "
-           "and training keeps those clouds close to a standard bell curve, so the space has no gaps.",
+           "and training keeps those clouds close to a standard bell curve, so random draws from that curve mostly "
+           "decode to sensible images{vae_prior}. Its plane still has places no image was encoded near.",
     "Prior": "What the codes should look like before seeing any image: for a VAE a standard bell curve N(0, I) "
              "around the origin. Sampling from the prior and decoding makes new images.",
     "Posterior": "For one image, the cloud of codes the VAE's encoder thinks could have produced it (a mean and a "
@@ -25,7 +32,7 @@ TERMS: dict[str, str] = {
     "ELBO": "Evidence lower bound: the VAE's training score, reconstruction quality minus the KL divergence. The "
             "app reports the negative ELBO (NELBO) in nats: lower is better.",
     "β-VAE": "A VAE whose KL term is weighted by β. β = 0 is a plain autoencoder, β = 1 the usual VAE; a larger β "
-             "packs the codes closer to the prior at the cost of blurrier reconstructions.",
+             "packs the codes closer to the prior, in theory at a cost in reconstruction{beta_recon}.",
     "PCA": "Principal component analysis: the flat 2-D view of many numbers that keeps the most spread. Exact and "
            "reversible along the plane it shows.",
     "UMAP": "A way to draw many-number codes on a flat map that keeps neighbours together. Good for seeing groups, "
@@ -48,6 +55,43 @@ TERMS: dict[str, str] = {
 }
 
 
+MEASURED_ON = "fashion"          # the dataset whose shipped models the glossary quotes
+RECON_FLAT = 0.02                 # reconstruction errors within 2% of each other "hardly move"
+
+
+def measured(dataset: str = MEASURED_ON) -> dict[str, str]:
+    """The glossary's measured clauses, from the shipped models' recorded evaluation (``metrics.json``); a clause
+    whose models are not shipped is left out."""
+    shipped = set(explorer.list_models())
+    title = explorer.DATASETS[dataset].title
+    prior, recon = {}, {}
+    for kind in ("ae", "vae"):
+        name = names.model_name(dataset, kind, 2)
+        if name in shipped:
+            prior[kind] = cache.metrics(name).get("eval", {}).get("gaps", {}).get("prior_data_like")
+    for beta, name in ((0.0, names.model_name(dataset, "ae", 2)), (1.0, names.model_name(dataset, "vae", 2)),
+                       (2.0, names.beta_name(dataset, 2.0))):
+        if name in shipped:
+            recon[beta] = cache.metrics(name).get("eval", {}).get("test_recon")
+    out = {"ae_prior": "", "vae_prior": "", "beta_recon": ""}
+    if prior.get("ae") is not None and prior.get("vae") is not None:
+        out["ae_prior"] = f" (on {title}, {prior['ae']:.0%} of random draws decode to something data-like)"
+        out["vae_prior"] = f" (on {title}, {prior['vae']:.0%} of them; the plain autoencoder's {prior['ae']:.0%})"
+    if len(recon) == 3 and None not in recon.values():
+        flat = (max(recon.values()) - min(recon.values())) / min(recon.values()) < RECON_FLAT
+        said = "hardly moves" if flat else "changes"
+        out["beta_recon"] = (f"; with two numbers per image the shipped models' reconstruction error {said}: "
+                             f"{recon[0.0]:.0f}, {recon[1.0]:.0f} and {recon[2.0]:.0f} nats on {title} at "
+                             "β = 0, 1 and 2")
+    return out
+
+
+def terms(dataset: str = MEASURED_ON) -> dict[str, str]:
+    """The glossary with its measured clauses filled in."""
+    clauses = measured(dataset)
+    return {term: text.format(**clauses) for term, text in TERMS.items()}
+
+
 def render() -> None:
     """The glossary as a list of terms (inside the sidebar's popover)."""
-    st.markdown("\n".join(f"**{term}** — {text}" + "\n" for term, text in TERMS.items()))
+    st.markdown("\n".join(f"**{term}** — {text}" + "\n" for term, text in terms().items()))

@@ -18,6 +18,7 @@ class Page:
     blurb: str                # Home's one-line description
     group: str = "explore"    # "home", "explore" (Home's cards) or "teach" (Home's lesson list)
     icon: str | None = None
+    own_dataset: bool = False  # the page chooses its dataset itself (the sidebar shows a note, not the control)
 
 
 PAGES = (
@@ -50,12 +51,20 @@ PAGES = (
     Page("pages/12_VAE_vs_GAN.py", "VAE vs GAN",
          "VAE samples beside GAN samples, scored: sharpness, Fréchet distance, precision and recall.", "teach"),
     Page("pages/13_Lesson.py", "Lesson",
-         "A plain autoencoder's latent space has gaps; a VAE's is continuous — step by step, for a class.", "teach"),
+         "A plain autoencoder's latent space has gaps; a VAE's is continuous — step by step, for a class.", "teach",
+         own_dataset=True),
 )
+
+LESSON = next(p for p in PAGES if p.title == "Lesson")
 
 
 def in_group(group: str) -> tuple[Page, ...]:
     return tuple(p for p in PAGES if p.group == group)
+
+
+def chooses_dataset(title: str) -> bool:
+    """Whether the sidebar's dataset control applies to the page of this title."""
+    return not any(p.own_dataset for p in PAGES if p.title == title)
 
 
 def navigation() -> list:

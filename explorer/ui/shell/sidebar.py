@@ -16,13 +16,32 @@ LIVE_KEY = "live_widgets"
 CHOICES_KEY = "sidebar_model_choices"   # the keys of the model choices this session has shown (pick_model's)
 
 
-def render() -> None:
+def _dataset_from_url() -> None:
+    """A dataset named in a link (``?dataset=fashion`` or its title, ``?dataset=Fashion-MNIST``) becomes the
+    session's dataset: Streamlit's own binding takes it on a session's first page only, and the title only."""
+    raw = url.arrived(DATASET_KEY)
+    if not raw:
+        return
+    by_text = {**{n: n for n in explorer.DATASETS}, **{d.title: n for n, d in explorer.DATASETS.items()}}
+    if raw in by_text:
+        st.session_state[DATASET_KEY] = by_text[raw]
+
+
+def render(chooses_dataset: bool = True) -> None:
+    """The sidebar's first part; on a page whose content chooses its own dataset (the Lesson) the dataset control
+    is replaced by a note, and the session's choice is kept for the other pages."""
+    _dataset_from_url()
     for key in st.session_state.get(CHOICES_KEY, ()):   # kept while other pages are shown: re-assigning turns
         if key in st.session_state:                     # widget state into session state that outlives the page
             st.session_state[key] = st.session_state[key]
     names = list(explorer.DATASETS)
-    st.sidebar.selectbox("Dataset", names, format_func=lambda n: explorer.DATASETS[n].title,
-                         **url.shared(DATASET_KEY))
+    if chooses_dataset:
+        st.sidebar.selectbox("Dataset", names, format_func=lambda n: explorer.DATASETS[n].title,
+                             **url.shared(DATASET_KEY))
+    else:
+        st.session_state[DATASET_KEY] = st.session_state.get(DATASET_KEY, names[0])
+        st.sidebar.caption("**Dataset:** each step of this page uses the dataset that shows its point, and says "
+                           "which.")
     device = explorer.best_device()
     where = "GPU" if device.type in ("cuda", "mps") else "CPU"
     st.sidebar.caption(f"Models run on the **{where}** (`{device}`).")

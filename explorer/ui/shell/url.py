@@ -22,6 +22,7 @@ from typing import Any, Callable
 import streamlit as st
 
 _WRITTEN = "_url_written"      # session state: the text this session last wrote for each Value
+_SEEN = "_url_seen"            # session state: each followed parameter's URL text on this session's last run
 
 
 def shared(key: str) -> dict:
@@ -86,6 +87,34 @@ def write(*values: Value) -> None:
         if st.query_params.get(v.key) != text:
             st.query_params[v.key] = text
         written[v.key] = text
+
+
+def arrived(key: str) -> str | None:
+    """The URL's text for ``key`` when it changed since this session's last run that asked (a link was opened, or
+    Back / Forward went to another history entry), else None; "" when the parameter went away. A parameter that is
+    absent the first time is no news. Streamlit pushes a history entry whenever a run changes the query string, so a
+    value that follows :func:`arrived` on every run makes Back and Forward restore it."""
+    seen = st.session_state.setdefault(_SEEN, {})
+    raw = st.query_params.get(key)
+    first = key not in seen
+    before = seen.get(key)
+    seen[key] = raw
+    if raw == before:
+        return None
+    if raw is None:
+        return None if first else ""
+    return raw
+
+
+def put(key: str, value: str | None) -> None:
+    """Set (or, with None, remove) a parameter that :func:`arrived` follows, as this session's own change: the next
+    run does not take it for news."""
+    if value is None:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != value:
+        st.query_params[key] = value
+    st.session_state.setdefault(_SEEN, {})[key] = value
 
 
 # --- the sidebar's "link to this view" ---------------------------------------------------------------------------

@@ -10,10 +10,11 @@ import streamlit as st
 
 import explorer
 from explorer import names, quality, teaching
-from explorer.latent import encode as encode_images
+from explorer.latent import encode as encode_images, infogan_generate, infogan_noise
 
 from explorer.ui.kit.figures import frozen
-from explorer.ui.shell import cache
+from explorer.ui.kit.images import mosaic
+from explorer.ui.shell import cache, categories
 from explorer.ui.shell.bundle import HASH, Bundle, bundle
 from explorer.ui.teaching import figures as lesson_figures
 from explorer.ui.widgets import live
@@ -247,6 +248,9 @@ def replay_book(ds: str, fixed_axes: bool = True, width: int = 300):
                 "Each epoch's map is drawn on its own range.")
 
 
+PROJECTOR_TICKS = dict(size=15)
+
+
 @st.cache_resource(show_spinner=False, max_entries=8, hash_funcs=HASH)
 def lesson_plane(b: Bundle, height: int):
     """The Lesson's plane: the data-like test over the plane, the encodings and the far boundary, without a colour
@@ -254,6 +258,8 @@ def lesson_plane(b: Bundle, height: int):
     fig = frozen(quality_figure(b, "data_like", False, height))
     fig.update_traces(showscale=False, selector=dict(type="heatmap"))
     fig.update_layout(margin=dict(l=4, r=4, t=4, b=4))
+    fig.update_xaxes(tickfont=PROJECTOR_TICKS, title_font=PROJECTOR_TICKS)    # readable from the back row
+    fig.update_yaxes(tickfont=PROJECTOR_TICKS, title_font=PROJECTOR_TICKS)
     return fig
 
 
@@ -270,3 +276,41 @@ def typical_example(ds: str, cls: int) -> int:
         _, scores = quality.decode_and_score(model, scorer, encode_images(model, images[idx]))
         ok &= scores.data_like & (scores.predicted == cls)
     return int(idx[np.argmax(ok)]) if ok.any() else int(idx[0])
+
+
+# --- the InfoGAN steps ----------------------------------------------------------------------------------------------
+
+GAN_SAMPLES = 8                 # noise vectors per category in the Lesson's category mosaic
+GAN_SWEEP = (-2.0, 2.0)         # a traversal's ends: past the trained range on both sides, so its edge shows
+
+
+def gan_name(ds: str) -> str:
+    return names.model_name(ds, "infogan")
+
+
+@st.cache_data(show_spinner="Drawing the InfoGAN's categories…", max_entries=8)
+def gan_categories(ds: str, seed: int = 0) -> np.ndarray:
+    """A mosaic [rows, cols] of G's images: one row per category in its matched class's order, :data:`GAN_SAMPLES`
+    noise vectors across, c2 = c3 = 0."""
+    model = cache.model(gan_name(ds))
+    rows = categories.categories_by_class(gan_name(ds))
+    z = np.tile(infogan_noise(model, seed, GAN_SAMPLES), (len(rows), 1))
+    c1 = np.repeat(rows, GAN_SAMPLES)
+    return mosaic(infogan_generate(model, c1, np.zeros(len(c1)), np.zeros(len(c1)), z), cols=GAN_SAMPLES)
+
+
+def gan_sweep(n: int = 9) -> np.ndarray:
+    return np.linspace(*GAN_SWEEP, n)
+
+
+@st.cache_data(show_spinner="Sweeping the InfoGAN's code…", max_entries=16)
+def gan_traversal(ds: str, code: str, rows: tuple[int, ...], seed: int = 0, n: int = 9) -> np.ndarray:
+    """A mosaic: one row per category in ``rows``, columns sweep ``code`` ("c2" or "c3") over :data:`GAN_SWEEP`
+    with the other code at 0 and one noise vector."""
+    model = cache.model(gan_name(ds))
+    values = gan_sweep(n)
+    c1 = np.repeat(rows, n)
+    swept = np.tile(values, len(rows))
+    other = np.zeros_like(swept)
+    c2, c3 = (swept, other) if code == "c2" else (other, swept)
+    return mosaic(infogan_generate(model, c1, c2, c3, infogan_noise(model, seed)), cols=n)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.ui.shell import sidebar
+from explorer.ui.shell.navigation import ensure_navigation
 from explorer.ui.teaching import views
 from explorer.ui.teaching.family import views as family_views
 from explorer.ui.teaching.lesson import steps as lesson_steps
@@ -47,4 +48,5 @@ def vae_vs_gan() -> None:
 
 
 def lesson() -> None:
-    lesson_steps.lesson(sidebar.current_dataset())
+    ensure_navigation()                 # the steps choose their datasets: no sidebar.current_dataset()
+    lesson_steps.lesson()

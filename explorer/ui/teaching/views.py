@@ -50,6 +50,12 @@ def require(ds: str, kinds=lesson_data.KINDS, classifier: bool = True, dim: int 
     guards.test_set_or_stop(ds)
 
 
+def require_gan(ds: str) -> None:
+    """Stop this view with a clear ``st.error`` when the dataset's InfoGAN or its test split is missing."""
+    guards.model_or_stop(lesson_data.gan_name(ds))
+    guards.test_set_or_stop(ds)
+
+
 def _stack(tables: list[dict]) -> dict[str, np.ndarray]:
     """Tables (dicts of equal-length columns with the same keys) one below the other."""
     return {k: np.concatenate([np.asarray(t[k]) for t in tables]) for k in tables[0]}

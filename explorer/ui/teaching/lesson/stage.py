@@ -17,9 +17,9 @@ import streamlit as st
 from explorer import quality
 from explorer.names import KIND_TITLES
 
-from explorer.ui.kit import colours
+from explorer.ui.kit import colours, figures, text
 from explorer.ui.kit.images import enlarge
-from explorer.ui.shell import cache
+from explorer.ui.shell import cache, categories
 from explorer.ui.shell.bundle import Bundle
 from explorer.ui.teaching import data as lesson_data
 from explorer.ui.teaching import figures as lesson_figures
@@ -160,3 +160,52 @@ def beta(ds: str) -> None:
 def replay(ds: str) -> None:
     lesson_views.require(ds, classifier=False)
     flipbook.show("lesson_replay", lesson_data.replay_book(ds, True, 300), default=0)
+
+
+# --- the InfoGAN ------------------------------------------------------------------------------------------------
+
+GAN_STEP = 29                   # px per cell of lesson_data's mosaics (28 + a 1-px separator)
+TICK_FONT = lesson_data.PROJECTOR_TICKS
+
+
+def _gan_figure(pixels: np.ndarray, rows: list[str], x_ticks=None, x_title: str = "", height: int = 470):
+    fig = figures.image_figure(pixels, x_ticks=x_ticks, height=height, x_title=x_title,
+                               y_ticks=([i * GAN_STEP + 14 for i in range(len(rows))], rows))
+    fig.update_xaxes(tickfont=TICK_FONT, title_font=TICK_FONT, showticklabels=x_ticks is not None)
+    fig.update_yaxes(tickfont=TICK_FONT, constraintoward="top")
+    return fig
+
+
+def gan_categories(ds: str) -> None:
+    """G's images, one row per category (named by the class it is matched to), eight noise vectors across."""
+    lesson_views.require_gan(ds)
+    name = lesson_data.gan_name(ds)
+    rows = categories.categories_by_class(name)
+    fig = _gan_figure(lesson_data.gan_categories(ds), [categories.category_label(name, c) for c in rows],
+                      height=PLANE_HEIGHT + 110)
+    st.plotly_chart(figures.frozen(fig), key="lesson_gan_categories", config={"displayModeBar": False})
+    st.caption("Each row: one value of c1, eight different noise vectors z, c2 = c3 = 0. The row's label is the class "
+               "the category was paired with after training (the model never saw a label).")
+
+
+GAN_ROWS = 5                    # categories shown in a traversal step
+
+
+def gan_traversal(ds: str, code: str) -> None:
+    """One continuous code swept past both ends of its trained range, for a few categories."""
+    lesson_views.require_gan(ds)
+    name = lesson_data.gan_name(ds)
+    rows = tuple(categories.categories_by_class(name)[:GAN_ROWS])
+    values = lesson_data.gan_sweep()
+    pixels = lesson_data.gan_traversal(ds, code, rows)
+    fig = _gan_figure(pixels, [categories.category_label(name, c) for c in rows], x_title=code,
+                      x_ticks=([i * GAN_STEP + 14 for i in range(len(values))], [f"{v:+.1f}" for v in values]),
+                      height=PLANE_HEIGHT + 70)
+    trained = cache.model(name).trained_range
+    figures.trained_range_columns(fig, values, trained, GAN_STEP, pixels.shape[0], text.span(*trained),
+                                  font_size=15)
+    fig.update_layout(margin=dict(t=30))
+    st.plotly_chart(figures.frozen(fig), key=f"lesson_gan_{code}", config={"displayModeBar": False})
+    st.caption(f"Each row: one category and one noise vector; only {code} changes from left to right. Inside the "
+               f"dotted outline: the values it was trained on ({text.span(*trained)}); the shaded columns lie "
+               "beyond them.")

@@ -123,9 +123,10 @@ function placePins(state, retries = 0) {
     if (!pin) {
       pin = document.createElement("div");
       pin.className = "lse-pin";
-      Object.assign(pin.style, { position: "absolute", width: "14px", height: "14px", margin: "-10px 0 0 -10px",
-        border: "3px solid #ff2b2b", borderRadius: "50%", boxShadow: "0 0 0 1px white", pointerEvents: "none",
-        zIndex: 5 });
+      // black between two white rings: visible on the white plane, the red one and every class colour
+      Object.assign(pin.style, { position: "absolute", width: "16px", height: "16px", margin: "-11px 0 0 -11px",
+        border: "3px solid #111", borderRadius: "50%", boxShadow: "0 0 0 2px white, inset 0 0 0 2px white",
+        pointerEvents: "none", zIndex: 5 });
       if (getComputedStyle(plot).position === "static") plot.style.position = "relative";
       plot.appendChild(pin);
     }
