@@ -605,3 +605,23 @@ def test_a_paths_first_pick_is_reconstructed_as_its_class_by_both_models(ds):
 
             _, scores = quality.decode_and_score(model, cache.quality_scorer(ds), encode(model, images[[index]]))
             assert scores.predicted[0] == cls and scores.data_like[0], (ds, cls, kind)
+
+
+def test_the_handout_prints_every_step_with_its_narration_and_figure():
+    from streamlit.testing.v1 import AppTest
+
+    from .test_app import ENTRY
+
+    need_steps()
+    at = AppTest.from_file(ENTRY, default_timeout=600)
+    at.session_state["live_widgets"] = False
+    at.query_params["handout"] = "1"
+    at.switch_page("pages/13_Lesson.py")
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    titles = [h.value for h in at.subheader]
+    assert titles == [f"Step {i + 1}. {lesson_steps.fill(s.title, s.dataset)}" for i, s in enumerate(lesson_steps.STEPS)]
+    shown = texts(at)
+    for step in lesson_steps.STEPS:
+        assert lesson_steps.fill(step.text, step.dataset) in shown, step.key
+    assert len(at.get("plotly_chart")) >= 2 * 4 + 3, "both planes of the four gaps steps and the InfoGAN figures"

@@ -4,8 +4,11 @@ the pages its steps open; and the way back from such a page to the Lesson step i
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
+from explorer.ui.kit import values
 from explorer.ui.shell import pages
 
 PARAM = "present"
@@ -18,6 +21,51 @@ CSS = """<style>
 [data-testid=stMainBlockContainer] [data-testid=stCaptionContainer] p { font-size: 1rem; }
 [data-testid=stMainBlockContainer] [data-testid=stWidgetLabel] p { font-size: 1rem; }
 </style>"""
+
+
+VIEWPORT_KEY = "lse_viewport"
+_VIEWPORT_JS = """
+export default function (component) {
+  const { data, setStateValue } = component;
+  const send = () => {
+    const size = [window.innerWidth, window.innerHeight];
+    const known = data && data.known;
+    if (!known || Math.abs(known[0] - size[0]) > 40 || Math.abs(known[1] - size[1]) > 40) setStateValue("size", size);
+  };
+  send();
+  let timer = null;
+  const onResize = () => { clearTimeout(timer); timer = setTimeout(send, 400); };
+  window.addEventListener("resize", onResize);
+  return () => { window.removeEventListener("resize", onResize); clearTimeout(timer); };
+}
+"""
+_viewport = st.components.v2.component(VIEWPORT_KEY, js=_VIEWPORT_JS)
+_KNOWN = "presenter_viewport"         # session state: the last valid size the browser reported
+
+
+def measure() -> tuple[int, int] | None:
+    """Ask the browser for the window's size (once per run, on a page whose figures follow it: :func:`scaled`);
+    returns it in CSS px as the page last reported it (None until it has, or when the report is not two sizes from
+    200 to 20,000 px). A resize reports again."""
+    _viewport(key=VIEWPORT_KEY, data={"known": st.session_state.get(_KNOWN)}, default={"size": None},
+              on_size_change=lambda: None, height=0)
+    size = values.reported(VIEWPORT_KEY, "size")
+    if isinstance(size, list) and len(size) == 2 and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and 200 <= v <= 20_000
+            for v in size):
+        st.session_state[_KNOWN] = [int(size[0]), int(size[1])]
+    known = st.session_state.get(_KNOWN)
+    return (known[0], known[1]) if known else None
+
+
+def scaled(base: int, at_height: int = 768, step: int = 40, most: float = 1.6) -> int:
+    """``base`` px (sized for a 1366 x 768 screen) grown with the window's height (:func:`measure`), in steps of
+    ``step`` px so that figures cached by size stay few; ``base`` until the size is known."""
+    size = st.session_state.get(_KNOWN)
+    if size is None:
+        return base
+    grown = base * min(most, max(1.0, size[1] / at_height))
+    return int(base + step * round((grown - base) / step))
 
 
 def on() -> bool:

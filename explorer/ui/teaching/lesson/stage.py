@@ -19,7 +19,7 @@ from explorer.names import KIND_TITLES
 
 from explorer.ui.kit import colours, figures, text
 from explorer.ui.kit.images import enlarge
-from explorer.ui.shell import cache, categories
+from explorer.ui.shell import cache, categories, presenter
 from explorer.ui.shell.bundle import Bundle
 from explorer.ui.teaching import data as lesson_data
 from explorer.ui.teaching import figures as lesson_figures
@@ -59,8 +59,9 @@ def gaps(ds: str) -> None:
     lesson_views.require(ds)
     models = lesson_data.pair(ds)
     charts = pointer.charts()
+    height = presenter.scaled(PLANE_HEIGHT)
     for kind, col in zip(lesson_data.KINDS, st.columns(2, gap="medium")):
-        fig = lesson_data.lesson_plane(models[kind], PLANE_HEIGHT)
+        fig = lesson_data.lesson_plane(models[kind], height)
         col.markdown(f"**{KIND_TITLES[kind]}**")
         col.plotly_chart(fig, key=CHARTS[kind], on_select="ignore", config={"displayModeBar": False})
     charts.decoders(*(b.name for b in models.values()))   # once per run: a click reruns _pinned without re-sending weights and grids
@@ -93,6 +94,25 @@ def _pinned(ds: str, charts: pointer.PointerCharts, models: dict[str, Bundle], l
         shown = [(CHARTS[kind], {"kind": "raw"}, pins.get(kind), links[kind]) for kind in lesson_data.KINDS]
         charts.hover(HOVER_KEY, shown, [b.name for b in models.values()], [k.upper() for k in lesson_data.KINDS],
                      axis_names=("z1", "z2"), size=96, on_click=functools.partial(_pin_click, ds), verdict=verdicts)
+
+
+def gaps_still(ds: str, pins: dict, key: str) -> None:
+    """A gaps step for the handout: both planes and the pinned decodes, nothing live (``key`` prefixes the charts'
+    keys: the handout shows several gaps steps on one page)."""
+    lesson_views.require(ds)
+    models = lesson_data.pair(ds)
+    classes = lesson_data.class_names(ds)
+    for kind, col in zip(lesson_data.KINDS, st.columns(2, gap="medium")):
+        fig = lesson_data.lesson_plane(models[kind], PLANE_HEIGHT)
+        if kind in pins:
+            fig = figures.with_marker(fig, pins[kind])
+        col.markdown(f"**{KIND_TITLES[kind]}**")
+        col.plotly_chart(fig, key=f"{key}_{kind}", on_select="ignore", config={"displayModeBar": False})
+        if kind in pins:
+            d = lesson_data.decode_point(models[kind], *map(float, pins[kind]))
+            left, right = col.columns([1, 3], vertical_alignment="center")
+            left.image(enlarge(d["image"], 96), width=96, output_format="PNG")
+            right.markdown(f"At ({pins[kind][0]:.2f}, {pins[kind][1]:.2f}): {verdict(d, classes)}")
 
 
 # --- sampling from the prior ----------------------------------------------------------------------------------------
@@ -182,7 +202,7 @@ def gan_categories(ds: str) -> None:
     name = lesson_data.gan_name(ds)
     rows = categories.categories_by_class(name)
     fig = _gan_figure(lesson_data.gan_categories(ds), [categories.category_label(name, c) for c in rows],
-                      height=PLANE_HEIGHT + 110)
+                      height=presenter.scaled(PLANE_HEIGHT + 110))
     st.plotly_chart(figures.frozen(fig), key="lesson_gan_categories", config={"displayModeBar": False})
     st.caption("Each row: one value of c1, eight different noise vectors z, c2 = c3 = 0. The row's label is the class "
                "the category was paired with after training (the model never saw a label).")
@@ -200,7 +220,7 @@ def gan_traversal(ds: str, code: str) -> None:
     pixels = lesson_data.gan_traversal(ds, code, rows)
     fig = _gan_figure(pixels, [categories.category_label(name, c) for c in rows], x_title=code,
                       x_ticks=([i * GAN_STEP + 14 for i in range(len(values))], [f"{v:+.1f}" for v in values]),
-                      height=PLANE_HEIGHT + 70)
+                      height=presenter.scaled(PLANE_HEIGHT + 70))
     trained = cache.model(name).trained_range
     figures.trained_range_columns(fig, values, trained, GAN_STEP, pixels.shape[0], text.span(*trained),
                                   font_size=15)

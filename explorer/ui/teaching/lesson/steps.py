@@ -19,7 +19,7 @@ import explorer
 from explorer import quality, teaching
 
 from explorer.ui.kit import text
-from explorer.ui.shell import cache, presenter, url
+from explorer.ui.shell import cache, pages, presenter, url
 from explorer.ui.shell.bundle import bundle
 from explorer.ui.teaching import data as lesson_data
 from explorer.ui.teaching.family import data as family_data
@@ -339,11 +339,15 @@ def _follow_url() -> None:
     """The step and presenter mode from the URL whenever it brings new ones (a link, Back, Forward); a malformed
     step is ignored. Step 1 is the URL without ``step``."""
     step = url.arrived(STEP_PARAM)
+    if step is None and STEP_KEY not in st.session_state:    # first run here, or back from another page (whose
+        step = st.query_params.get(STEP_PARAM, "")           # run dropped the step control's state): the URL says
     if step == "":
         st.session_state[STEP_KEY] = 0
     elif step is not None and step.isdigit() and 1 <= int(step) <= len(STEPS):
         st.session_state[STEP_KEY] = int(step) - 1
     present = url.arrived(presenter.PARAM)
+    if present is None and PRESENT_KEY not in st.session_state:
+        present = st.query_params.get(presenter.PARAM, "")
     if present is not None:
         st.session_state[PRESENT_KEY] = present in ("1", "true")
 
@@ -378,9 +382,48 @@ def explore_link(step: Step, index: int, present: bool) -> None:
                  query_params=params)
 
 
+HANDOUT_PARAM = "handout"
+HANDOUT_CSS = """<style>
+[class*="st-key-handout_step_"] { break-inside: avoid; break-after: page; padding-bottom: 1.5rem;
+  border-bottom: 1px solid #ccc; margin-bottom: 1.5rem; }
+@media print {
+  [data-testid=stSidebar], [data-testid=stSidebarCollapsedControl], header, [data-testid=stToolbar],
+  .st-key-handout_back { display: none !important; }
+  [class*="st-key-handout_step_"] { border-bottom: none; }
+}
+</style>"""
+
+
+def handout() -> None:
+    """Every step on one printable page: its title, dataset, narration (with the numbers) and figure, each step on
+    a sheet of its own when printed, with room to annotate."""
+    st.html(HANDOUT_CSS)
+    with st.container(key="handout_back"):
+        st.page_link(pages.LESSON.path, label="Back to the Lesson", icon=":material/arrow_back:")
+        st.caption("Print this page with your browser (Ctrl+P, or ⌘P on a Mac): each step starts a new sheet.")
+    for index, step in enumerate(STEPS):
+        ds = step.dataset
+        with st.container(key=f"handout_step_{index + 1}"):
+            st.subheader(f"Step {index + 1}. {fill(step.title, ds)}", anchor=False)
+            st.markdown(f":material/dataset: **{explorer.DATASETS[ds].title}**")
+            st.markdown(fill(step.text, ds))
+            settings = step.settings(ds)
+            if step.view is lesson_stage.gaps:
+                lesson_stage.gaps_still(ds, {k: v for k, v in settings.get(lesson_stage.PINS_KEY, {}).items()
+                                             if k in lesson_data.KINDS}, f"handout_{index + 1}")
+            else:
+                for widget, value in settings.items():
+                    st.session_state.setdefault(widget, value)
+                step.view(ds)
+            st.markdown("**Notes:**\n\n&nbsp;\n\n&nbsp;")
+
+
 def lesson() -> None:
     """The Lesson page: the step picker and ◀ ▶, the narration beside the step's view, each step on the dataset
     that shows its point."""
+    if st.query_params.get(HANDOUT_PARAM) == "1":
+        handout()
+        return
     _follow_url()
     for ds in datasets():
         warm_up.warm_up(ds, PAIRS[ds], POSTERIOR_COUNT)
@@ -400,6 +443,7 @@ def lesson() -> None:
                             help="Hides the sidebar and enlarges the text; the link keeps it (…&present=1).")
     if present:
         presenter.style()
+    presenter.measure()
     _to_url(index, present)
     keys.listen(KEYS_KEY, on_step=_key_move)
     step = STEPS[index]
@@ -414,5 +458,7 @@ def lesson() -> None:
         st.button("↺ Set this step up again", key=f"lesson_apply_{step.key}", on_click=apply, args=(ds, step.key),
                   help="Arriving at a step sets its view up; this sets it up again after you have explored.")
         explore_link(step, index, present)
+        st.page_link(pages.LESSON.path, label="Print this lesson (a handout)", icon=":material/print:",
+                     query_params={HANDOUT_PARAM: "1"})
     with right:
         step.view(ds)
