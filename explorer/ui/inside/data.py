@@ -80,7 +80,7 @@ def background(name: str, reach: float, size: int) -> str:
 @st.cache_data(show_spinner="Adding up every test image's posterior…", max_entries=8)
 def aggregate(name: str) -> elbo.Aggregate:
     images, _ = cache.dataset(cache.model(name).dataset, "test")
-    return elbo.aggregate_posterior(cache.model(name), images, reach=REACH, n=81)
+    return elbo.aggregate_posterior(cache.model(name), images, reach=REACH, n=121)
 
 
 def published(name: str) -> dict:

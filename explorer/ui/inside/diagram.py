@@ -20,7 +20,7 @@ STYLE = """<style>
   display: flex; flex-direction: column; align-items: center; gap: 4px; flex: 0 0 auto; }
 .lsi-box.lsi-net { border-style: dashed; justify-content: center; background: #f4f5f9; color: #31333f;
   max-width: 96px; flex: 0 1 auto; }
-.lsi-net .lsi-sub { font-size: 12px; overflow-wrap: anywhere; }
+.lsi-net .lsi-sub { font-size: 12px; overflow-wrap: break-word; }
 .lsi-title { font-weight: 700; font-size: 15px; white-space: nowrap; }
 .lsi-net .lsi-title { white-space: normal; text-align: center; }
 .lsi-sub { font-size: 13px; opacity: .8; text-align: center; width: 0; min-width: 100%; }
@@ -90,10 +90,13 @@ def net(name: str, detail: str) -> str:
 ARROW = '<div class="lsi-arrow" aria-hidden="true">→</div>'
 
 
-def flow(*parts: str, label: str) -> str:
-    """Boxes with arrows between them, one row, read in order by a screen reader."""
-    return (f'<div class="lsi-row" role="group" aria-label="{escape(label, quote=True)}">' + ARROW.join(parts)
-            + "</div>")
+COMPARE = '<div class="lsi-arrow" style="font-size:14px;text-align:center">the loss<br>compares ⟷</div>'
+
+
+def flow(*parts: str, label: str, last_join: str = ARROW) -> str:
+    """Boxes with arrows between them (``last_join`` before the last), one row, read in order by a screen reader."""
+    inner = ARROW.join(parts[:-1]) + last_join + parts[-1] if len(parts) > 1 else "".join(parts)
+    return f'<div class="lsi-row" role="group" aria-label="{escape(label, quote=True)}">{inner}</div>'
 
 
 def _ellipse(plane: Plane, mu, rx: float, ry: float, role: str, dash: str) -> str:

@@ -36,9 +36,9 @@ PRESENTER = """<style>
 def view() -> None:
     ds = sidebar.current_dataset()
     st.html(COMPACT)
-    st.session_state.setdefault(PART_KEY, "vae")
     top = st.columns([5.4, 1.5, 1.1, 1.3], vertical_alignment="bottom")
-    part = top[0].segmented_control("Part", list(PARTS), format_func=PARTS.get, **url.shared(PART_KEY)) or "vae"
+    part = top[0].segmented_control("Part", list(PARTS), format_func=PARTS.get, default="vae",
+                                    **url.shared(PART_KEY)) or "vae"
     if top[3].toggle("Presenter mode", help="Hides the sidebar and enlarges the text; the link keeps it.",
                      **url.shared(PRESENT_KEY)):
         st.html(PRESENTER)
@@ -68,7 +68,6 @@ def image_picker(ds: str, class_cell, example_cell) -> tuple[bytes, str]:
     if own is not None:
         if st.radio("Input", [TEST, OWN], horizontal=True, key=SOURCE_KEY, label_visibility="collapsed") == OWN:
             return own, "your own image"
-    st.session_state.setdefault(CLASS_KEY, 0)
     cls = class_cell.selectbox("Class", range(len(classes)), format_func=lambda i: classes[i], **url.shared(CLASS_KEY))
     count = len(data.class_indices(ds, cls))
     example = example_cell.number_input("Example", 0, 9999, 0, 1, help=f"{count} test images of this class (wraps)",

@@ -13,7 +13,7 @@ from explorer.ui.inside.diagram import fmt, pair
 from explorer.ui.kit import html_plot
 from explorer.ui.kit.html_rows import figure_row
 from explorer.ui.kit.images import hex_to_rgb, png_data_uri
-from explorer.ui.shell import cache, guards, url
+from explorer.ui.shell import cache, categories, guards, url
 from explorer.ui.widgets import posterior
 
 KEYS = posterior.Keys(eps1="inside_eps1", eps2="inside_eps2", scale="inside_scale", live="inside_live")
@@ -98,10 +98,11 @@ def loss_part(ds: str, pixels: bytes, caption: str) -> None:
                  rf"{r:.2f}\ \text{{nats}}")
         st.markdown("**KL**: how far this image's cloud q(z|x) = N(μ, σ²) is from the prior N(0, I), in closed "
                     "form, one term per latent dimension.")
-        terms = " + ".join(rf"\tfrac12\big(({m:.2f})^2 + {s:.3f}^2 - \log {s:.3f}^2 - 1\big)" for m, s in zip(mu, sigma))
-        st.latex(r"\mathrm{KL}\big(q(z\mid x)\,\|\,\mathcal N(0, I)\big) = \tfrac12\sum_{j=1}^{2}\big(\mu_j^2 + "
-                 r"\sigma_j^2 - \log\sigma_j^2 - 1\big)")
-        st.latex(rf"= {terms} = {kd[0]:.2f} + {kd[1]:.2f} = {kl:.2f}\ \text{{nats}}")
+        terms = r"\\ &+ ".join(rf"\tfrac12\big(({m:.2f})^2 + {s:.3f}^2 - \log {s:.3f}^2 - 1\big)"
+                                for m, s in zip(mu, sigma))
+        st.latex(r"\begin{aligned}\mathrm{KL}\big(q(z\mid x)\,\|\,\mathcal N(0, I)\big) &= \tfrac12\sum_{j=1}^{2}"
+                 rf"\big(\mu_j^2 + \sigma_j^2 - \log\sigma_j^2 - 1\big) \\ &= {terms} \\ &= {kd[0]:.2f} + "
+                 rf"{kd[1]:.2f} = {kl:.2f}\ \text{{nats}}\end{{aligned}}")
         st.markdown("**Their sum is the negative ELBO**, the loss the VAE was trained to make small:")
         st.latex(rf"-\mathrm{{ELBO}}(x) = {r:.2f} + {kl:.2f} = {r + kl:.2f}\ \text{{nats}}")
         published = data.published(vae)
@@ -150,6 +151,7 @@ def prior_part(ds: str, pixels: bytes, caption: str) -> None:
     agg = data.aggregate(vae)
     t = data.vae_terms(vae, pixels, (0.0, 0.0))
     ticks = tuple((f, fmt(v, 0)) for f, v in zip(np.linspace(0, 1, 5), np.linspace(-data.REACH, data.REACH, 5)))
+    y_ticks = tuple((f, fmt(v, 0)) for f, v in zip(np.linspace(0, 1, 5), np.linspace(data.REACH, -data.REACH, 5)))
     size = 300
     mark = tuple((np.clip(t.mu[0], -data.REACH, data.REACH) * [1, -1] + data.REACH) / (2 * data.REACH))
     cols = st.columns([1, 1, 1.25], gap="medium")
@@ -157,7 +159,7 @@ def prior_part(ds: str, pixels: bytes, caption: str) -> None:
                                         (cols[1], f"All {len(agg.kl):,} posteriors together", agg.aggregate, mark)):
         with col:
             st.markdown(f"**{title}**")
-            axes = html_plot.Axes(png_data_uri(density_image(density)), size, size, ticks, ticks[::-1], "z1", "z2",
+            axes = html_plot.Axes(png_data_uri(density_image(density)), size, size, ticks, y_ticks, "z1", "z2",
                                   pixelated=False)
             st.html(html_plot.render(axes, marker=marker, caption="this image's μ"))
     with cols[2]:
@@ -171,16 +173,16 @@ def prior_part(ds: str, pixels: bytes, caption: str) -> None:
 def infogan_part(ds: str) -> None:
     name = names.model_name(ds, "infogan")
     model = guards.model_or_stop(name)
-    classes = [f"category {k}" for k in range(10)]
+    classes = [f"{k}: {label}" for k, label in enumerate(categories.category_labels(name))]
     lo, hi = model.trained_range
     cols = st.columns([1.2, 1.5, 1.5, 1])
     c1 = cols[0].selectbox("c1 (category)", range(10), format_func=classes.__getitem__, **url.shared(INFOGAN_KEYS["c1"]))
-    c2 = cols[1].slider("c2", -2.0, 2.0, 0.0, 0.05, format="%.2f", **url.shared(INFOGAN_KEYS["c2"]))
-    c3 = cols[2].slider("c3", -2.0, 2.0, 0.0, 0.05, format="%.2f", **url.shared(INFOGAN_KEYS["c3"]))
+    c2 = cols[1].slider(f"c2 (trained {fmt(lo, 0)}…{fmt(hi, 0)})", -2.0, 2.0, 0.0, 0.05, format="%.2f", **url.shared(INFOGAN_KEYS["c2"]))
+    c3 = cols[2].slider(f"c3 (trained {fmt(lo, 0)}…{fmt(hi, 0)})", -2.0, 2.0, 0.0, 0.05, format="%.2f", **url.shared(INFOGAN_KEYS["c3"]))
     seed = cols[3].number_input("Noise z (seed)", 0, 9999, 0, 1, **url.shared(INFOGAN_KEYS["seed"]))
     r = data.infogan_reading(name, int(c1), float(c2), float(c3), int(seed))
     inputs = diagram.box("inputs", f'<div class="lsi-num">z: 62 numbers ~ N(0, I), seed {seed}</div>'
-                                   f'<div class="lsi-num">c1 = {classes[c1]} (one-hot of 10)</div>'
+                                   f'<div class="lsi-num">c1 = category {classes[c1]}</div>'
                                    f'<div class="lsi-num" data-slot="codes">c2 = {fmt(c2)}, c3 = {fmt(c3)}</div>',
                          f"trained on c2, c3 in {fmt(lo, 0)}…{fmt(hi, 0)}")
     heads = (diagram.box("D: real or fake?", "", "trained against G; not shipped (the app needs only G and Q)",
@@ -191,7 +193,7 @@ def infogan_part(ds: str) -> None:
     st.html(diagram.STYLE + diagram.flow(
         inputs, diagram.net("G (generator)", "FC 74→1024→6272, 2 deconvs → 28×28"),
         diagram.box("G(z, c)", diagram.image_tag(r.image, "the generated image", 140)),
-        diagram.net("trunk", "conv 64, conv 128, FC 1024 (shared by D and Q)"),
+        diagram.net("trunk", "conv, conv, FC 1024; shared by D and Q"),
         f'<div style="display:flex;flex-direction:column;gap:8px">{heads}</div>', label="InfoGAN, left to right"))
     st.latex(rf"\max_{{G,Q}}\ L_I = \mathbb E\big[\log Q(c\mid G(z,c))\big] + H(c) \le I\big(c;G(z,c)\big);"
              rf"\quad\text{{here }} -\log Q(c_1\mid x) = {r.info_cat:.3f},\ "
@@ -221,6 +223,6 @@ def dae_part(ds: str, pixels: bytes, caption: str) -> None:
         diagram.box("clean x̂", diagram.image_tag(clean_hat, "the denoised output", 140),
                     f"PSNR {scores['clean']['psnr']:.1f} dB · SSIM {scores['clean']['ssim']:.2f}"),
         diagram.box("target: clean x", diagram.image_tag(x, caption, 140), caption),
-        label="The denoising autoencoder, left to right"))
+        label="The denoising autoencoder, left to right", last_join=diagram.COMPARE))
     st.caption("Trained on pairs (noisy x, clean x): the loss compares x̂ with the *clean* image, so the network "
                "learns to remove the noise, not to copy it. PSNR: higher is closer to the clean image.")
