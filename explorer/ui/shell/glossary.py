@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 # The page that shows these terms with one image's numbers (its URL path: explorer/ui/shell/pages.py).
-INSIDE_LINK = "[See it for one image: Inside the models](/Inside_the_models)"
+INSIDE_LINK = "See it for one image on [Inside the models](/Inside_the_models)."
 
 TERMS: dict[str, str] = {
     "Latent space": "The few numbers a network squeezes an image into (its *latent code*). Similar images should "

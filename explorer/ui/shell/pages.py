@@ -49,11 +49,11 @@ PAGES = (
          "teach"),
     Page("pages/12_VAE_vs_GAN.py", "VAE vs GAN",
          "VAE samples beside GAN samples, scored: sharpness, Fréchet distance, precision and recall.", "teach"),
+    Page("pages/13_Lesson.py", "Lesson",
+         "A plain autoencoder's latent space has gaps; a VAE's is continuous — step by step, for a class.", "teach"),
     Page("pages/14_Inside_the_models.py", "Inside the models",
          "The VAE as a diagram with this image's numbers: μ, σ, ε, z, x̂ and its loss term by term, beside the "
          "autoencoder, InfoGAN and the denoising autoencoder.", "teach"),
-    Page("pages/13_Lesson.py", "Lesson",
-         "A plain autoencoder's latent space has gaps; a VAE's is continuous — step by step, for a class.", "teach"),
 )
 
 
