@@ -16,7 +16,8 @@ from explorer.ui.kit.images import png_data_uri, to_uint8
 STYLE = """<style>
 .lsi-row { display: flex; align-items: stretch; gap: 0; flex-wrap: nowrap; font-family: var(--st-font, sans-serif);
   color: var(--st-text-color, #31333f); font-size: 15px; line-height: 1.3; font-variant-numeric: tabular-nums; }
-.lsi-box { border: 2px solid #8a8fa3; border-radius: 10px; padding: 4px 6px; background: var(--st-background-color, #fff);
+.lsi-box { border: 2px solid #8a8fa3; border-radius: 10px; padding: 4px 6px;
+  background: var(--st-background-color, #fff);
   display: flex; flex-direction: column; align-items: center; gap: 4px; flex: 0 0 auto; }
 .lsi-box.lsi-net { border-style: dashed; justify-content: center; background: #f4f5f9; color: #31333f;
   max-width: 96px; flex: 0 1 auto; }
@@ -203,10 +204,12 @@ def vae_diagram(x: np.ndarray, x_caption: str, mu, sigma, eps, scale: float, dra
                  f'<div class="lsi-num" data-slot="eps">ε = {pair(eps)}</div>'
                  f'<div class="lsi-num" data-slot="z">z = {pair(z)}</div>'
                  f'<div class="lsi-sub" data-slot="scale-text">σ-scale {fmt(scale, 1)}: z = μ + {sym}·ε</div>'
-                 f'<div class="lsi-planes">{full_plane(full, background_uri, mu, sigma, scale, cloud, z, zoom, controls)}'
+                 f'<div class="lsi-planes">'
+                 f'{full_plane(full, background_uri, mu, sigma, scale, cloud, z, zoom, controls)}'
                  f'{zoom_plane(zoom, mu, sigma, scale, cloud, z, controls)}</div>',
                  "+ μ, ◆ z, ○ samples; ellipses at 1σ (solid) and 2σ (dashed); blue circles: the prior N(0, I)")
-    strip = "".join(image_tag(img, f"decoded sample {i + 1}", 36, f"sample-{i}") for i, img in enumerate(samples))
+    strip = "".join(image_tag(img, f"decoded sample {i + 1}", 36, f"sample-{i}")
+                    for i, img in enumerate(samples))
     out = box("x̂ = decoder(z)", image_tag(x_hat, "the decoded image x̂", 96, "xhat") +
               f'<div class="lsi-caption">samples of q(z|x), decoded</div><div class="lsi-strip">{strip}</div>',
               "the decoder's pixel probabilities")

@@ -133,9 +133,9 @@ def density_image(density: np.ndarray) -> np.ndarray:
 def facts(agg, published: dict, t) -> list[str]:
     """The narration: measured facts about the aggregate posterior and this image (tested)."""
     n = len(agg.kl)
-    lines = [f"Averaged over the {n:,} test images, the KL term is **{agg.mean_kl:.2f} nats**"
-             + (f", the KL part of the published negative ELBO ({published['test_kl']:.2f})." if "test_kl" in published
-                else ".")]
+    part_of = f", the KL part of the published negative ELBO ({published['test_kl']:.2f})." \
+        if "test_kl" in published else "."
+    lines = [f"Averaged over the {n:,} test images, the KL term is **{agg.mean_kl:.2f} nats**{part_of}"]
     lines.append(f"Each image's cloud is narrow: the average σ is **{pair(agg.mean_sigma, 3)}**, against the "
                  f"prior's 1.")
     lines.append(f"Together the {n:,} clouds spread like the prior: their aggregate has mean "
@@ -176,9 +176,11 @@ def infogan_part(ds: str) -> None:
     classes = [f"{k}: {label}" for k, label in enumerate(categories.category_labels(name))]
     lo, hi = model.trained_range
     cols = st.columns([1.2, 1.5, 1.5, 1])
-    c1 = cols[0].selectbox("c1 (category)", range(10), format_func=classes.__getitem__, **url.shared(INFOGAN_KEYS["c1"]))
-    c2 = cols[1].slider(f"c2 (trained {fmt(lo, 0)}…{fmt(hi, 0)})", -2.0, 2.0, 0.0, 0.05, format="%.2f", **url.shared(INFOGAN_KEYS["c2"]))
-    c3 = cols[2].slider(f"c3 (trained {fmt(lo, 0)}…{fmt(hi, 0)})", -2.0, 2.0, 0.0, 0.05, format="%.2f", **url.shared(INFOGAN_KEYS["c3"]))
+    c1 = cols[0].selectbox("c1 (category)", range(10), format_func=classes.__getitem__,
+                           **url.shared(INFOGAN_KEYS["c1"]))
+    trained = f"trained {fmt(lo, 0)}…{fmt(hi, 0)}"
+    c2 = cols[1].slider(f"c2 ({trained})", -2.0, 2.0, 0.0, 0.05, format="%.2f", **url.shared(INFOGAN_KEYS["c2"]))
+    c3 = cols[2].slider(f"c3 ({trained})", -2.0, 2.0, 0.0, 0.05, format="%.2f", **url.shared(INFOGAN_KEYS["c3"]))
     seed = cols[3].number_input("Noise z (seed)", 0, 9999, 0, 1, **url.shared(INFOGAN_KEYS["seed"]))
     r = data.infogan_reading(name, int(c1), float(c2), float(c3), int(seed))
     inputs = diagram.box("inputs", f'<div class="lsi-num">z: 62 numbers ~ N(0, I), seed {seed}</div>'
