@@ -14,11 +14,11 @@ import numpy as np
 import torch
 
 from . import checkpoints, data, names
-from . import denoising, family_tables, files, generated, quality, sample_quality
-from .latent import decode, encode
+from . import denoising, elbo, family_tables, files, generated, quality, sample_quality
+from .latent import encode
 from .metrics import image_moments, match_categories, sweep_correlation
 
-NELBO_SAMPLES = 10
+NELBO_SAMPLES = elbo.NELBO_SAMPLES
 SWEEP_VALUES = np.linspace(-1, 1, 9)
 SWEEP_NOISE = 64
 PER_CATEGORY = 100
@@ -29,22 +29,16 @@ def _x(images: np.ndarray) -> torch.Tensor:
 
 
 def evaluate_vae(model, images: np.ndarray) -> dict:
-    """Negative ELBO per image (BCE over 784 pixels + KL), averaged over test images and 10 posterior samples."""
-    x = _x(images).to(model.device)
-    gen = torch.Generator(device=model.device).manual_seed(0)
-    totals = {"nelbo": 0.0, "recon": 0.0, "kl": 0.0}
-    with torch.inference_mode():
-        for _ in range(NELBO_SAMPLES):
-            for k, v in model.negative_elbo(x, generator=gen).items():
-                totals[k] += float(v.mean()) / NELBO_SAMPLES
-    return {"test_nelbo": totals["nelbo"], "test_recon": totals["recon"], "test_kl": totals["kl"]}
+    """Negative ELBO per image (BCE over 784 pixels + KL), averaged over test images and 10 posterior samples: the
+    mean of the per-image terms the app shows (:func:`explorer.elbo.split_nelbo`)."""
+    return elbo.split_nelbo(model, images, NELBO_SAMPLES)
 
 
 def evaluate_ae(model, images: np.ndarray) -> dict:
-    x = _x(images)
-    recon = torch.from_numpy(decode(model, encode(model, images)))[:, None]
-    bce = torch.nn.functional.binary_cross_entropy(recon.clamp(1e-6, 1 - 1e-6), x, reduction="none")
-    return {"test_recon": float(bce.flatten(1).sum(1).mean()), "test_mse": float((recon - x).pow(2).mean())}
+    """Reconstruction error (Bernoulli NLL over 784 pixels, :func:`explorer.elbo.autoencoder_terms`) and MSE."""
+    _, x_hat, recon_pixels = elbo.autoencoder_terms(model, images)
+    mse = float(((x_hat.astype(np.float32) - data.to_float(images).reshape(-1, 28, 28)) ** 2).mean())
+    return {"test_recon": float(recon_pixels.sum(1).mean()), "test_mse": mse}
 
 
 def evaluate_classifier(model, images: np.ndarray, labels: np.ndarray) -> dict:

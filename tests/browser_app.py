@@ -20,7 +20,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 PAGES = {"home": "", "own": "Your_own", "map": "Latent_map", "grid": "Latent_grid", "gan": "InfoGAN_codes", "models": "Models",
-         "gaps": "Gaps", "lesson": "Lesson", "beta": "From_AE_to_VAE", "denoise": "Denoise",
+         "gaps": "Gaps", "lesson": "Lesson", "inside": "Inside_the_models", "beta": "From_AE_to_VAE", "denoise": "Denoise",
          "samples": "VAE_vs_GAN"}
 
 APP_READY = "[data-testid=stApp][data-test-connection-state=CONNECTED][data-test-script-state=notRunning]"

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 UI = ROOT / "explorer" / "ui"
 # The layers of explorer/ui, lowest first: a module may import its own layer's modules and those below it.
 LAYERS = ("kit", "shell", "widgets")
-FEATURES = ("latent_map", "latent_grid", "infogan", "own", "models", "teaching")
+FEATURES = ("latent_map", "latent_grid", "infogan", "own", "models", "teaching", "inside")
 
 
 def module_name(path: Path) -> str:

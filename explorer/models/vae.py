@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
+from torch import nn
 
-from .base import Model, bce_per_image, check_images, check_vectors, mlp, public
+from .base import Model, check_images, check_vectors, mlp, public
 
 
 @dataclass(frozen=True)
@@ -34,13 +35,27 @@ class VAE(Model):
     def decoder_logits(self, z: torch.Tensor) -> torch.Tensor:
         return self.decoder(z).view(-1, 1, 28, 28)
 
-    def negative_elbo(self, x: torch.Tensor, generator: torch.Generator | None = None) -> dict[str, torch.Tensor]:
-        """Per-image NELBO = BCE + KL(q(z|x) || N(0, I)), one reparameterised sample (Kingma & Welling, App. B)."""
+    def elbo_terms(self, x: torch.Tensor, eps: torch.Tensor) -> dict[str, torch.Tensor]:
+        """The negative ELBO of each image, term by term, for a given standard-normal draw ``eps`` [N, latent_dim]
+        (Kingma & Welling, App. B): z = mu + sigma * eps; "recon_pixels" [N, 784], the Bernoulli NLL of each pixel
+        given z; "kl_dims" [N, latent_dim], KL(q(z|x) || N(0, I)) of each latent dimension in closed form,
+        ½ (mu² + sigma² - log sigma² - 1); with "mu", "logvar", "z" and the decoder's "logits" [N, 784].
+        Training, ``explorer.evaluate`` and the app all compute the ELBO here."""
         mu, logvar = self.posterior_params(x)
-        eps = torch.randn(mu.shape, generator=generator, device=mu.device) if generator else torch.randn_like(mu)
-        z = mu + eps * torch.exp(0.5 * logvar)
-        recon = bce_per_image(self.decoder_logits(z), x)
-        kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp(), dim=1)
+        z = mu + eps.to(mu.device) * torch.exp(0.5 * logvar)
+        logits = self.decoder_logits(z).flatten(1)
+        recon_pixels = nn.functional.binary_cross_entropy_with_logits(logits, x.flatten(1), reduction="none")
+        kl_dims = 0.5 * (mu.pow(2) + logvar.exp() - logvar - 1)
+        return {"recon_pixels": recon_pixels, "kl_dims": kl_dims, "mu": mu, "logvar": logvar, "z": z,
+                "logits": logits}
+
+    def negative_elbo(self, x: torch.Tensor, generator: torch.Generator | None = None) -> dict[str, torch.Tensor]:
+        """Per-image NELBO = BCE + KL(q(z|x) || N(0, I)), one reparameterised sample (see :meth:`elbo_terms`)."""
+        shape = (x.shape[0], self.latent_dim)
+        eps = torch.randn(shape, generator=generator, device=x.device) if generator else \
+            torch.randn(shape, device=x.device)
+        t = self.elbo_terms(x, eps)
+        recon, kl = t["recon_pixels"].sum(1), t["kl_dims"].sum(1)
         return {"recon": recon, "kl": kl, "nelbo": recon + kl}
 
     def loss(self, x: torch.Tensor) -> dict[str, torch.Tensor]:

@@ -10,6 +10,9 @@ from explorer import names
 
 from explorer.ui.shell import cache
 
+# The page that shows these terms with one image's numbers (its URL path: explorer/ui/shell/pages.py).
+INSIDE_LINK = "See it for one image on [Inside the models](/Inside_the_models)."
+
 TERMS: dict[str, str] = {
     "Latent space": "The few numbers a network squeezes an image into (its *latent code*). Similar images should "
                     "get similar numbers; the Latent map draws every test image at its numbers.",
@@ -28,9 +31,11 @@ TERMS: dict[str, str] = {
     "Posterior": "For one image, the cloud of codes the VAE's encoder thinks could have produced it (a mean and a "
                  "spread per number).",
     "KL divergence": "A measure of how different two probability clouds are. In a VAE it measures how far each "
-                     "image's posterior cloud is from the prior; training keeps it small.",
+                     "image's posterior cloud is from the prior; training keeps it small. " + INSIDE_LINK,
     "ELBO": "Evidence lower bound: the VAE's training score, reconstruction quality minus the KL divergence. The "
-            "app reports the negative ELBO (NELBO) in nats: lower is better.",
+            "app reports the negative ELBO (NELBO) in nats: lower is better. " + INSIDE_LINK,
+    "Reparameterisation": "How a VAE samples a code so that training can still follow the gradient: z = μ + σ·ε, "
+                          "with ε drawn from N(0, I) and μ, σ from the encoder. " + INSIDE_LINK,
     "β-VAE": "A VAE whose KL term is weighted by β. β = 0 is a plain autoencoder, β = 1 the usual VAE; a larger β "
              "packs the codes closer to the prior, in theory at a cost in reconstruction{beta_recon}.",
     "PCA": "Principal component analysis: the flat 2-D view of many numbers that keeps the most spread. Exact and "

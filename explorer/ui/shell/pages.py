@@ -53,6 +53,9 @@ PAGES = (
     Page("pages/13_Lesson.py", "Lesson",
          "A plain autoencoder's latent space has gaps; a VAE's is continuous — step by step, for a class.", "teach",
          own_dataset=True),
+    Page("pages/14_Inside_the_models.py", "Inside the models",
+         "The VAE as a diagram with this image's numbers: μ, σ, ε, z, x̂ and its loss term by term, beside the "
+         "autoencoder, InfoGAN and the denoising autoencoder.", "teach"),
 )
 
 LESSON = next(p for p in PAGES if p.title == "Lesson")

@@ -28,7 +28,7 @@ INDEX_LIMIT = 10**9               # a click's trace or point number beyond this 
 # default export that Streamlit calls. (package.json marks them as ES modules for Node, which tests them directly:
 # tests/js/.)
 MODULES = ("core.js", "registry.js", "adapter.js", "dom.js", "decoder.js", "pad.js", "hover.js", "codes.js",
-           "flipbook.js", "keys.js", "live.js")
+           "flipbook.js", "keys.js", "posterior.js", "live.js")
 
 _IMPORT = re.compile(r'^import\s*\{([^}]*)\}\s*from\s*"\./([\w-]+\.js)";[ \t]*\n', re.M)
 _EXPORT = re.compile(r"^export (?=(?:async\s+)?function\b|const\b|let\b|class\b)", re.M)
@@ -74,6 +74,7 @@ _hover = st.components.v2.component("lse_hover", js=_JS, css=_CSS)
 _codes = st.components.v2.component("lse_codes", js=_JS, css=_CSS)
 _flipbook = st.components.v2.component("lse_flipbook", js=_JS, css=_CSS)
 _keys = st.components.v2.component("lse_keys", js=_JS)
+_posterior = st.components.v2.component("lse_posterior", js=_JS, css=_CSS)
 
 
 # A live component with no height of its own (a decoder's weights, a link grid, a quality map, the hover card's host,
@@ -250,3 +251,35 @@ def flipbook(key: str, payload: dict, index: int, on_change=None) -> None:
     in ``st.session_state[key].index``. The browser rebuilds its panels only when the payload's signature changes."""
     _flipbook(key=key, data={**payload, "index": int(index)}, default={"index": None},
               on_index_change=on_change or (lambda: None))
+
+
+def posterior(key: str, decoder: str, html: str, mu, sigma, eps, scale: float, draws, decodes: int,
+              planes: tuple[dict, dict], ranges: dict, on_change=None) -> None:
+    """The VAE diagram's ``html`` (:func:`explorer.ui.inside.diagram.vae_diagram`, with a controls slot) made live:
+    ε and the σ-scale move z = μ + s·σ·ε, the samples of q(z|x) (``draws``: their standard-normal draws) and their
+    decodes in the browser; a release calls ``on_change`` with ``st.session_state[key].view`` = {"eps", "scale"}
+    (read it with :func:`posterior_view`). ``planes``: the full and the zoomed plane's specs
+    (:meth:`~explorer.ui.inside.diagram.Plane.spec`); ``ranges``: {"eps" | "scale": {"lo", "hi", "step"}}."""
+    as_list = lambda v: [float(x) for x in np.asarray(v, float).ravel()]  # noqa: E731
+    signature = hashlib.md5(f"{decoder}|{as_list(mu)}|{as_list(sigma)}".encode()).hexdigest()
+    _posterior(key=key, data={"html": html, "signature": signature, "decoder": decoder, "mu": as_list(mu),
+                              "sigma": as_list(sigma), "eps": as_list(eps), "scale": float(scale),
+                              "draws": np.asarray(draws, float).round(5).tolist(), "decodes": int(decodes),
+                              "full": planes[0], "zoom": planes[1], "ranges": ranges},
+               default={"view": None}, on_view_change=on_change or (lambda: None))
+
+
+def posterior_view(key: str, ranges: dict) -> tuple[tuple[float, float], float] | None:
+    """The (ε, σ-scale) a :func:`posterior` release reported, each within its range; None when there is none, and
+    a crafted report is dropped with a toast."""
+    view = values.reported(key, "view")
+    if view is None:
+        return None
+    eps = values.field(view, "eps")
+    scale = values.finite_number(values.field(view, "scale"), ranges["scale"]["lo"], ranges["scale"]["hi"])
+    if isinstance(eps, list) and len(eps) == 2:
+        eps = [values.finite_number(e, ranges["eps"]["lo"], ranges["eps"]["hi"]) for e in eps]
+    if scale is None or not isinstance(eps, list) or len(eps) != 2 or None in eps:
+        values.ignored("a value of ε or the σ-scale outside its range")
+        return None
+    return (eps[0], eps[1]), scale

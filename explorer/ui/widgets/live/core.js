@@ -203,3 +203,27 @@ export const fmt = (v) => (v >= 0 ? "+" : "−") + Math.abs(v).toFixed(2);
 
 // A number as the app's captions write it, with a typographic minus: −2, 1.5 (explorer.ui.kit.text.signed).
 export const signed = (v) => String(v).replace("-", "−");
+
+/** Samples z = mu + scale * sigma * eps of a VAE's posterior q(z|x), its sigma scaled by `scale` (0: mu only), one
+ * per standard-normal draw: the same as explorer.elbo.posterior_cloud.
+ * @param {number[]} mu
+ * @param {number[]} sigma
+ * @param {number} scale
+ * @param {number[][]} draws
+ * @returns {number[][]} */
+export function posteriorSamples(mu, sigma, scale, draws) {
+  return draws.map((eps) => mu.map((m, i) => m + scale * sigma[i] * eps[i]));
+}
+
+/** Latent (z1, z2) -> pixels (x right, y down) of a square plane over [cx ± half] x [cy ± half] shown at `size`
+ * px: the same map as explorer.ui.inside.diagram.Plane.px.
+ * @param {{cx: number, cy: number, half: number, size: number}} p */
+export function planePixels(p, z) {
+  return [((z[0] - p.cx + p.half) / (2 * p.half)) * p.size, ((p.cy + p.half - z[1]) / (2 * p.half)) * p.size];
+}
+
+/** Two independent standard-normal numbers from two uniform ones in (0, 1] (Box-Muller). */
+export function normalPair(u1, u2) {
+  const r = Math.sqrt(-2 * Math.log(Math.max(u1, Number.MIN_VALUE)));
+  return [r * Math.cos(2 * Math.PI * u2), r * Math.sin(2 * Math.PI * u2)];
+}
