@@ -3,7 +3,7 @@ the models' own (explorer.readings on the prepared image), the ring sits at the 
 for a drawing, a drawing from the pad (a simulated pad value) is read like an example, and a crafted pad
 event is ignored with a warning instead of failing. A page URL with the drawing (``own_ink``) reads it exactly as the
 same drawing from the pad and sends it to the pad; a crafted one is ignored with a note; the source, the example and
-the map method are read from the URL. An upload the server no longer holds (a restart) says so.
+the map method are read from the URL. An upload the server no longer holds (a restart) says so."""
 
 from __future__ import annotations
 
