@@ -492,6 +492,50 @@ def test_a_truncated_vae_shows_the_guard_on_every_page_that_loads_it(page, trunc
         assert not shown, shown
 
 
+def _inconsistent_snapshots(root: Path) -> None:
+    from tests.test_checkpoints import npy, snapshot_members, write_zip
+
+    write_zip(root / "mnist-vae-2d" / "snapshots.npz", snapshot_members(**{"labels.npy": npy((4,), "<i8")}))
+
+
+def _long_integer(root: Path) -> None:
+    path = root / "mnist-ae-2d" / "config.json"
+    path.write_text(path.read_text().replace('"latent_dim": 2', '"latent_dim": ' + "9" * 5000, 1))
+
+
+SHOWN_PATHS = {   # damage -> (page, its state, what the error box says and the file it names)
+    "inconsistent snapshots": (_inconsistent_snapshots, "09_Training_replay", {},
+                               "inconsistent snapshot shapes: epochs [3], encodings [3, 5, 2], labels [4]",
+                               "checkpoints/mnist-vae-2d/snapshots.npz"),
+    "a 5,000-digit integer in a config": (_long_integer, "01_Latent_map", {"map_model": "ae-2d"},
+                                          "a number of 5,000 characters; the limit is 40",
+                                          "checkpoints/mnist-ae-2d/config.json"),
+}
+
+
+@pytest.mark.parametrize("case", list(SHOWN_PATHS))
+def test_the_error_box_names_the_file_under_the_checkpoint_root_not_the_server_path(case, tmp_path, monkeypatch,
+                                                                                  request):
+    import shutil
+
+    from explorer import checkpoints
+
+    need("mnist-vae-2d", "mnist-ae-2d", "mnist-classifier")
+    damage, page, state, problem, shown = SHOWN_PATHS[case]
+    root = tmp_path / "checkpoints"
+    root.mkdir()
+    for name in ("mnist-vae-2d", "mnist-ae-2d", "mnist-classifier"):
+        shutil.copytree(checkpoints.CHECKPOINT_DIR / name, root / name)
+    damage(root)
+    monkeypatch.setattr(checkpoints, "CHECKPOINT_DIR", root)
+    clear_caches()
+    request.addfinalizer(clear_caches)
+    at = run(f"pages/{page}.py", state=state)
+    (error,) = [e.value for e in at.error]
+    assert problem in error and f"`{shown}`" in error, error
+    assert str(tmp_path) not in error and "/" + shown not in error, error
+
+
 def test_missing_dataset_shows_an_error_and_the_models_page_works(monkeypatch, request):
     need("mnist-vae-2d")
 
