@@ -3,6 +3,8 @@ it (reconstructions, its place on the maps, the classifier's and InfoGAN's readi
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import DeletedFile
@@ -13,7 +15,7 @@ from explorer.names import model_name
 
 from explorer.ui.kit import figures
 from explorer.ui.own import data as own_data
-from explorer.ui.shell import cache, guards, last_image, projections, sidebar, url
+from explorer.ui.shell import cache, guards, heavy, last_image, projections, sidebar, url
 from explorer.ui.widgets import draw
 from explorer.ui.kit.images import to_uint8
 from explorer.ui.kit.html_rows import figure_row, for_screen
@@ -112,7 +114,8 @@ def _input(ds: str) -> tuple[np.ndarray | None, str]:
         if file is None:
             return None, source
         try:
-            grey = own_image.read_image(file.getvalue())
+            data = file.getvalue()     # decoded in the server's heavy-work pool, once per file content
+            grey = heavy.run("photo", hashlib.sha256(data).digest(), own_image.read_image, data)
         except own_image.ImageInputError as e:
             st.warning(f"**This file cannot be used:** {e}")
             return None, source
