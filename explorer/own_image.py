@@ -25,6 +25,8 @@ MAX_PIXELS = 4096 * 4096             # larger images are refused before they are
 FORMATS = ("PNG", "JPEG", "MPO", "WEBP", "GIF")  # MPO: a phone's JPEG holding several pictures
 INK = 0.1                            # a pixel counts as ink from this intensity (of the image's strongest)
 DRAWING_SIDES = (8, 512)             # the smallest and largest side of a drawing the pad may send, in pixels
+MAX_SIDE = 512                       # a larger image is scaled down to this longest side as it is read (a 28 x 28
+                                     # result needs no more; a 12 MP JPEG then decodes at 1/4 scale, ~2 MB not ~36)
 
 
 class ImageInputError(ValueError):
@@ -41,7 +43,8 @@ class Prepared:
 def read_image(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS) -> np.ndarray:
     """An uploaded file as grey float [H, W] in [0, 1]: PNG, JPEG, WebP or GIF (the first frame; a multi-picture
     JPEG's first picture), any size up to ``max_pixels``, colour or grey, 8 or 16 bits, CMYK, turned upright by its
-    EXIF orientation; transparency is composited onto white."""
+    EXIF orientation; transparency is composited onto white. A larger image comes back scaled down to a longest side
+    of :data:`MAX_SIDE` (a JPEG is decoded at the smallest of 1/2, 1/4, 1/8 scale that keeps it that large)."""
     if len(data) == 0:
         raise ImageInputError("The file is empty.")
     if len(data) > max_bytes:
@@ -63,13 +66,24 @@ def read_image(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PI
         raise ImageInputError("The image has no pixels.")
     try:
         img.seek(0)                                   # an animation: its first frame
+        if img.format in ("JPEG", "MPO"):
+            img.draft(None, (MAX_SIDE, MAX_SIDE))     # decode scaled down: memory and time fall with the scale
         img.load()
         img = ImageOps.exif_transpose(img)            # a phone's portrait photo is stored sideways
     except (OSError, SyntaxError, Image.DecompressionBombError) as e:
         raise ImageInputError(f"The image is damaged or truncated ({e}).") from None
     except ValueError as e:
         raise _refusal(e) from None
-    return to_grey(img)
+    return scaled_down(to_grey(img))
+
+
+def scaled_down(grey: np.ndarray, side: int = MAX_SIDE) -> np.ndarray:
+    """A grey float image whose longest side is over ``side`` scaled down to it (area-averaged), else as it is."""
+    h, w = grey.shape
+    if max(h, w) <= side:
+        return grey
+    size = (max(1, round(w * side / max(h, w))), max(1, round(h * side / max(h, w))))
+    return np.asarray(Image.fromarray(grey, "F").resize(size, Image.Resampling.BOX), np.float32)
 
 
 def _refusal(e: ValueError) -> ImageInputError:

@@ -17,10 +17,18 @@ pip() { .venv/bin/python -m pip --disable-pip-version-check -q "$@"; }
 if ! .venv/bin/python -c "import torch" 2>/dev/null; then
   pip install "torch==${TORCH_VERSION:-2.13.0}"
 fi
-if $dev; then
-  pip install -r requirements-dev.txt
+# constraints.txt: the exact versions the tests last passed with, made on one Python version (its second line).
+py=$(.venv/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+pinned=()
+if grep -q "^# python $py " constraints.txt; then
+  pinned=(-c constraints.txt)
 else
-  pip install -r requirements.txt
+  echo "setup.sh: constraints.txt was made on another Python than $py; installing from the lower bounds alone" >&2
+fi
+if $dev; then
+  pip install "${pinned[@]}" -r requirements-dev.txt
+else
+  pip install "${pinned[@]}" -r requirements.txt
 fi
 pip install --no-deps -e .
 

@@ -447,6 +447,95 @@ def test_a_root_with_one_broken_folder_of_each_kind_keeps_every_page_working(tmp
             assert not shown, (page, shown)
 
 
+VAE_PAGES = ("01_Latent_map", "02_Latent_grid", "04_Your_own", "06_Gaps", "07_Sampling_and_paths", "08_VAE_posterior",
+             "09_Training_replay", "13_Lesson")    # the pages that load mnist-vae-2d on their first run
+
+
+@pytest.fixture(scope="module")
+def truncated_vae_root(tmp_path_factory):
+    """The MNIST checkpoints, mnist-vae-2d's weights cut to their first 1,000 bytes (issue #32's input)."""
+    import shutil
+
+    from explorer import checkpoints
+
+    root = tmp_path_factory.mktemp("truncated") / "checkpoints"
+    root.mkdir()
+    for name in explorer.list_models():
+        if name.startswith("mnist-"):
+            shutil.copytree(checkpoints.CHECKPOINT_DIR / name, root / name,
+                            ignore=shutil.ignore_patterns("snapshots.npz"))
+    weights = root / "mnist-vae-2d" / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:1000])
+    return root
+
+
+@pytest.mark.parametrize("page", sorted(p.stem for p in (REPO / "pages").glob("*.py")))
+def test_a_truncated_vae_shows_the_guard_on_every_page_that_loads_it(page, truncated_vae_root, monkeypatch, request):
+    """One guard path: every page that loads the broken model (its warm-up included: Your own, the Lesson) shows
+    the same error box naming checkpoints/mnist-vae-2d/model.safetensors, and no page raises."""
+    from explorer import checkpoints
+
+    need("mnist-vae-2d", "mnist-ae-2d", "mnist-classifier")
+    monkeypatch.setattr(checkpoints, "CHECKPOINT_DIR", truncated_vae_root)
+    clear_caches()
+    request.addfinalizer(clear_caches)
+    at = run(f"pages/{page}.py")
+    shown = [e.value for e in at.error]
+    assert not any(str(truncated_vae_root.parent) in e for e in shown), shown
+    if page in VAE_PAGES:
+        assert len(shown) == 1 and shown[0].startswith("**The `mnist-vae-2d` checkpoint cannot be loaded.** corrupt "
+                                                       "or truncated"), shown
+        assert "`checkpoints/mnist-vae-2d/model.safetensors`" in shown[0]
+    elif page == "05_Models":
+        assert [e.split("**")[1] for e in shown] == ["mnist-vae-2d"], shown
+    else:
+        assert not shown, shown
+
+
+def _inconsistent_snapshots(root: Path) -> None:
+    from tests.test_checkpoints import npy, snapshot_members, write_zip
+
+    write_zip(root / "mnist-vae-2d" / "snapshots.npz", snapshot_members(**{"labels.npy": npy((4,), "<i8")}))
+
+
+def _long_integer(root: Path) -> None:
+    path = root / "mnist-ae-2d" / "config.json"
+    path.write_text(path.read_text().replace('"latent_dim": 2', '"latent_dim": ' + "9" * 5000, 1))
+
+
+SHOWN_PATHS = {   # damage -> (page, its state, what the error box says and the file it names)
+    "inconsistent snapshots": (_inconsistent_snapshots, "09_Training_replay", {},
+                               "inconsistent snapshot shapes: epochs [3], encodings [3, 5, 2], labels [4]",
+                               "checkpoints/mnist-vae-2d/snapshots.npz"),
+    "a 5,000-digit integer in a config": (_long_integer, "01_Latent_map", {"map_model": "ae-2d"},
+                                          "a number of 5,000 characters; the limit is 40",
+                                          "checkpoints/mnist-ae-2d/config.json"),
+}
+
+
+@pytest.mark.parametrize("case", list(SHOWN_PATHS))
+def test_the_error_box_names_the_file_under_the_checkpoint_root_not_the_server_path(case, tmp_path, monkeypatch,
+                                                                                  request):
+    import shutil
+
+    from explorer import checkpoints
+
+    need("mnist-vae-2d", "mnist-ae-2d", "mnist-classifier")
+    damage, page, state, problem, shown = SHOWN_PATHS[case]
+    root = tmp_path / "checkpoints"
+    root.mkdir()
+    for name in ("mnist-vae-2d", "mnist-ae-2d", "mnist-classifier"):
+        shutil.copytree(checkpoints.CHECKPOINT_DIR / name, root / name)
+    damage(root)
+    monkeypatch.setattr(checkpoints, "CHECKPOINT_DIR", root)
+    clear_caches()
+    request.addfinalizer(clear_caches)
+    at = run(f"pages/{page}.py", state=state)
+    (error,) = [e.value for e in at.error]
+    assert problem in error and f"`{shown}`" in error, error
+    assert str(tmp_path) not in error and "/" + shown not in error, error
+
+
 def test_missing_dataset_shows_an_error_and_the_models_page_works(monkeypatch, request):
     need("mnist-vae-2d")
 

@@ -151,3 +151,46 @@ def test_a_hostile_npm_cache_is_ignored_and_the_json_reparsed(tmp_path, images):
                                         "stamp.npy": npy((10, 2), "<i8", saved["stamp"].tobytes())})
     images2, labels2 = data.read_npm_digits(digits)
     assert np.array_equal(images2, expected[0]) and np.array_equal(labels2, expected[1])
+
+
+def _bad_magic(root):
+    (root / "mnist" / "t10k-images-idx3-ubyte.gz").write_bytes(
+        __import__("gzip").compress(b"\x00\x00\x09\x01" + (3).to_bytes(4, "big") + b"abc"))
+
+
+def _short_labels(root):
+    path = root / "mnist" / "t10k-labels-idx1-ubyte.gz"
+    path.write_bytes(__import__("gzip").compress(__import__("gzip").decompress(path.read_bytes())[:-5]))
+
+
+def _no_split(root):
+    for file in (root / "mnist").iterdir():
+        file.unlink()
+
+
+DATA_MESSAGES = {   # damage to $EXPLORER_DATA -> the start of load_dataset's message
+    "bad magic": (_bad_magic, r"a damaged MNIST file: \$EXPLORER_DATA/mnist/t10k-images-idx3-ubyte\.gz: not an "
+                              r"unsigned-byte IDX file"),
+    "truncated labels": (_short_labels, r"a damaged MNIST file: \$EXPLORER_DATA/mnist/t10k-labels-idx1-ubyte\.gz: "
+                                        r"header says \(20,\)"),
+    "no split": (_no_split, r"no MNIST test split found \(source='idx'; looked in \$EXPLORER_DATA/"),
+}
+
+
+@pytest.mark.parametrize("case", list(DATA_MESSAGES))
+def test_a_damaged_or_missing_data_file_is_named_as_shown_not_by_its_server_path(idx_data_dir, case):
+    """Damaged IDX files are a DatasetNotFoundError (the pages' guard shows it) naming the file under
+    $EXPLORER_DATA; the server's folders never appear."""
+    damage, message = DATA_MESSAGES[case]
+    damage(idx_data_dir)
+    with pytest.raises(explorer.DatasetNotFoundError) as caught:
+        explorer.load_dataset("mnist", "test", source="idx")
+    assert re.match(message, str(caught.value)), str(caught.value)
+    assert str(idx_data_dir) not in str(caught.value)
+
+
+def test_the_data_folder_of_the_repository_is_shown_as_data(monkeypatch):
+    monkeypatch.delenv("EXPLORER_DATA", raising=False)
+    assert data.shown_path(data.REPO_ROOT / "data" / "mnist" / "x.gz") == "data/mnist/x.gz"
+    assert data.shown_path(data.SAMPLES_DIR / "mnist-test.npz") == "samples/mnist-test.npz"
+    assert data.shown_path("/srv/elsewhere/secret/x.gz") == "secret/x.gz"

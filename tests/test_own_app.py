@@ -3,7 +3,7 @@ the models' own (explorer.readings on the prepared image), the ring sits at the 
 for a drawing, a drawing from the pad (a simulated pad value) is read like an example, and a crafted pad
 event is ignored with a warning instead of failing. A page URL with the drawing (``own_ink``) reads it exactly as the
 same drawing from the pad and sends it to the pad; a crafted one is ignored with a note; the source, the example and
-the map method are read from the URL."""
+the map method are read from the URL. An upload the server no longer holds (a restart) says so."""
 
 from __future__ import annotations
 
@@ -232,3 +232,29 @@ def test_the_source_the_example_and_the_map_method_are_read_from_the_link():
     assert any("cannot carry an uploaded file" in c.value for c in upload.caption)
     assert "own_ink" not in upload.query_params
 
+
+
+def seven_png() -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    Image.fromarray(to_uint8(drawn_seven())).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_an_upload_gone_after_a_server_restart_says_so(monkeypatch):
+    """A reconnect after a restart (or to another replica): the browser still lists the file, the server no longer
+    holds it. The page says "The server restarted; upload the image again." instead of asking for a drawing."""
+    from streamlit.testing.v1 import AppTest
+
+    need_all("mnist")
+    at = run(PAGE, state={"own_source": "Upload"})
+    at.file_uploader(key="own_upload").set_value(("seven.png", seven_png(), "image/png"))
+    at.run()
+    assert not at.warning and any(m.value.startswith("**The classifier reads it as**") for m in at.markdown)
+    monkeypatch.setattr(AppTest, "_register_uploaded_files", lambda self, runner: None)   # an empty file store
+    at.run()
+    assert not at.exception
+    assert [w.value.split("**")[1] for w in at.warning] == ["The server restarted; upload the image again."]
+    assert not any(m.value.startswith("**The classifier reads it as**") for m in at.markdown)
+    assert not any("Draw a digit" in i.value for i in at.info)

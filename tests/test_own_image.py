@@ -80,6 +80,35 @@ def test_a_phone_portrait_with_exif_orientation_6_reads_upright():
     assert np.abs(grey - upright).mean() < 0.02
 
 
+def twelve_megapixel_photo(fmt: str = "JPEG", orientation: int = 1) -> tuple[bytes, np.ndarray]:
+    """A 4000 x 3000 photo (stored sideways when ``orientation`` is 6) of the upright L shape, scaled up 75 times, as
+    a JPEG under the 2 MB upload limit or a PNG; and the upright shape."""
+    shape = upright_shape()
+    big = Image.fromarray((shape * 255).astype(np.uint8)).resize((3000, 4000), Image.Resampling.NEAREST)
+    exif = Image.Exif()
+    if orientation == 6:
+        big = big.transpose(Image.Transpose.ROTATE_90)
+        exif[0x0112] = 6
+    return encoded(big.convert("RGB"), fmt, exif=exif, **({"quality": 70} if fmt == "JPEG" else {})), shape
+
+
+@pytest.mark.parametrize("fmt, orientation", [("JPEG", 1), ("JPEG", 6), ("PNG", 1)])
+def test_a_twelve_megapixel_photo_is_read_scaled_down_to_512_pixels_upright(fmt, orientation):
+    """A phone's 12 MP photo comes back with its longest side 512 (a JPEG decoded at reduced scale), upright, and
+    the same picture as the full-size image scaled down."""
+    data, shape = twelve_megapixel_photo(fmt, orientation)
+    assert len(data) <= own_image.MAX_BYTES
+    grey = own_image.read_image(data)
+    assert grey.shape == (512, 384) and grey.dtype == np.float32
+    small = np.asarray(Image.fromarray((shape * 255).astype(np.uint8)).resize((384, 512), Image.Resampling.BOX),
+                       np.float32) / 255
+    assert np.abs(grey - small).mean() < 0.02
+
+
+def test_an_image_no_larger_than_512_pixels_keeps_its_size():
+    assert own_image.read_image(encoded(Image.new("L", (512, 300), 200))).shape == (300, 512)
+
+
 def test_a_multi_picture_jpeg_reads_as_its_first_picture():
     first = Image.fromarray((upright_shape() * 255).astype(np.uint8))
     other = Image.new("L", first.size, 128)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Callable, Hashable
 
@@ -33,10 +34,12 @@ class Job:
 
 class FitQueue:
     def __init__(self, fit: Callable[..., object], max_maps: int = 12, max_running: int = 2, per_owner: int = 2,
-                 max_queued: int = 8, before: Callable[[Job], None] | None = None):
+                 max_queued: int = 8, before: Callable[[Job], None] | None = None,
+                 gate: Callable[[Job], AbstractContextManager] | None = None):
         """``fit(*args, progress=callable)`` computes a map; ``before(job)`` runs in the worker first (e.g. waits
-        for umap-learn's compilation)."""
-        self._fit, self._before = fit, before
+        for umap-learn's compilation); ``gate(job)``, if given, is held around the fit instead of the queue's own
+        limit of ``max_running`` (a pool shared with other heavy work; it may report the job's place)."""
+        self._fit, self._before, self._gate = fit, before, gate
         self.max_maps, self.per_owner, self.max_queued = max_maps, per_owner, max_queued
         self._running = threading.Semaphore(max_running)
         self._lock = threading.Lock()
@@ -71,9 +74,9 @@ class FitQueue:
 
     def _work(self, job: Job, args: tuple) -> None:
         try:
-            with self._running:
-                if self._before:
-                    self._before(job)
+            if self._before:
+                self._before(job)
+            with self._gate(job) if self._gate else self._running:
                 job.report("Starting", 0.0)
                 job.started = time.perf_counter()
                 job.result = self._fit(*args, progress=job.report)

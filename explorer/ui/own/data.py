@@ -11,7 +11,7 @@ from explorer import readings
 from explorer.names import model_name
 from explorer.data import SAMPLES_DIR
 
-from explorer.ui.shell import cache, categories, projections
+from explorer.ui.shell import cache, categories, guards, projections
 
 AUTOENCODERS = (("ae", 2), ("vae", 2), ("ae", 16), ("vae", 16))
 MAP_MODEL = ("vae", 16)             # the 16-D model whose PCA / UMAP map shows the image
@@ -58,9 +58,11 @@ def read(ds: str, key: bytes, map_method: str) -> dict:
     return out
 
 
+@guards.guarded
 def warm_up(ds: str) -> None:
     """Read a blank image once, so that the models a drawing needs are loaded (InfoGAN's ~0.2 s) while the page
-    waits for the first stroke, not after it (a cache hit afterwards)."""
+    waits for the first stroke, not after it (a cache hit afterwards); a broken checkpoint stops the page with its
+    error box."""
     read(ds, np.zeros((28, 28), np.float32).tobytes(), "pca")
 
 

@@ -3,8 +3,11 @@ it (reconstructions, its place on the maps, the classifier's and InfoGAN's readi
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import DeletedFile
 
 import explorer
 from explorer import names, own_image
@@ -12,7 +15,7 @@ from explorer.names import model_name
 
 from explorer.ui.kit import figures
 from explorer.ui.own import data as own_data
-from explorer.ui.shell import cache, guards, last_image, projections, sidebar, url
+from explorer.ui.shell import cache, guards, heavy, last_image, projections, sidebar, url
 from explorer.ui.widgets import draw
 from explorer.ui.kit.images import to_uint8
 from explorer.ui.kit.html_rows import figure_row, for_screen
@@ -25,6 +28,8 @@ CAPTION = "font-size:14px;line-height:1.6;opacity:.6;margin:0"       # st.captio
 INVERT = {"auto": None, "dark ink on light": True, "light ink on dark": False}
 INVERT_KEY, MAP_METHOD_KEY = "own_invert", "own_map_method"     # the background and map controls' state
 INK_LINK = "own_ink"               # the drawing in the page URL (explorer.ui.widgets.draw.ink_link)
+UPLOAD_KEY = "own_upload"          # the file uploader
+RESTARTED = "**The server restarted; upload the image again.**"
 
 
 def view() -> None:
@@ -51,6 +56,11 @@ def _drawing(ds: str) -> dict | None:
     left, right = st.columns([1, 2], gap="large")
     with left:
         grey, source = _input(ds)
+    if grey is None and source == "Upload" and upload_gone():
+        _rings(left, {})
+        right.warning(RESTARTED + " Uploaded files live in the server's memory, which a restart empties (the "
+                      "file's name above is only what your browser remembers); your other settings are kept.")
+        return None
     if grey is None:
         _rings(left, {})
         right.info("Draw a " + ("digit" if ds == "mnist" else "piece of clothing") + " on the pad (or upload an "
@@ -99,12 +109,13 @@ def _input(ds: str) -> tuple[np.ndarray | None, str]:
         draw.unlink(PAD_KEY, INK_LINK)
     if source == "Upload":
         file = st.file_uploader("An image (PNG, JPEG, WebP or GIF; up to 2 MB)", type=["png", "jpg", "jpeg", "webp",
-                                                                                     "gif"], key="own_upload")
+                                                                                     "gif"], key=UPLOAD_KEY)
         st.caption("A link to this page cannot carry an uploaded file: it opens with Upload chosen and no image.")
         if file is None:
             return None, source
         try:
-            grey = own_image.read_image(file.getvalue())
+            data = file.getvalue()     # decoded in the server's heavy-work pool, once per file content
+            grey = heavy.run("photo", hashlib.sha256(data).digest(), own_image.read_image, data)
         except own_image.ImageInputError as e:
             st.warning(f"**This file cannot be used:** {e}")
             return None, source
@@ -121,6 +132,12 @@ def _input(ds: str) -> tuple[np.ndarray | None, str]:
     st.html(f'<p style="{CAPTION}">Draw with the mouse (or a pen or finger); lift it and everything below '
             "updates. The drawing is part of this page's link.</p>")
     return ink, source
+
+
+def upload_gone() -> bool:
+    """The browser lists an uploaded file that the server no longer holds (a restart, or a reconnect to another
+    replica): Streamlit then hands the page no file and keeps a ``DeletedFile`` in the uploader's state."""
+    return isinstance(st.session_state.get(UPLOAD_KEY), DeletedFile)
 
 
 def _steps(prepared: own_image.Prepared, ds: str) -> None:

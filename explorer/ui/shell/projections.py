@@ -17,7 +17,7 @@ from explorer.checkpoints import CheckpointFolder
 from explorer.projection.fits import FitLimit, FitQueue
 
 from explorer.ui.kit import figures
-from explorer.ui.shell import cache
+from explorer.ui.shell import cache, heavy
 
 METHOD_LABELS = {"raw": "raw 2-D latent", "pca": "PCA", "umap": "UMAP"}
 AXIS_TITLES = {"raw": ("z1", "z2"), "pca": ("PC 1", "PC 2"), "umap": ("UMAP 1", "UMAP 2")}
@@ -60,7 +60,10 @@ def _umap_fits() -> FitQueue:
     def fit(source, targets, n_neighbors, min_dist, progress):
         return proj.umap(source, n_neighbors, min_dist, progress=progress), targets
 
-    return FitQueue(fit, before=wait_for_warm_up)
+    def in_the_pool(job):                   # the process's heavy-work pool, shared with photo decodes
+        return heavy.POOL.slot(on_wait=lambda ahead: job.report(heavy.waiting_note(ahead), 0.0))
+
+    return FitQueue(fit, before=wait_for_warm_up, gate=in_the_pool)
 
 
 @st.cache_resource(show_spinner=False)

@@ -11,6 +11,7 @@ import streamlit as st
 
 import explorer
 from explorer import quality, teaching
+from explorer.checkpoints import shown_path
 from explorer.names import KIND_TITLES
 from explorer.names import model_name
 
@@ -401,7 +402,7 @@ def replay_view(ds: str) -> None:
     try:
         epochs = lesson_data.replay_epochs(ds)
     except explorer.CheckpointError as e:
-        st.error(f"**No training replay for {explorer.DATASETS[ds].title}.** {e.problem}  \n`{e.path}`")
+        st.error(f"**No training replay for {explorer.DATASETS[ds].title}.** {e.problem}  \n`{shown_path(e.path)}`")
         st.stop()
     fixed = st.toggle("Same axes for every epoch (the final map's range)", **shared("replay_fixed_axes"),
                       help="On: watch each map grow to its final scale. Off: each epoch on its own range, to see "
