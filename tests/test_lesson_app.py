@@ -625,3 +625,14 @@ def test_the_handout_prints_every_step_with_its_narration_and_figure():
     for step in lesson_steps.STEPS:
         assert lesson_steps.fill(step.text, step.dataset) in shown, step.key
     assert len(at.get("plotly_chart")) >= 2 * 4 + 3, "both planes of the four gaps steps and the InfoGAN figures"
+
+
+def test_without_live_widgets_the_server_draws_each_models_ring():
+    step = lesson_steps.step_by_key("between")
+    need_lesson(step.dataset)
+    at = lesson_at("between")
+    pins = at.session_state["lesson_pins"]
+    for chart, kind in zip(charts(at)[:2], ("ae", "vae")):
+        rings = [t for t in chart["data"] if t.get("type") == "scatter" and t.get("hoverinfo") == "skip"
+                 and t.get("marker", {}).get("symbol") == "circle-open"]
+        assert rings and all([float(t["x"][0]), float(t["y"][0])] == pytest.approx(pins[kind]) for t in rings), kind

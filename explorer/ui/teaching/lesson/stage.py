@@ -60,8 +60,12 @@ def gaps(ds: str) -> None:
     models = lesson_data.pair(ds)
     charts = pointer.charts()
     height = presenter.scaled(PLANE_HEIGHT)
+    pins = st.session_state.get(PINS_KEY) or {}
     for kind, col in zip(lesson_data.KINDS, st.columns(2, gap="medium")):
         fig = lesson_data.lesson_plane(models[kind], height)
+        ring = charts.drawn_by_server(pins.get(kind))        # the live hover draws the rings itself
+        if ring is not None:
+            fig = figures.with_marker(fig, ring)
         col.markdown(f"**{KIND_TITLES[kind]}**")
         col.plotly_chart(fig, key=CHARTS[kind], on_select="ignore", config={"displayModeBar": False})
     charts.decoders(*(b.name for b in models.values()))   # once per run: a click reruns _pinned without re-sending weights and grids

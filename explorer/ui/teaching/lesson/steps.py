@@ -426,7 +426,7 @@ def lesson() -> None:
         return
     _follow_url()
     for ds in datasets():
-        warm_up.warm_up(ds, PAIRS[ds], POSTERIOR_COUNT)
+        warm_up.warm_up(ds, PAIRS[ds], POSTERIOR_COUNT, first=lambda ds=ds: claims(ds))
     st.session_state.setdefault(STEP_KEY, 0)
     st.session_state.setdefault(PRESENT_KEY, False)
     st.html(COMPACT)

@@ -18,19 +18,20 @@ _WARM_UP = "lesson-warm-up"
 
 class _WarmUpIsNotAScript(logging.Filter):
     """The warm-up thread fills shared caches outside any session on purpose: Streamlit's "missing
-    ScriptRunContext" warning about it is not a problem to report."""
+    ScriptRunContext" and "no runtime" warnings about it are not problems to report."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not record.threadName.startswith(_WARM_UP)
 
 
-logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_WarmUpIsNotAScript())
+for _name in ("streamlit.runtime.scriptrunner_utils.script_run_context", "streamlit.runtime.caching.cache_data_api"):
+    logging.getLogger(_name).addFilter(_WarmUpIsNotAScript())
 
 
-def warm_up(ds: str, pair: tuple[int, int], posterior_count: int) -> None:
+def warm_up(ds: str, pair: tuple[int, int], posterior_count: int, first=lambda: None) -> None:
     """Draw the Lesson's stills of a dataset (its two classes ``pair``) in a background thread, once per server
     process, so that each step shows at once (the replay's 2 × 18 maps take a few seconds); every session shares
-    the result."""
+    the result. ``first`` runs before the stills (the narration's measured claims)."""
     with _warming_lock:
         if ds in _warming:
             return
@@ -45,6 +46,7 @@ def warm_up(ds: str, pair: tuple[int, int], posterior_count: int) -> None:
                 _warming.discard(ds)
 
     def draw():
+        first()
         a, b = pair
         index_a, index_b = lesson_data.typical_example(ds, a), lesson_data.typical_example(ds, b)
         for kind, model in lesson_data.pair(ds).items():
