@@ -99,7 +99,9 @@ def test_a_drawing_from_the_pad_is_read_by_every_model_and_rings_land_at_its_cod
     else:                                      # the server draws them into the figures
         (chart,) = [c for c in at.get("plotly_chart") if c.proto.id.endswith("-own_map_vae")]
         figure = json.loads(chart.proto.spec)
-        (marker,) = [t for t in figure["data"] if t.get("name") == "your image"]
+        halo, marker = [t for t in figure["data"] if t.get("name") == "your image"]   # white under black
+        assert [halo["x"][0], halo["y"][0]] == [marker["x"][0], marker["y"][0]]
+        assert halo["marker"]["color"] == "white" and halo["marker"]["line"]["width"] > marker["marker"]["line"]["width"]
         ring = [marker["x"][0], marker["y"][0]]
     assert np.allclose(ring, z, atol=1e-5)
     rows = html_rows(at)
