@@ -161,7 +161,7 @@ def _maps(ds: str, reading: dict | None) -> None:
         name = model_name(ds, kind, 2)
         if name not in explorer.list_models():
             continue
-        fig = projections.encodings_figure(name, height=340)
+        fig = projections.encodings_figure(name, height=340, min_width=220)
         key = f"own_map_{kind}"
         if key in pins:
             fig = figures.with_marker(fig, pins[key], "your image")
