@@ -506,9 +506,29 @@ def test_every_cache_has_a_size_bound():
     assert not unbounded, unbounded
 
 
+def test_infogan_captions_say_what_a_category_draws_in_words():
+    """Not "category 9: 0" (a code and a class a student has to decode) but what the category draws."""
+    import re
+
+    from explorer.ui.shell.categories import PURE_MIN, c1_matching, drawn_words
+
+    assert drawn_words("0", 0.9, digits=True) == "draws the digit 0"
+    assert drawn_words("Ankle boot", PURE_MIN, digits=False) == "draws an Ankle boot"
+    assert drawn_words("T-shirt/top", 0.8, digits=False) == "draws a T-shirt/top"
+    assert drawn_words("Shirt", 0.19, digits=False) == "draws a mix: 19% read as Shirt"
+    need("mnist-infogan")
+    at = run("pages/03_InfoGAN_codes.py", state={"gan_c1": 9})
+    caption = next(c for c in captions(at) if "seed" in c)
+    digit = c1_matching("mnist-infogan")["mapping"][9]
+    assert caption.startswith(f"category 9 draws the digit {digit} · noise seed 0"), caption
+    assert not re.search(r"category \d+: ", " ".join(captions(at)) + texts(at))
+    assert "the one that **draws the digit" in texts(at), "the read-back says it in words too"
+
+
 def test_infogan_categories_below_half_purity_are_labelled_mixed_everywhere_on_the_page():
     """Fashion-MNIST's "Shirt" category draws shirts 19 % of the time: it is "mixed · 19% Shirt" on the c1 control,
-    the image, the traversal rows and the confusion matrix; MNIST's categories keep their class names."""
+    the traversal rows and the confusion matrix, and the image's caption says it in words; MNIST's categories keep
+    their class names."""
     from explorer.ui.shell.categories import PURE_MIN, label_for
 
     assert label_for("Shirt", 0.19) == "mixed · 19% Shirt" and label_for("Bag", PURE_MIN) == "Bag"
@@ -521,7 +541,8 @@ def test_infogan_categories_below_half_purity_are_labelled_mixed_everywhere_on_t
     expected = f"mixed · {ev['generated_class_accuracy_per_category'][shirt]:.0%} Shirt"
     control = at.segmented_control(key="gan_c1")
     assert expected in control.options          # AppTest lists a segmented control's options as shown
-    assert f"category {shirt}: {expected}" in " ".join(captions(at))
+    share = ev["generated_class_accuracy_per_category"][shirt]
+    assert f"category {shirt} draws a mix: {share:.0%} read as Shirt" in " ".join(captions(at))
     strip = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert expected in strip["layout"]["yaxis"]["ticktext"]
     matrix = json.loads(at.get("plotly_chart")[-1].proto.spec)
