@@ -76,3 +76,10 @@ def view() -> None:
         for i, (metric, fig) in enumerate(charts):
             with columns[i % 3]:
                 st.plotly_chart(fig, key=f"models_curve_{metric}", config={"displayModeBar": False})
+
+
+def warm_up() -> None:
+    """What a first visit waits for: every shipped checkpoint's weights (the page counts their parameters), loaded
+    into the shared model cache (called by :mod:`explorer.ui.warm` when the server starts)."""
+    for name in explorer.list_models():
+        model_card.card(name)

@@ -13,7 +13,8 @@ from explorer import names, quality, teaching
 from explorer.latent import encode as encode_images
 
 from explorer.ui.kit.figures import frozen
-from explorer.ui.shell import cache
+from explorer.ui.kit.images import png_bytes
+from explorer.ui.shell import cache, projections
 from explorer.ui.shell.bundle import HASH, Bundle, bundle
 from explorer.ui.teaching import figures as lesson_figures
 from explorer.ui.widgets import live
@@ -91,6 +92,22 @@ def prior_samples(b: Bundle, n: int, seed: int) -> dict[str, np.ndarray]:
     return {"z": z, "images": images, **_scored(scores)}
 
 
+@st.cache_data(show_spinner=False, max_entries=128, hash_funcs=HASH)
+def prior_strip(b: Bundle, n: int, seed: int) -> bytes:
+    """The first ``n`` prior samples of ``seed`` decoded, 8 a row, framed by verdict, as PNG bytes (a slider step
+    that comes back sends them without drawing or encoding them again)."""
+    shown = prior_samples(b, n, seed)
+    return png_bytes(lesson_figures.framed_strip(shown["images"], shown["data_like"], cols=8, size=56))
+
+
+@st.cache_resource(show_spinner=False, max_entries=128, hash_funcs=HASH)
+def prior_map(b: Bundle, n: int, seed: int):
+    """The 2-D map with the first ``n`` prior samples of ``seed`` as rings or crosses (shared: never mutate it)."""
+    shown = prior_samples(b, n, seed)
+    return lesson_figures.with_points(projections.encodings_figure(b.name, 420), shown["z"], shown["data_like"],
+                                      "prior samples")
+
+
 def prior_fraction(b: Bundle, seed: int = quality.PRIOR_SEED) -> float:
     """Fraction of :data:`explorer.quality.PRIOR_SAMPLES` prior samples that decode to something data-like (with
     the default seed: the published number)."""
@@ -116,6 +133,15 @@ def posterior(ds: str, indices: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray
     """The 2-D VAE's posterior mean and sigma of some test images."""
     images, _ = cache.dataset(ds, "test")
     return teaching.posterior(cache.model(model_name(ds, "vae")), images[list(indices)])
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def posterior_figure(ds: str, indices: tuple[int, ...]):
+    """The VAE posterior page's map for these test images (shared: never mutate it)."""
+    mu, sigma = posterior(ds, indices)
+    _, labels = cache.dataset(ds, "test")
+    return lesson_figures.posterior_figure(cache.encodings(model_name(ds, "vae")), labels, class_names(ds), mu, sigma,
+                                           labels[list(indices)])
 
 
 @st.cache_data(show_spinner="Reading the training snapshots…", max_entries=8)

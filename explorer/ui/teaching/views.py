@@ -227,10 +227,13 @@ def prior_view(ds: str) -> None:
     st.markdown("Draw **z ~ N(0, I)**, the prior the VAE was trained to match, and decode the same z with both "
                 "models. Blue solid frame ✓: data-like; orange dashed frame ✗: not.")
     _prior_samples(ds, int(dim), int(seed))
+    _prior_mix(ds, int(dim), int(seed))
 
 
 @st.fragment
 def _prior_samples(ds: str, dim: int, seed: int) -> None:
+    """What the "Samples shown" slider changes, and only that (it reruns alone): each model's framed samples and,
+    in 2-D, their rings on its map, both cached by (model, count, seed); and the CSV of the samples shown."""
     count = st.slider("Samples shown", 8, 64, 24, step=8, **shared("prior_count"))
     columns = st.columns(2, gap="large")
     rows = []
@@ -242,15 +245,20 @@ def _prior_samples(ds: str, dim: int, seed: int) -> None:
             st.subheader(f"{KIND_TITLES[kind]} · {dim}-D")
             st.metric(f"Data-like among {quality.PRIOR_SAMPLES:,} prior samples",
                       _percent(lesson_data.prior_fraction(models[kind], seed)))
-            st.image(lesson_figures.framed_strip(shown["images"], shown["data_like"], cols=8, size=56),
-                     width="stretch", output_format="PNG")
+            st.image(lesson_data.prior_strip(models[kind], count, seed), width="stretch")
             if dim == 2:
-                fig = lesson_figures.with_points(projections.encodings_figure(name, 420), shown["z"],
-                                                 shown["data_like"], "prior samples")
-                st.plotly_chart(fig, key=f"prior_map_{kind}", config=lesson_figures.plot_config(f"{name}-prior"))
+                st.plotly_chart(lesson_data.prior_map(models[kind], count, seed), key=f"prior_map_{kind}",
+                                config=lesson_figures.plot_config(f"{name}-prior"))
         rows.append({"model": np.array([name] * count), **{f"z{i + 1}": shown["z"][:, i] for i in range(dim)},
                      "confidence": shown["confidence"], "predicted_class": shown["predicted"],
                      "distance_ratio": shown["distance_ratio"], "data_like": shown["data_like"].astype(int)})
+    download_csv("Download the samples as CSV", teaching.to_csv(_stack(rows)), f"{ds}-{dim}d-prior-{seed}.csv",
+                 "prior_csv")
+
+
+def _prior_mix(ds: str, dim: int, seed: int) -> None:
+    """Which classes the 1,000 prior samples decode to, against the test set's mix (not the slider's business)."""
+    models = lesson_data.pair(ds, dim)
     _, labels = cache.dataset(ds, "test")
     mixes, distances = {}, {}
     for kind in lesson_data.KINDS:
@@ -267,8 +275,6 @@ def _prior_samples(ds: str, dim: int, seed: int) -> None:
             "sit wherever training left them, often spread far wider than N(0, I), so its prior samples reach "
             "only part of its space (in 16-D, almost none of it). Compare the frames, the bars and the distances.")
     st.caption(PNG_HINT)
-    download_csv("Download the samples as CSV", teaching.to_csv(_stack(rows)), f"{ds}-{dim}d-prior-{seed}.csv",
-                 "prior_csv")
 
 
 # --- 3. interpolation ----------------------------------------------------------------------------------------------
@@ -357,8 +363,8 @@ def _posterior(ds: str, chosen: tuple[int, ...]) -> None:
     name = lesson_data.model_name(ds, "vae")
     left, right = st.columns([3, 2], gap="large")
     with left:
-        fig = lesson_figures.posterior_figure(cache.encodings(name), labels, classes, mu, sigma, labels[indices])
-        st.plotly_chart(fig, key="post_map", config=lesson_figures.plot_config(f"{name}-posterior"))
+        st.plotly_chart(lesson_data.posterior_figure(ds, tuple(indices)), key="post_map",
+                        config=lesson_figures.plot_config(f"{name}-posterior"))
     with right:
         st.markdown("The VAE's encoder does not return a point but a **cloud**: a mean μ and a spread σ per "
                     "latent dimension (solid ellipses 1σ, dotted 2σ). Training decodes random points from each "
@@ -387,6 +393,8 @@ def _posterior(ds: str, chosen: tuple[int, ...]) -> None:
 
 # --- 5. training replay --------------------------------------------------------------------------------------------
 
+REPLAY_WIDTH = 420         # pixels of each replay map (what explorer.ui.teaching.warm draws before a first visit)
+
 def replay_view(ds: str) -> None:
     """Both maps at every saved epoch: a flipbook with Play (the browser swaps the epochs' maps, drawn once on the
     server for every session); the CSV holds the epoch shown."""
@@ -402,7 +410,7 @@ def replay_view(ds: str) -> None:
                            "its shape.")
     st.caption("Press **Play**, or drag the slider. The autoencoder spreads its classes to whatever scale suits "
                "it; the VAE's stays near the scale of N(0, I).")
-    at = flipbook.show("replay_book", lesson_data.replay_book(ds, bool(fixed), 420), default=len(epochs) - 1)
+    at = flipbook.show("replay_book", lesson_data.replay_book(ds, bool(fixed), REPLAY_WIDTH), default=len(epochs) - 1)
     epoch = epochs[at]
     rows = {kind: lesson_data.replay(lesson_data.model_name(ds, kind)).at(epoch) for kind in lesson_data.KINDS}
     labels = lesson_data.replay(lesson_data.model_name(ds, "ae")).labels
