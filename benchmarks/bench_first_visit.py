@@ -1,16 +1,16 @@
 """The first visit of every page on a fresh server, in a real browser, printed as a table (no pass/fail):
 ``python benchmarks/bench_first_visit.py [--pages gaps replay …] [--datasets mnist fashion] [--write]``.
 
-For each dataset and page: a new server process (``python -m explorer.ui.shell.serve``, as deployed), a new headless
-Chromium profile; Home opens (and the dataset is chosen in the sidebar), then the page's menu link is clicked, as a
-teacher would. The figure is the time from that click until the page has settled: the script has stopped, no
-spinner, progress bar or skeleton is shown, and every Plotly chart has drawn, with nothing busy again for
-``--quiet`` seconds afterwards (the quiet wait is not counted).
+Served by ``python -m explorer.ui.shell.serve``, as deployed. Each figure is a new headless Chromium profile (a
+new session): Home opens, the dataset is chosen in the sidebar, then the page's menu link is clicked, as a teacher
+would; the figure is the time from that click until the page has settled: the script has stopped, no spinner,
+progress bar or skeleton is shown and every Plotly chart has drawn, with nothing busy again for ``--quiet`` seconds
+afterwards (not counted). Home's figure runs from the navigation's start.
 
-Two moments are measured on each fresh server: **at once**, the click as soon as Home has settled (the server has
-just answered its health check: whatever it warms in the background may still be running), and **after warm-up**,
-on another fresh server, the click once the server's start-up warm-up (:mod:`explorer.ui.shell.warm`) has logged
-that it finished. ``--write`` puts the table into docs/benchmarks.md (section ``first-visit``).
+Two moments: **at once**, a new server for every page and the click as soon as Home has settled (the server's
+start-up warm-up, :mod:`explorer.ui.warm`, is still running), and **after warm-up**, one new server per dataset whose
+every page is visited once the warm-up has logged that it finished. ``--write`` puts the table into
+docs/benchmarks.md (section ``first-visit``).
 """
 
 from __future__ import annotations
@@ -74,28 +74,28 @@ def wait_for_log(log: Path, line: str, timeout: float = 600.0) -> float:
     return time.perf_counter() - started
 
 
-def visit(page_title: str, ds: str, after_warm_up: bool, quiet: float, width: int, height: int) -> dict:
-    """One fresh server, one fresh browser: Home, the dataset, then the page's link; seconds to settle."""
-    with b.streamlit_server(preload=True, timeout=120) as (url, up):
-        log = max((REPO / "artifacts").glob("streamlit-*.log"), key=lambda p: p.stat().st_mtime)
-        with b.chromium(width, height) as page:
-            page.goto(url + "/")
-            b.wait_idle(page, 180_000)
-            if ds != "mnist":
-                b.set_dataset(page, TITLES[ds])
-            warm = wait_for_log(log, WARM_DONE) if after_warm_up else None
-            page.evaluate(BUSY_PROBE)
-            if page_title == "Home":
-                t0 = page.evaluate("() => performance.now()")
-                page.locator("[data-testid=stSidebarNav] a", has_text="Home").first.click()
-            else:
-                more = page.locator("[data-testid=stSidebarNavViewButton]")
-                if more.count() and "more" in more.inner_text().lower():
-                    more.click()
-                t0 = page.evaluate("() => performance.now()")
-                page.locator("[data-testid=stSidebarNav] a", has_text=page_title).first.click()
-            seconds = settle(page, t0, quiet)
-            return {"seconds": seconds, "server_up": up, "warm_up": warm}
+def visit(url: str, page_title: str, ds: str, quiet: float, width: int, height: int) -> float:
+    """A new browser profile (a new session): Home, the dataset, then the page's menu link; seconds to settle (for
+    Home itself: from the navigation's start)."""
+    with b.chromium(width, height) as page:
+        page.add_init_script(f"({BUSY_PROBE})()")
+        page.goto(url + "/")
+        if page_title == "Home":
+            return settle(page, 0.0, quiet)
+        b.wait_idle(page, 180_000)
+        if ds != "mnist":
+            b.set_dataset(page, TITLES[ds])
+        more = page.locator("[data-testid=stSidebarNavViewButton]")
+        if more.count() and "more" in more.inner_text().lower():
+            more.click()
+        settle(page, page.evaluate("() => performance.now()"), 0.5)
+        t0 = page.evaluate("() => performance.now()")
+        page.locator("[data-testid=stSidebarNav] a", has_text=page_title).first.click()
+        return settle(page, t0, quiet)
+
+
+def newest_log() -> Path:
+    return max((REPO / "artifacts").glob("streamlit-*.log"), key=lambda p: p.stat().st_mtime)
 
 
 def table(rows: list[dict], datasets: list[str]) -> str:
@@ -125,29 +125,37 @@ def main(argv: list[str] | None = None) -> None:
     width, height = map(int, args.size.split("x"))
     titles = args.pages or [p.title for p in PAGES]
     rows, warm_ups = [], []
+
+    def record(title, ds, warm, seconds, up):
+        rows.append({"page": title, "ds": ds, "warm": warm, "seconds": seconds})
+        print(f"{TITLES[ds]:>13} · {title:<20} · {'after warm-up' if warm else 'at once':<13} {seconds:6.2f} s "
+              f"(server up {up:.1f} s, load {os.getloadavg()[0]:.1f})", flush=True)
+
     for ds in args.datasets:
-        for title in titles:
-            for moment in args.moments:
-                load = os.getloadavg()[0]
-                r = visit(title, ds, moment == "after-warm-up", args.quiet, width, height)
-                rows.append({"page": title, "ds": ds, "warm": moment == "after-warm-up", **r})
-                if r["warm_up"] is not None:
-                    warm_ups.append(r["warm_up"])
-                print(f"{TITLES[ds]:>13} · {title:<20} · {moment:<13} {r['seconds']:6.2f} s "
-                      f"(server up {r['server_up']:.1f} s, load {load:.1f})", flush=True)
+        if "at-once" in args.moments:           # a new server for every page: nothing computed before the visit
+            for title in titles:
+                with b.streamlit_server(preload=True, timeout=120) as (url, up):
+                    record(title, ds, False, visit(url, title, ds, args.quiet, width, height), up)
+        if "after-warm-up" in args.moments:     # one new server, warmed; every page by a new browser session
+            with b.streamlit_server(preload=True, timeout=120) as (url, up):
+                warm_ups.append(wait_for_log(newest_log(), WARM_DONE))
+                print(f"warm-up done {warm_ups[-1]:.0f} s after the server answered", flush=True)
+                for title in titles:
+                    record(title, ds, True, visit(url, title, ds, args.quiet, width, height), up)
     text = table(rows, args.datasets)
     print(text)
     if args.write:
-        waits = (f" The warm-up logged its end {min(warm_ups):.0f}–{max(warm_ups):.0f} s after Home had settled."
+        waits = (f" The warm-up finished {min(warm_ups):.0f}–{max(warm_ups):.0f} s after the server answered."
                  if warm_ups else "")
         report.write_section(REPO / "docs" / "benchmarks.md", "first-visit", (
             "## First visit of every page on a fresh server\n\n"
-            f"Measured {report.stamp()} by `python benchmarks/bench_first_visit.py` at {width} × {height}: a new "
-            "server (`python -m explorer.ui.shell.serve`) and a new Chromium profile per figure; Home, the dataset "
-            "in the sidebar, then the page's menu link; seconds from the click until the page has settled (script "
-            "stopped, no spinner or progress bar, every chart drawn). *At once*: the click as soon as Home has "
-            "settled, while the server's start-up warm-up may still run; *after warm-up*: on another fresh server, "
-            f"once the warm-up has finished.{waits}\n\n{text}\n\n**Hardware:** {hardware()}. {args.note}\n"))
+            f"Measured {report.stamp()} by `python benchmarks/bench_first_visit.py` at {width} × {height}, served by "
+            "`python -m explorer.ui.shell.serve`; each figure is a new Chromium profile (a new session): Home, the "
+            "dataset in the sidebar, then the page's menu link, and the seconds from that click until the page has "
+            "settled (script stopped, no spinner or progress bar, every chart drawn; Home: from the navigation). "
+            "*At once*: a new server for every page, the click as soon as Home has settled, while the server's "
+            "start-up warm-up still runs. *After warm-up*: one new server per dataset, every page visited once its "
+            f"warm-up has finished.{waits}\n\n{text}\n\n**Hardware:** {hardware()}. {args.note}\n"))
 
 
 if __name__ == "__main__":
