@@ -108,6 +108,7 @@ def prior_map(b: Bundle, n: int, seed: int):
                                       "prior samples")
 
 
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=HASH)
 def prior_fraction(b: Bundle, seed: int = quality.PRIOR_SEED) -> float:
     """Fraction of :data:`explorer.quality.PRIOR_SAMPLES` prior samples that decode to something data-like (with
     the default seed: the published number)."""

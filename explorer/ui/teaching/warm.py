@@ -20,7 +20,7 @@ def warm_up(ds: str) -> None:
         lesson_data.quality_map(b)
         lesson_data.gap_numbers(b)
         lesson_data.quality_figure(b, "confidence", True)
-        lesson_data.prior_samples(b, quality.PRIOR_SAMPLES, quality.PRIOR_SEED)
+        lesson_data.prior_fraction(b, quality.PRIOR_SEED)
         for height in (420, 460):
             projections.encodings_figure(b.name, height)
     for kind in lesson_data.KINDS:
