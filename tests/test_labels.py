@@ -109,3 +109,31 @@ def test_place_separates_names_at_one_spot():
     check(["Pullover", "Coat", "Shirt", "Dress", "Bag"], boxes, (300, 300), None)
     widest = int(np.argmax(sizes[:, 0]))
     assert np.allclose(spots[widest], 0), "the widest name keeps its centre"
+
+
+def test_the_still_maps_names_apart_and_inside(shipped, monkeypatch):
+    """The Matplotlib stills (Training replay, the Lesson's maps): the class names' drawn boxes (text and its white
+    background), measured by Matplotlib's renderer, overlap no other and stay inside the axes."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from explorer.ui.teaching import stills
+
+    model, enc, y = shipped
+    classes = explorer.DATASETS[model.dataset].classes
+    drawn = []
+    monkeypatch.setattr(stills, "_pixels", lambda fig: drawn.append(fig) or np.zeros((1, 1, 3), np.uint8))
+    for width, height in ((420, 378), (300, 270)):
+        stills.latent_map(enc, y, classes, width, height, scale=1)
+        fig = drawn[-1]
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        fig.draw(renderer)
+        (ax,) = fig.axes
+        inside = ax.get_window_extent(renderer)
+        texts = [t for t in ax.texts if t.get_gid() == stills.CLASS_NAME]
+        assert sorted(t.get_text() for t in texts) == sorted(classes)
+        boxes = [t.get_bbox_patch().get_window_extent(renderer) for t in texts]
+        for (a, ta), (b, tb) in itertools.combinations(zip(boxes, texts), 2):
+            assert not a.overlaps(b), f"{ta.get_text()!r} overlaps {tb.get_text()!r} at {width} px"
+        for box, t in zip(boxes, texts):
+            assert (box.x0 >= inside.x0 - 0.5 and box.x1 <= inside.x1 + 0.5 and box.y0 >= inside.y0 - 0.5
+                    and box.y1 <= inside.y1 + 0.5), f"{t.get_text()!r} leaves the axes at {width} px"

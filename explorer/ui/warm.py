@@ -15,7 +15,9 @@ import time
 import explorer
 
 from explorer.ui.models import page as models_page
+from explorer.ui.own import views as own_views
 from explorer.ui.teaching import warm as teaching_warm
+from explorer.ui.teaching.family import warm as family_warm
 
 THREAD = "server-warm-up"
 DONE = "explorer warm-up: done"        # written to stderr (the server's log) when every step has run
@@ -35,8 +37,10 @@ _started = threading.Event()
 
 def steps() -> list[tuple[str, callable]]:
     """(what, function) in the order they run: the default dataset first, the pages slowest to open first."""
-    out = [(f"teaching pages ({ds})", lambda ds=ds: teaching_warm.warm_up(ds)) for ds in explorer.DATASETS]
-    return out[:1] + [("Models page", models_page.warm_up)] + out[1:]
+    per_dataset = [[(f"teaching pages ({ds})", lambda ds=ds: teaching_warm.warm_up(ds)),
+                    (f"family pages ({ds})", lambda ds=ds: family_warm.warm_up(ds)),
+                    (f"Your own ({ds})", lambda ds=ds: own_views.warm_up(ds))] for ds in explorer.DATASETS]
+    return per_dataset[0] + [("Models page", models_page.warm_up)] + [s for steps_ in per_dataset[1:] for s in steps_]
 
 
 def run() -> float:

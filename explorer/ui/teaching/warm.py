@@ -13,8 +13,8 @@ from explorer.ui.teaching.views import REPLAY_WIDTH
 def warm_up(ds: str) -> None:
     """One dataset's slow parts, each with the arguments its page uses by default: the Training replay's maps (a
     few seconds of Matplotlib per dataset), the Gaps planes' decode-quality maps and their links, the prior samples
-    and the maps of Sampling and paths and VAE posterior; the replay's other axes setting last."""
-    lesson_data.replay_book(ds, True, REPLAY_WIDTH).payload
+    and the maps of Sampling and paths and VAE posterior; the replay on the final map's axes (its toggle) last."""
+    lesson_data.replay_book(ds, False, REPLAY_WIDTH).payload        # the page's default: each epoch on its own axes
     models = lesson_data.pair(ds)
     for b in models.values():
         lesson_data.quality_map(b)
@@ -25,4 +25,4 @@ def warm_up(ds: str) -> None:
             projections.encodings_figure(b.name, height)
     for kind in lesson_data.KINDS:
         lesson_data.link(ds, kind)
-    lesson_data.replay_book(ds, False, REPLAY_WIDTH).payload
+    lesson_data.replay_book(ds, True, REPLAY_WIDTH).payload

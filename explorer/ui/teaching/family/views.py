@@ -171,6 +171,9 @@ def precision_recall_figure(records: dict) -> go.Figure:
 
 # --- AE -> VAE -----------------------------------------------------------------------------------------------------
 
+BETA_WIDTH = 200          # pixels of each map in the β flipbook on its page (the Lesson's is smaller)
+
+
 def beta_view(ds: str, compact: bool = False) -> None:
     """The β flipbook; ``compact``: without the introduction (the Lesson narrates it)."""
     guards.model_or_stop(model_name(ds, "classifier"))
@@ -195,6 +198,6 @@ def beta_view(ds: str, compact: bool = False) -> None:
         st.caption("Every model here is the same 2-D network trained on the same images; only β, the weight of the "
                    "KL term that pulls the codes towards N(0, I), differs. Drag β and compare the maps, the prior "
                    "samples and the numbers.")
-    book = family_data.beta_book(ds, tuple(available), 160 if compact else 200)
+    book = family_data.beta_book(ds, tuple(available), 160 if compact else BETA_WIDTH)
     default = next((i for i, (b, _) in enumerate(available) if b == 0.1), 0)
     flipbook.show("beta_book", book, default=default)
