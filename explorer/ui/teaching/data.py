@@ -13,7 +13,7 @@ from explorer import names, quality, teaching
 from explorer.latent import encode as encode_images
 
 from explorer.ui.kit.figures import frozen
-from explorer.ui.kit.images import png_bytes
+from explorer.ui.kit.images import enlarge, png_bytes
 from explorer.ui.shell import cache, projections
 from explorer.ui.shell.bundle import HASH, Bundle, bundle
 from explorer.ui.teaching import figures as lesson_figures
@@ -129,11 +129,40 @@ def paths(ds: str, index_a: int, index_b: int, steps: int) -> dict[str, dict[str
     return out
 
 
+@st.cache_data(show_spinner=False, max_entries=128)
+def path_strip(ds: str, index_a: int, index_b: int, steps: int, label: str) -> bytes:
+    """One path's decoded steps framed by verdict, as PNG bytes (cached by the path: a step back sends them as
+    they are)."""
+    path = paths(ds, index_a, index_b, steps)[label]
+    return png_bytes(lesson_figures.framed_strip(path["images"], path["data_like"], size=64))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def path_scores_figure(ds: str, index_a: int, index_b: int, steps: int):
+    """Confidence and distance ratio along every path (shared: never mutate it)."""
+    shown = paths(ds, index_a, index_b, steps)
+    return lesson_figures.path_scores({k: (p["confidence"], p["distance_ratio"]) for k, p in shown.items()})
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def path_map(ds: str, kind: str, index_a: int, index_b: int, steps: int):
+    """``kind``'s 2-D map with its paths drawn (shared: never mutate it)."""
+    mine = {k: p["z"] for k, p in paths(ds, index_a, index_b, steps).items() if k.startswith(kind.upper() + " ")}
+    return lesson_figures.with_paths(projections.encodings_figure(model_name(ds, kind), 460), mine)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def posterior(ds: str, indices: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
     """The 2-D VAE's posterior mean and sigma of some test images."""
     images, _ = cache.dataset(ds, "test")
     return teaching.posterior(cache.model(model_name(ds, "vae")), images[list(indices)])
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def image_row(ds: str, indices: tuple[int, ...]) -> bytes:
+    """These test images side by side, 48 px each with a white gap, as PNG bytes."""
+    images, _ = cache.dataset(ds, "test")
+    return png_bytes(np.hstack([np.pad(enlarge(images[i], 48), 2, constant_values=255) for i in indices]))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

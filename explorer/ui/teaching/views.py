@@ -311,16 +311,15 @@ def _paths(ds: str, index_a: int, index_b: int) -> None:
                 "the prior puts its mass.")
     for label, path in paths.items():
         st.markdown(f"**{label}** · {path['data_like'].mean():.0%} of the steps data-like")
-        st.image(lesson_figures.framed_strip(path["images"], path["data_like"], size=64), output_format="PNG")
-    st.plotly_chart(lesson_figures.path_scores({k: (p["confidence"], p["distance_ratio"]) for k, p in paths.items()}),
+        st.image(lesson_data.path_strip(ds, index_a, index_b, steps, label))
+    st.plotly_chart(lesson_data.path_scores_figure(ds, index_a, index_b, steps),
                     key="interp_scores", config=lesson_figures.plot_config(f"{ds}-interpolation-scores"))
     columns = st.columns(2, gap="large")
     for kind, col in zip(lesson_data.KINDS, columns):
         name = lesson_data.model_name(ds, kind)
-        mine = {k: p["z"] for k, p in paths.items() if k.startswith(kind.upper() + " ")}
         with col:
             st.markdown(f"**{KIND_TITLES[kind]}**: the path on its latent map")
-            st.plotly_chart(lesson_figures.with_paths(projections.encodings_figure(name, 460), mine),
+            st.plotly_chart(lesson_data.path_map(ds, kind, index_a, index_b, steps),
                             key=f"interp_map_{kind}", config=lesson_figures.plot_config(f"{name}-path"))
     st.caption(PNG_HINT)
     columns = {"path": [], "step": [], "t": [], "z1": [], "z2": [], "confidence": [], "predicted_class": [],
@@ -373,12 +372,11 @@ def _posterior(ds: str, chosen: tuple[int, ...]) -> None:
                     "mass inside each) and stops σ from shrinking to zero. Compare the σ below with the distances "
                     "between classes on the map: the map is zoomed to the chosen images, so that their clouds can "
                     "be seen.")
-        images, _ = cache.dataset(ds, "test")
         for c in chosen:
             mine = [i for i in indices if labels[i] == c]
-            st.image(np.hstack([np.pad(enlarge(images[i], 48), 2, constant_values=255) for i in mine[:10]]),
+            st.image(lesson_data.image_row(ds, tuple(mine[:10])),
                      caption=f"{classes[c]}: the images whose clouds are drawn" +
-                             (f" (10 of {len(mine)})" if len(mine) > 10 else ""), output_format="PNG")
+                             (f" (10 of {len(mine)})" if len(mine) > 10 else ""))
         summary = [{"class": classes[c], "images": int((labels[indices] == c).sum()),
                     "mean σ1": float(sigma[labels[indices] == c, 0].mean()),
                     "mean σ2": float(sigma[labels[indices] == c, 1].mean())} for c in chosen]
