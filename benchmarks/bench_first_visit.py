@@ -5,7 +5,8 @@ Served by ``python -m explorer.ui.shell.serve``, as deployed. Each figure is a n
 new session): Home opens, the dataset is chosen in the sidebar, then the page's menu link is clicked, as a teacher
 would; the figure is the time from that click until the page has settled: the script has stopped, no spinner,
 progress bar or skeleton is shown and every Plotly chart has drawn, with nothing busy again for ``--quiet`` seconds
-afterwards (not counted). Home's figure runs from the navigation's start.
+afterwards (not counted); the live widgets' own images (a flipbook's frames) are not waited for. Home's figure runs
+from the navigation's start.
 
 Two moments: **at once**, a new server for every page and the click as soon as Home has settled (the server's
 start-up warm-up, :mod:`explorer.ui.warm`, is still running), and **after warm-up**, one new server per dataset whose
@@ -152,7 +153,8 @@ def main(argv: list[str] | None = None) -> None:
             f"Measured {report.stamp()} by `python benchmarks/bench_first_visit.py` at {width} × {height}, served by "
             "`python -m explorer.ui.shell.serve`; each figure is a new Chromium profile (a new session): Home, the "
             "dataset in the sidebar, then the page's menu link, and the seconds from that click until the page has "
-            "settled (script stopped, no spinner or progress bar, every chart drawn; Home: from the navigation). "
+            "settled (script stopped, no spinner or progress bar, every Plotly chart drawn; the live widgets' own "
+            "images, e.g. a flipbook's, are not waited for; Home: from the navigation). "
             "*At once*: a new server for every page, the click as soon as Home has settled, while the server's "
             "start-up warm-up still runs. *After warm-up*: one new server per dataset, every page visited once its "
             f"warm-up has finished.{waits}\n\n{text}\n\n**Hardware:** {hardware()}. {args.note}\n"))
