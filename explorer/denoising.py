@@ -68,3 +68,9 @@ def gains_over_median(result: dict) -> list[float]:
 def beats_median(result: dict) -> bool:
     """The bar: the DAE's mean PSNR above the median filter's at every amount of :data:`BAR_AMOUNTS`."""
     return min(gains_over_median(result)) > 0
+
+
+def at_amount(result: dict, amount: float) -> dict[str, dict[str, float]]:
+    """Every method's mean PSNR and SSIM at one recorded noise amount: {method: {"psnr", "ssim"}}."""
+    i = [round(a, 6) for a in result["amounts"]].index(round(amount, 6))
+    return {m: {"psnr": result["psnr"][m][i], "ssim": result["ssim"][m][i]} for m in METHODS}

@@ -182,20 +182,25 @@ def bar_results(name: str, result: dict) -> list[tuple[str, float, str, float, b
     return rows
 
 
+def published(value: float) -> str:
+    """A recorded number as the docs' tables and the app's Models page write it: four significant digits."""
+    return f"{value:.4g}"
+
+
 def format_table(results: dict[str, dict]) -> str:
     lines = ["| model | metric | value | bar | holds |", "|---|---|---|---|---|"]
     for name, result in results.items():
         shown = set()
         for metric, value, op, bound, ok in bar_results(name, result):
-            lines.append(f"| {name} | {metric} | {value:.4g} | {op} {bound} | {'yes' if ok else '**no**'} |")
+            lines.append(f"| {name} | {metric} | {published(value)} | {op} {bound} | {'yes' if ok else '**no**'} |")
             shown.add(metric.removeprefix("abs_"))
         for key, value in result.items():
             if key in shown or not isinstance(value, float):
                 continue
-            lines.append(f"| {name} | {key} | {value:.4g} | | |")
+            lines.append(f"| {name} | {key} | {published(value)} | | |")
         for key, value in result.get("gaps", {}).items():
             if isinstance(value, float) and key not in ("typical_real_distance", "reference_images"):
-                lines.append(f"| {name} | gaps.{key} | {value:.4g} | | |")
+                lines.append(f"| {name} | gaps.{key} | {published(value)} | | |")
     return "\n".join(lines)
 
 

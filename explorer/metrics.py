@@ -83,13 +83,22 @@ def nearest_distances(queries: np.ndarray, reference: np.ndarray, exclude_self: 
     return out
 
 
+IDENTICAL_PSNR = 100.0     # what psnr() gives identical images (infinity in theory; 1e-10 MSE is 100 dB)
+
+
 def psnr(images: np.ndarray, reference: np.ndarray) -> np.ndarray:
     """Peak signal-to-noise ratio (dB, peak 1) of each image against its reference: [N]. Identical images get
-    100 dB rather than infinity, so means stay finite."""
+    :data:`IDENTICAL_PSNR` rather than infinity, so means stay finite (and a record written as JSON stays JSON): show
+    it as "identical", never as a number (:func:`is_identical`)."""
     a = np.asarray(images, np.float64).reshape(len(images), -1)
     b = np.asarray(reference, np.float64).reshape(len(reference), -1)
     mse = ((a - b) ** 2).mean(1)
-    return np.where(mse > 0, -10 * np.log10(np.maximum(mse, 1e-10)), 100.0)
+    return np.where(mse > 0, -10 * np.log10(np.maximum(mse, 1e-10)), IDENTICAL_PSNR)
+
+
+def is_identical(value) -> np.ndarray | bool:
+    """Whether a (mean) PSNR stands for identical images: the stand-in for infinity, not a measurement."""
+    return np.asarray(value) >= IDENTICAL_PSNR
 
 
 def ssim(images: np.ndarray, reference: np.ndarray, sigma: float = 1.5) -> np.ndarray:

@@ -13,6 +13,7 @@ from explorer.names import model_name
 from explorer.recipes import BETAS
 from explorer.names import beta_name
 from explorer.ui.teaching.family import data as family_data
+from explorer.ui.teaching.family import views as family_views
 
 from .test_app import changes, need, run
 from .test_live_app import components, data, sprite_pixels
@@ -121,6 +122,49 @@ def test_the_denoise_pages_verdict_is_the_recorded_curve(ds):
     curve = explorer.read_metrics(model_name(ds, "dae"))["eval"]["denoising"]["salt and pepper"]
     verdict = "beats" if denoising.beats_median(curve) else "does **not** beat"
     assert any(f"denoising autoencoder {verdict} the median filter" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("ds", DATASETS)
+def test_no_noise_is_said_in_words_not_as_a_psnr(ds):
+    """At noise 0 the noisy input is the clean image: its PSNR is infinite, so the page says so and the curves
+    leave that point out instead of stretching the axis to the stand-in value."""
+    need(model_name(ds, "dae"), model_name(ds, "ae", 16))
+    at = run(DENOISE_PAGE, ds, live=True, state={"denoise_index": 3})
+    facts = book(at, "denoise_book")["facts"]
+    assert dict(facts[0])["noisy input"] == "no noise: the clean image itself"
+    assert not any("100.0 dB" in value for stop in facts for _, value in stop)
+    assert all(dict(stop)["noisy input"].endswith(" dB · SSIM " + dict(stop)["noisy input"][-4:])
+               for stop in facts[1:])
+    for name, curve in explorer.read_metrics(model_name(ds, "dae"))["eval"]["denoising"].items():
+        fig = family_views.denoise_figure(curve)
+        noisy = next(t for t in fig.data if t.name == "noisy input")
+        assert noisy.y[0] is None and all(v is not None for v in noisy.y[1:]), name
+        assert max(v for t in fig.data for v in t.y if v is not None) < 40, name
+
+
+@pytest.mark.parametrize("ds", DATASETS)
+def test_the_plain_autoencoders_sentence_is_the_recorded_curve(ds):
+    need(model_name(ds, "dae"), model_name(ds, "ae", 16))
+    at = run(DENOISE_PAGE, ds)
+    curve = explorer.read_metrics(model_name(ds, "dae"))["eval"]["denoising"]["salt and pepper"]
+    shown = next(m.value for m in at.markdown if "plain autoencoder" in m.value)
+    assert "copies" not in shown
+    numbers = denoising.at_amount(curve, family_views.PLAIN_AT)
+    ae, noisy = numbers["autoencoder (16-D)"], numbers["noisy input"]
+    assert f"scores {ae['psnr']:.1f} dB, {abs(ae['psnr'] - noisy['psnr']):.1f} dB " in shown
+    assert ("removes some of the noise" in shown) == (ae["psnr"] > noisy["psnr"])
+    assert f"SSIM {ae['ssim']:.2f}" in shown
+
+
+def test_the_plain_autoencoders_words_follow_the_numbers():
+    curve = {"amounts": [0.3], "psnr": dict(zip(denoising.METHODS, ([9.0], [15.0], [8.0], [20.0]))),
+             "ssim": dict(zip(denoising.METHODS, ([0.3], [0.7], [0.2], [0.9])))}
+    worse = family_views.plain_autoencoder_sentence(curve)
+    assert "keeps the noise" in worse and "1.0 dB below the noisy input's 9.0 dB" in worse
+    curve["psnr"]["autoencoder (16-D)"] = [21.0]
+    curve["ssim"]["autoencoder (16-D)"] = [0.95]
+    better = family_views.plain_autoencoder_sentence(curve)
+    assert "removes some of the noise and restores the image as well" in better and "keeps more" in better
 
 
 @pytest.mark.parametrize("ds", DATASETS)

@@ -147,6 +147,42 @@ def test_prior_widgets_change_the_samples():
     assert [len(values(t["x"])) for t in rings] == [16, 16]
 
 
+def test_a_slider_value_that_comes_back_is_answered_from_the_cache(monkeypatch):
+    """Samples shown, Steps along the path and Images per class: a value shown before is not decoded, framed,
+    encoded or drawn again (the cache is keyed by the model, the value and the seed, path or images), so a step back
+    answers at once."""
+    from explorer.ui.teaching import figures as lesson_figures
+
+    need_lesson("mnist")
+    built = []
+    for fn in ("framed_strip", "with_points", "posterior_figure", "path_scores", "with_paths"):
+        original = getattr(lesson_figures, fn)
+        monkeypatch.setattr(lesson_figures, fn, lambda *a, _f=original, _n=fn, **k:
+                            built.append(_n if k.get("size", 56) == 56 else "the paths' strip") or _f(*a, **k))
+    at = run("pages/07_Sampling_and_paths.py")
+    for count in (40, 48):
+        at.slider(key="prior_count").set_value(count)
+        at.run()
+    assert built.count("framed_strip") >= 2 and built.count("with_points") >= 2, "new values are drawn"
+    built.clear()
+    at.slider(key="prior_count").set_value(40)
+    at.run()
+    assert set(built) <= {"the paths' strip"}, built          # AppTest reruns the whole page, not the fragment
+    for steps in (12, 13, 12):
+        built.clear()
+        at.slider(key="interp_steps").set_value(steps)
+        at.run()
+    assert not built, built                                   # the paths' strips, scores and maps too
+    at = run("pages/08_VAE_posterior.py")
+    for count in (9, 10, 9):
+        built.clear()
+        at.slider(key="post_count").set_value(count)
+        at.run()
+    assert not built, built
+    shown = [t for t in charts(at)[0]["data"] if t.get("name", "").endswith(": μ")]
+    assert [len(values(t["x"])) for t in shown] == [9, 9]
+
+
 def test_prior_latent_size_switches_to_the_16d_models():
     need_lesson("mnist")
     need("mnist-ae-16d", "mnist-vae-16d")

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def server():
-    with b.app_with(["mnist-vae-2d", "mnist-ae-2d", "mnist-infogan"]) as url:
+    with b.app_with(["mnist-vae-2d", "mnist-ae-2d", "mnist-infogan", "fashion-infogan"]) as url:
         yield url
 
 
@@ -107,7 +107,7 @@ def test_infogan_category_and_new_noise_show_their_image_in_the_next_frame(serve
     for index in (3, 7):
         first, settled = clicked_then_settled(page, buttons.nth(index),
                                               f"r.querySelector('figcaption').textContent.startsWith("
-                                              f"'category {categories[index]}:')")
+                                              f"'category {categories[index]} ')")
         assert first["frame"] == f"switch:{index}" and first["running"] is False, first["frame"]
         assert np.abs(first["pixels"].astype(int) - expected(categories[index], 0)).max() <= 1
         assert settled["data"]["frame"].startswith("c2:"), "then the server's slider frames"
@@ -121,6 +121,37 @@ def test_infogan_category_and_new_noise_show_their_image_in_the_next_frame(serve
     assert np.abs(settled["pixels"].astype(int) - first["pixels"].astype(int)).max() <= 1
     assert all(np.abs(d.astype(int) - first["pixels"]).max() <= 1 for d in first["drawn"]), "no flash back"
     assert page.locator(".st-key-gan_seed input").input_value() == "1", "the click reached Python"
+
+
+CODES_BOXES = """() => { const r = [...document.querySelectorAll('[data-testid=stBidiComponentIsolated]')]
+    .map(e => e.shadowRoot && e.shadowRoot.querySelector('.lse-codes')).find(Boolean);
+    const box = e => { const b = e.getBoundingClientRect(); return [b.left, b.top, b.width, b.height]; };
+    return {tracks: [...r.querySelectorAll('.lse-track')].map(box), image: box(r.querySelector('canvas')),
+            caption: r.querySelector('figcaption').textContent}; }"""
+
+
+def test_infogan_sliders_stay_put_whatever_the_category_caption_says(server, page):
+    """On Fashion-MNIST some categories' captions are long ("draws a mix: 19% read as Shirt"): they wrap under the
+    image, and the sliders keep their size and place under the student's finger whichever category is clicked."""
+    from explorer.ui.shell.categories import categories_by_class
+
+    b.open_page(page, server, "gan")
+    b.set_dataset(page, "Fashion-MNIST")
+    categories = categories_by_class("fashion-infogan")
+    first = page.evaluate(CODES_BOXES)
+    buttons = page.locator(".st-key-gan_c1 button")
+    captions = set()
+    for index in range(len(categories)):
+        buttons.nth(index).click()
+        page.wait_for_function("""(c) => [...document.querySelectorAll('[data-testid=stBidiComponentIsolated]')]
+            .map(e => e.shadowRoot && e.shadowRoot.querySelector('.lse-codes figcaption')).find(Boolean)
+            .textContent.startsWith(c)""", arg=f"category {categories[index]} ")
+        b.wait_idle(page)
+        now = page.evaluate(CODES_BOXES)
+        captions.add(now["caption"].split(" · ")[0])
+        assert np.allclose(now["tracks"], first["tracks"], atol=0.5), (now["caption"], now["tracks"], first["tracks"])
+        assert np.allclose(now["image"][:3], first["image"][:3], atol=0.5), now["caption"]
+    assert any("mix" in c for c in captions) and len(captions) == len(categories), captions
 
 
 def test_infogan_slider_keys_step_it_and_say_its_value(server, page):

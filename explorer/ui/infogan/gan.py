@@ -13,7 +13,7 @@ from explorer.ui.kit import values
 from explorer.ui.kit.images import mosaic
 from explorer.ui.shell import cache, url
 from explorer.ui.widgets import codes
-from explorer.ui.shell.categories import categories_by_class, category_label
+from explorer.ui.shell.categories import categories_by_class, category_words
 
 SEED_MAX = 99_999               # the noise seed control's largest value
 # The page's session state (and URL) keys: the controls, and the live sliders' component.
@@ -30,7 +30,8 @@ def generate(name: str, c1: int, c2: float, c3: float, seed: int) -> np.ndarray:
 
 
 def image_caption(name: str, c1: int, seed: int) -> str:
-    return f"category {c1}: {category_label(name, c1)} · seed {seed}"
+    """The generated image's caption: the category in words (what it draws) and the noise seed."""
+    return f"category {c1} {category_words(name)[c1]} · noise seed {seed}"
 
 
 def switches(name: str, c1: int, seed: int) -> dict:

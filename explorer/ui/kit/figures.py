@@ -12,6 +12,7 @@ from explorer import teaching
 
 from explorer.ui.kit.colours import CLASS_COLOURS
 from explorer.ui.kit.images import hex_to_rgb, png_data_uri, tinted_sprite
+from explorer.ui.kit.labels import FONT_SIZE, LEADER, place, plot_scale, text_box
 
 # Tableau 10, with its grey (class 7) replaced by near-black: grey is the colour of backgrounds and faded points.
 MARKER_STYLE = dict(symbol="circle-open", size=20, line=dict(width=3.5), color="#111")
@@ -100,6 +101,11 @@ def with_marker(fig: go.Figure, xy, label: str = "you are here") -> go.Figure:
     """A copy of ``fig`` with a marker (an SVG trace drawn over the WebGL points, not clickable) at ``xy``; built
     as a dict, without validation (~3 ms however many points ``fig`` holds)."""
     spec = fig.to_dict()
+    for axis, v in (("xaxis", float(xy[0])), ("yaxis", float(xy[1]))):     # a fixed range grows to show the marker
+        shown = spec["layout"].get(axis, {}).get("range")
+        if shown is not None and not shown[0] <= v <= shown[1]:
+            pad = 0.05 * (shown[1] - shown[0])
+            spec["layout"][axis]["range"] = [min(shown[0], v - pad), max(shown[1], v + pad)]
     spec["data"] = spec["data"] + [dict(type="scatter", x=[float(xy[0])], y=[float(xy[1])], mode="markers",
                                         name=label, showlegend=False, marker=style, hoverinfo="skip")
                                    for style in (MARKER_HALO, MARKER_STYLE)]
@@ -207,25 +213,47 @@ def curves(curves: dict[str, list], height: int = 300) -> list[tuple[str, go.Fig
     return figures
 
 
-def class_labels(fig: go.Figure, encodings: np.ndarray, labels: np.ndarray, class_names) -> go.Figure:
-    """Each class's name written at the median of its encodings (readable from the back of a classroom)."""
-    for k, name in enumerate(class_names):
-        if not np.any(labels == k):
-            continue
-        x, y = teaching.class_centre(encodings, labels, k)
-        fig.add_annotation(x=float(x), y=float(y), text=f"<b>{name}</b>", showarrow=False,
-                           font=dict(size=15, color=CLASS_COLOURS[k % 10]), bgcolor="rgba(255,255,255,0.78)",
-                           borderpad=1)
+def class_labels(fig: go.Figure, encodings: np.ndarray, labels: np.ndarray, class_names, x_range, y_range,
+                 plot_size: tuple[float, float], equal_aspect: bool = False) -> go.Figure:
+    """Each class's name at the median of its encodings (readable from the back of a classroom), or as near as
+    the other names allow, with a line to the median when moved; placed for a plot area of at least ``plot_size``
+    pixels showing ``x_range`` and ``y_range`` (see :mod:`explorer.ui.kit.labels`)."""
+    present = [k for k in range(len(class_names)) if np.any(labels == k)]
+    texts = [f"<b>{class_names[k]}</b>" for k in present]
+    centres = np.array([teaching.class_centre(encodings, labels, k) for k in present], float).reshape(-1, 2)
+    sizes = np.array([text_box(class_names[k]) for k in present], float).reshape(-1, 2)
+    scale = plot_scale(x_range, y_range, plot_size, equal_aspect)
+    spots = place(centres, sizes, x_range, y_range, scale)
+    moved = np.hypot(*((spots - centres) * scale).T) > LEADER
+    fig.update_layout(annotations=list(fig.layout.annotations) + [
+        dict(text=text, font=dict(size=FONT_SIZE, color=CLASS_COLOURS[k % 10]), bgcolor="rgba(255,255,255,0.78)",
+             borderpad=1, **(dict(x=float(c[0]), y=float(c[1]), showarrow=True, ax=float(s[0]), ay=float(s[1]),
+                                  axref="x", ayref="y", arrowhead=0, arrowwidth=1.5, arrowcolor=CLASS_COLOURS[k % 10],
+                                  standoff=2) if m else dict(x=float(s[0]), y=float(s[1]), showarrow=False)))
+        for k, text, c, s, m in zip(present, texts, centres, spots, moved)])
     return fig
 
 
+def map_ranges(encodings: np.ndarray, pad: float = 0.05) -> tuple[list[float], list[float]]:
+    """Axis ranges of a map of ``encodings``: their bounds, a margin, and the prior's ±3σ square (samples from
+    N(0, I) are drawn on these maps)."""
+    lo, hi = _bounds(np.asarray(encodings)[:, :2], pad)
+    lo, hi = np.minimum(lo, -3.0), np.maximum(hi, 3.0)
+    return [float(lo[0]), float(hi[0])], [float(lo[1]), float(hi[1])]
+
+
+ENCODINGS_MAP_FRAME = 105   # pixels of an encodings map's height outside its plot area: top margin, axis, bottom
+
+
 def encodings_map(encodings: np.ndarray, labels: np.ndarray, class_names, height: int = 480,
-                  ranges: tuple | None = None) -> go.Figure:
-    """A plain latent map of the test encodings (the other pages' style), optionally with fixed axis ranges."""
-    fig = latent_map(np.asarray(encodings)[:, :2], labels, class_names, marker_size=4, height=height)
-    class_labels(fig, np.asarray(encodings), labels, class_names)
+                  ranges: tuple | None = None, min_width: int = 320) -> go.Figure:
+    """A plain latent map of the test encodings (the other pages' style) over fixed axis ranges (default
+    :func:`map_ranges`); its class names fit a plot ``min_width`` pixels wide or wider."""
+    encodings = np.asarray(encodings)
+    x_range, y_range = ranges if ranges is not None else map_ranges(encodings)
+    fig = latent_map(encodings[:, :2], labels, class_names, marker_size=4, height=height)
+    class_labels(fig, encodings, labels, class_names, x_range, y_range, (min_width, height - ENCODINGS_MAP_FRAME))
     fig.update_layout(showlegend=False, uirevision=None)
-    if ranges is not None:
-        fig.update_xaxes(range=list(ranges[0]), autorange=False)
-        fig.update_yaxes(range=list(ranges[1]), autorange=False)
+    fig.update_xaxes(range=list(x_range), autorange=False)
+    fig.update_yaxes(range=list(y_range), autorange=False)
     return fig

@@ -27,11 +27,16 @@ def enlarge(image: np.ndarray, size: int = 280) -> np.ndarray:
     return np.repeat(np.repeat(img, factor, 0), factor, 1)
 
 
-def png_data_uri(pixels: np.ndarray) -> str:
-    """A PNG data URI of uint8 pixels [H, W] (grey), [H, W, 3] (RGB) or [H, W, 4] (RGBA)."""
+def png_bytes(pixels: np.ndarray) -> bytes:
+    """PNG bytes of uint8 pixels [H, W] (grey), [H, W, 3] (RGB) or [H, W, 4] (RGBA)."""
     buf = io.BytesIO()
     Image.fromarray(np.ascontiguousarray(pixels)).save(buf, format="PNG", optimize=False)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+    return buf.getvalue()
+
+
+def png_data_uri(pixels: np.ndarray) -> str:
+    """A PNG data URI of uint8 pixels [H, W] (grey), [H, W, 3] (RGB) or [H, W, 4] (RGBA)."""
+    return "data:image/png;base64," + base64.b64encode(png_bytes(pixels)).decode()
 
 
 def hex_to_rgb(color: str) -> tuple[int, int, int]:

@@ -9,6 +9,7 @@ import streamlit as st
 
 import explorer
 from explorer.checkpoints import CheckpointFolder
+from explorer.evaluate import published
 from explorer.recipes import RECIPES
 
 from explorer.ui.shell import cache
@@ -44,9 +45,28 @@ def metric_words(key: str) -> str:
 
 
 def metric_value(key: str, value) -> str:
+    """A recorded value as the page writes it: numbers as the docs' tables do (:func:`explorer.evaluate.published`),
+    counts whole, the data source in words."""
     if key == "data_source" and isinstance(value, str):
         return DATA_SOURCES.get(value, value)
-    return value if isinstance(value, str) else f"{value:.5g}"
+    if isinstance(value, bool) or isinstance(value, str):
+        return str(value)
+    return f"{value:,}" if isinstance(value, int) else published(value)
+
+
+def metric_rows(c: "Card") -> dict[str, list[tuple[str, str, str]]]:
+    """(measure in words, value, metrics.json key) per section, one value per concept: a test measure that
+    ``python -m explorer.evaluate`` recorded on the shipped weights is shown from "eval" only, not again from the
+    training loop's last-epoch check (the docs publish the eval value)."""
+    evaluated = c.metrics.get("eval", {})
+    rows = {}
+    for section in ("eval", "training"):
+        values = {k: v for k, v in c.metrics.get(section, {}).items() if isinstance(v, (int, float, str, bool))}
+        if section == "training":
+            values = {k: v for k, v in values.items() if k not in evaluated}
+        if values:
+            rows[section] = [(metric_words(k), metric_value(k, v), k) for k, v in values.items()]
+    return rows
 
 
 @dataclass
@@ -77,7 +97,7 @@ class Card:
         for section in ("eval", "training"):
             value = self.metrics.get(section, {}).get(key)
             if isinstance(value, (int, float)):
-                return f"{SHORT_WORDS.get(key, key)} {value:.4g}"
+                return f"{SHORT_WORDS.get(key, key)} {published(value)}"
         return ""
 
 

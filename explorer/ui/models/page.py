@@ -59,14 +59,14 @@ def view() -> None:
             st.dataframe([{"part": k, "parameters": v} for k, v in c.parameters.items()], hide_index=True,
                          column_config={"parameters": st.column_config.NumberColumn(format="localized")})
     with right:
-        for section in ("eval", "training"):
-            values = {k: v for k, v in c.metrics.get(section, {}).items() if isinstance(v, (int, float, str, bool))}
-            if values:
-                st.markdown(f"**Metrics · {section}**")
-                st.dataframe([{"measure": model_card.metric_words(k), "value": model_card.metric_value(k, v),
-                               "key": k} for k, v in values.items()], hide_index=True, height="content",
-                             column_config={"key": st.column_config.TextColumn(
-                                 help="The name under which metrics.json records it")})
+        for section, rows in model_card.metric_rows(c).items():
+            st.markdown(f"**Metrics · {section}**")
+            if section == "training" and "eval" in c.metrics:
+                st.caption("Measured while training. The test measures are under eval: measured on the shipped "
+                           "weights by `python -m explorer.evaluate`, as the docs publish them.")
+            # a Markdown table wraps a long value instead of cutting it, as a data frame's fixed columns do
+            st.markdown("| measure | value | key in metrics.json |\n|---|---|---|\n" + "\n".join(
+                f"| {words} | **{value}** | `{key}` |" for words, value, key in rows))
         with st.expander("Training record"):
             st.json(c.training, expanded=False)
     if c.curves:
@@ -76,3 +76,10 @@ def view() -> None:
         for i, (metric, fig) in enumerate(charts):
             with columns[i % 3]:
                 st.plotly_chart(fig, key=f"models_curve_{metric}", config={"displayModeBar": False})
+
+
+def warm_up() -> None:
+    """What a first visit waits for: every shipped checkpoint's weights (the page counts their parameters), loaded
+    into the shared model cache (called by :mod:`explorer.ui.warm` when the server starts)."""
+    for name in explorer.list_models():
+        model_card.card(name)

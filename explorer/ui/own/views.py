@@ -169,6 +169,21 @@ def _readings(ds: str, prepared, reading: dict, classes) -> None:
             st.html(figure_row([(g["regenerated"], "G draws these codes (noise 0)", 112)], "own-regenerated"))
 
 
+MAP_HEIGHT, MAP_MIN_WIDTH = 340, 220       # the 2-D maps, in three columns
+
+
+def warm_up(ds: str) -> None:
+    """What this page's first visit draws, computed when the server starts (:mod:`explorer.ui.warm`): the 2-D
+    models' maps and the 16-D VAE's PCA map."""
+    for kind in ("ae", "vae"):
+        name = model_name(ds, kind, 2)
+        if name in explorer.list_models():
+            projections.encodings_figure(name, height=MAP_HEIGHT, min_width=MAP_MIN_WIDTH)
+    big = model_name(ds, *own_data.MAP_MODEL)
+    if big in explorer.list_models():
+        projections.base_figure(big, "pca")
+
+
 def _maps(ds: str, reading: dict | None) -> None:
     """The 2-D maps and the 16-D VAE's PCA or UMAP map; ``reading``: draw its markers on them (the fallback)."""
     st.markdown("**Where it lands** (the ring; each dot is a test image)")
@@ -178,7 +193,7 @@ def _maps(ds: str, reading: dict | None) -> None:
         name = model_name(ds, kind, 2)
         if name not in explorer.list_models():
             continue
-        fig = projections.encodings_figure(name, height=340)
+        fig = projections.encodings_figure(name, height=MAP_HEIGHT, min_width=MAP_MIN_WIDTH)
         key = f"own_map_{kind}"
         if key in pins:
             fig = figures.with_marker(fig, pins[key], "your image")

@@ -78,6 +78,25 @@ def category_labels(name: str) -> tuple[str, ...]:
     return tuple(label_for(classes[mapping[c]], purity(name, c)) for c in range(len(mapping)))
 
 
+def drawn_words(class_name: str, share: float | None, digits: bool) -> str:
+    """What a category draws, in words a student reads without the code book: "draws the digit 0", "draws an Ankle
+    boot", or "draws a mix: 19% read as Shirt" when under PURE_MIN of its samples read as its class."""
+    if share is not None and share < PURE_MIN:
+        return f"draws a mix: {share:.0%} read as {class_name}"
+    if digits:
+        return f"draws the digit {class_name}"
+    return f"draws {'an' if class_name[0].lower() in 'aeiou' else 'a'} {class_name}"
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def category_words(name: str) -> tuple[str, ...]:
+    """Every category's :func:`drawn_words`, computed once per model."""
+    dataset = explorer.DATASETS[cache.model(name).dataset]
+    digits = all(c.isdigit() for c in dataset.classes)
+    mapping = c1_matching(name)["mapping"]
+    return tuple(drawn_words(dataset.classes[mapping[c]], purity(name, c), digits) for c in range(len(mapping)))
+
+
 def purity_note(name: str, category: int) -> str:
     """How often the classifier reads this category's samples as its matched class, or "" when the evaluation has
     not recorded it."""
@@ -112,5 +131,5 @@ def read_back_caption(name: str, codes: np.ndarray) -> str:
     probs = np.exp(logits - logits.max())
     probs /= probs.sum()
     c1 = int(probs.argmax())
-    return (f"Q reads it as category {c1}, **{category_label(name, c1)}** ({probs[c1]:.0%} sure), "
+    return (f"Q reads it as category {c1}, the one that **{category_words(name)[c1]}** ({probs[c1]:.0%} sure), "
             f"with c2 at {codes[10]:+.2f} and c3 at {codes[11]:+.2f}.")

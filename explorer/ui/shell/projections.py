@@ -141,7 +141,8 @@ def base_figure(name: str, method: str, n_neighbors: int = NEIGHBORS, min_dist: 
 
 
 @st.cache_resource(show_spinner="Drawing the map…", max_entries=16)
-def encodings_figure(name: str, height: int = 480):
+def encodings_figure(name: str, height: int = 480, min_width: int = 320):
+    """A 2-D model's map of its test encodings, class names placed for a plot ``min_width`` pixels wide or wider."""
     _, labels = cache.dataset(cache.model(name).dataset, "test")
     return figures.encodings_map(cache.encodings(name), labels, explorer.DATASETS[cache.model(name).dataset].classes,
-                                        height=height)
+                                 height=height, min_width=min_width)

@@ -13,8 +13,8 @@ from explorer import names, quality, teaching
 from explorer.latent import encode as encode_images, infogan_generate, infogan_noise
 
 from explorer.ui.kit.figures import frozen
-from explorer.ui.kit.images import mosaic
-from explorer.ui.shell import cache, categories
+from explorer.ui.kit.images import enlarge, mosaic, png_bytes
+from explorer.ui.shell import cache, categories, projections
 from explorer.ui.shell.bundle import HASH, Bundle, bundle
 from explorer.ui.teaching import figures as lesson_figures
 from explorer.ui.widgets import live
@@ -92,6 +92,23 @@ def prior_samples(b: Bundle, n: int, seed: int) -> dict[str, np.ndarray]:
     return {"z": z, "images": images, **_scored(scores)}
 
 
+@st.cache_data(show_spinner=False, max_entries=128, hash_funcs=HASH)
+def prior_strip(b: Bundle, n: int, seed: int) -> bytes:
+    """The first ``n`` prior samples of ``seed`` decoded, 8 a row, framed by verdict, as PNG bytes (a slider step
+    that comes back sends them without drawing or encoding them again)."""
+    shown = prior_samples(b, n, seed)
+    return png_bytes(lesson_figures.framed_strip(shown["images"], shown["data_like"], cols=8, size=56))
+
+
+@st.cache_resource(show_spinner=False, max_entries=128, hash_funcs=HASH)
+def prior_map(b: Bundle, n: int, seed: int):
+    """The 2-D map with the first ``n`` prior samples of ``seed`` as rings or crosses (shared: never mutate it)."""
+    shown = prior_samples(b, n, seed)
+    return lesson_figures.with_points(projections.encodings_figure(b.name, 420), shown["z"], shown["data_like"],
+                                      "prior samples")
+
+
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=HASH)
 def prior_fraction(b: Bundle, seed: int = quality.PRIOR_SEED) -> float:
     """Fraction of :data:`explorer.quality.PRIOR_SAMPLES` prior samples that decode to something data-like (with
     the default seed: the published number)."""
@@ -112,11 +129,49 @@ def paths(ds: str, index_a: int, index_b: int, steps: int) -> dict[str, dict[str
     return out
 
 
+@st.cache_data(show_spinner=False, max_entries=128)
+def path_strip(ds: str, index_a: int, index_b: int, steps: int, label: str) -> bytes:
+    """One path's decoded steps framed by verdict, as PNG bytes (cached by the path: a step back sends them as
+    they are)."""
+    path = paths(ds, index_a, index_b, steps)[label]
+    return png_bytes(lesson_figures.framed_strip(path["images"], path["data_like"], size=64))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def path_scores_figure(ds: str, index_a: int, index_b: int, steps: int):
+    """Confidence and distance ratio along every path (shared: never mutate it)."""
+    shown = paths(ds, index_a, index_b, steps)
+    return lesson_figures.path_scores({k: (p["confidence"], p["distance_ratio"]) for k, p in shown.items()})
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def path_map(ds: str, kind: str, index_a: int, index_b: int, steps: int):
+    """``kind``'s 2-D map with its paths drawn (shared: never mutate it)."""
+    mine = {k: p["z"] for k, p in paths(ds, index_a, index_b, steps).items() if k.startswith(kind.upper() + " ")}
+    return lesson_figures.with_paths(projections.encodings_figure(model_name(ds, kind), 460), mine)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def posterior(ds: str, indices: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
     """The 2-D VAE's posterior mean and sigma of some test images."""
     images, _ = cache.dataset(ds, "test")
     return teaching.posterior(cache.model(model_name(ds, "vae")), images[list(indices)])
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def image_row(ds: str, indices: tuple[int, ...]) -> bytes:
+    """These test images side by side, 48 px each with a white gap, as PNG bytes."""
+    images, _ = cache.dataset(ds, "test")
+    return png_bytes(np.hstack([np.pad(enlarge(images[i], 48), 2, constant_values=255) for i in indices]))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def posterior_figure(ds: str, indices: tuple[int, ...]):
+    """The VAE posterior page's map for these test images (shared: never mutate it)."""
+    mu, sigma = posterior(ds, indices)
+    _, labels = cache.dataset(ds, "test")
+    return lesson_figures.posterior_figure(cache.encodings(model_name(ds, "vae")), labels, class_names(ds), mu, sigma,
+                                           labels[list(indices)])
 
 
 @st.cache_data(show_spinner="Reading the training snapshots…", max_entries=8)
@@ -215,6 +270,8 @@ def posterior_still(ds: str, classes: tuple[int, ...], count: int) -> np.ndarray
 
 
 TRAIL = 3                       # the replay draws where each encoding was over the last TRAIL epochs
+TRAIL_POINTS = 2000             # ... for this many encodings at most (a fixed sample): 10,000 trails are a smear and
+                                # take most of the drawing time (Fashion-MNIST: 1.1 s a map with all, 0.25 s with 2,000)
 
 
 def replay_epochs(ds: str) -> list[int]:
@@ -224,20 +281,23 @@ def replay_epochs(ds: str) -> list[int]:
 
 @st.cache_resource(show_spinner="Drawing the training replay…", max_entries=8)
 def replay_book(ds: str, fixed_axes: bool = True, width: int = 300):
-    """Both models' maps at every saved epoch, as a flipbook with Play, each encoding trailing where it was over
-    the last :data:`TRAIL` epochs: each map on the axes of its own final epoch, so that growth is visible
+    """Both models' maps at every saved epoch, as a flipbook with Play, :data:`TRAIL_POINTS` of the encodings
+    trailing where they were over the last :data:`TRAIL` epochs: each map on the axes of its own final epoch, so that growth is visible
     (``fixed_axes``), or each epoch on its own range, so that its shape is."""
     replays = {kind: replay(model_name(ds, kind)) for kind in KINDS}
     epochs = replay_epochs(ds)
     panels = []
     for kind, r in replays.items():
+        trailed = np.sort(np.random.default_rng(0).permutation(len(r.labels))[:TRAIL_POINTS])
         final = r.at(epochs[-1])
         lo, hi = np.percentile(final, 0.5, axis=0), np.percentile(final, 99.5, axis=0)
         pad = 0.1 * (hi - lo)
         ranges = ((lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1])) if fixed_axes else None
         frames = np.stack([_stills().latent_map(r.at(e), r.labels, class_names(ds), width, round(0.9 * width),
                                              ranges=ranges, scale=1,
-                                             trails=np.stack([r.at(p) for p in epochs[max(0, i - TRAIL):i + 1]]))
+                                             trails=np.stack([r.at(p)[trailed]
+                                                              for p in epochs[max(0, i - TRAIL):i + 1]]),
+                                             trail_labels=r.labels[trailed])
                            for i, e in enumerate(epochs)])
         spans = [np.percentile(r.at(e), 99, axis=0) - np.percentile(r.at(e), 1, axis=0) for e in epochs]
         panels.append(ImagePanel(names.KIND_TITLES[kind], frames, width,

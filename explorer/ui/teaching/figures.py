@@ -56,10 +56,15 @@ def _metric_layer(qmap: quality.QualityMap, metric: str) -> go.Heatmap:
                       name=METRICS[metric])
 
 
+QUALITY_FRAME = 170      # pixels of a quality figure's height outside its plot area: margins, axes, colour bar
+
+
 def quality_figure(qmap: quality.QualityMap, encodings: np.ndarray, labels: np.ndarray, class_names,
-                   metric: str = "confidence", show_density: bool = True, height: int = 560) -> go.Figure:
+                   metric: str = "confidence", show_density: bool = True, height: int = 560,
+                   min_width: int = 300) -> go.Figure:
     """The gaps view's map: the decode-quality heatmap, an invisible click grid (empty space is clickable), the
-    test encodings by class, density contours and the dashed boundary beyond which no encoding is near."""
+    test encodings by class, density contours and the dashed boundary beyond which no encoding is near; its class
+    names fit a column ``min_width`` pixels wide or wider (one unit as long on both axes)."""
     fig = go.Figure(_metric_layer(qmap, metric))
     grid = quality.plane_points(qmap.x, qmap.y)
     fig.add_trace(go.Scattergl(x=grid[:, 0], y=grid[:, 1], mode="markers", showlegend=False, name="plane",
@@ -80,7 +85,8 @@ def quality_figure(qmap: quality.QualityMap, encodings: np.ndarray, labels: np.n
                              name="far from every encoding",
                              contours=dict(coloring="none", start=qmap.far_threshold, end=qmap.far_threshold,
                                            size=1.0), line=dict(color="#111", width=2, dash="dash")))
-    class_labels(fig, encodings, labels, class_names)
+    class_labels(fig, encodings, labels, class_names, (qmap.x[0], qmap.x[-1]), (qmap.y[0], qmap.y[-1]),
+                 (min_width, height - QUALITY_FRAME), equal_aspect=True)
     fig.update_layout(
         height=height, margin=dict(l=10, r=10, t=10, b=10), plot_bgcolor="white", hovermode="closest",
         dragmode="zoom", uirevision="gaps", showlegend=False,

@@ -12,6 +12,7 @@ import io
 
 import matplotlib.ticker
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Ellipse
@@ -20,11 +21,13 @@ from PIL import Image
 from explorer import quality, teaching
 
 from explorer.ui.kit.colours import BAD, CLASS_COLOURS, GOOD
+from explorer.ui.kit.labels import place
 from explorer.ui.teaching.figures import posterior_view
 
 DPI = 100
 SCALE = 2                     # pixels per CSS pixel: crisp on a projector and on hi-DPI screens
 TEXT = "#31333f"
+CLASS_NAME = "class-name"     # the gid of a class name written on a map (moved by _place_class_names)
 PATH_COLORS = {"AE · linear": "#e66101", "VAE · linear": "#5e3c99", "VAE · spherical": "#b2abd2"}
 
 
@@ -59,7 +62,25 @@ def _scatter(ax, encodings: np.ndarray, labels: np.ndarray, class_names, faint: 
         if np.any(labels == k):
             x, y = teaching.class_centre(enc, labels, k)
             ax.text(x, y, name, ha="center", va="center", fontsize=9, fontweight="bold", color=CLASS_COLOURS[k % 10],
-                    bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.75))
+                    bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.75), gid=CLASS_NAME)
+
+
+def _place_class_names(fig, ax) -> None:
+    """Move the class names :func:`_scatter` wrote at their medians to the nearest spots where none covers another
+    or leaves the axes (:func:`explorer.ui.kit.labels.place`, with the text's measured size); after the layout."""
+    texts = [t for t in ax.texts if t.get_gid() == CLASS_NAME]
+    if not texts:
+        return
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    ax.apply_aspect()
+    box = ax.get_window_extent(renderer)
+    x_range, y_range = ax.get_xlim(), ax.get_ylim()
+    scale = np.array([box.width / (x_range[1] - x_range[0]), box.height / (y_range[1] - y_range[0])])
+    sizes = np.array([[e.width, e.height] for e in (t.get_window_extent(renderer) for t in texts)])
+    spots = place(np.array([t.get_position() for t in texts], float), sizes + 2 * fig.dpi / 72, x_range, y_range,
+                  scale)
+    for t, spot in zip(texts, spots):
+        t.set_position(tuple(spot))
 
 
 def _frame(ax, encodings: np.ndarray, ranges=None) -> None:
@@ -78,14 +99,17 @@ def _frame(ax, encodings: np.ndarray, ranges=None) -> None:
 
 def latent_map(encodings: np.ndarray, labels: np.ndarray, class_names, width: int = 420, height: int = 360,
                rings: tuple[np.ndarray, np.ndarray] | None = None, paths: dict[str, np.ndarray] | None = None,
-               ranges=None, title: str = "", scale: int = SCALE, trails: np.ndarray | None = None) -> np.ndarray:
+               ranges=None, title: str = "", scale: int = SCALE, trails: np.ndarray | None = None,
+               trail_labels: np.ndarray | None = None) -> np.ndarray:
     """A latent map of the test encodings by class, with prior samples (z, data_like) as rings where data-like and
     crosses where not, in the verdict colours, interpolation paths (name -> z [steps, 2]) with A and B marked, and ``trails`` [steps, N, 2]: where each
-    encoding was at earlier steps, as a fading line in its class colour."""
+    encoding was at earlier steps, as a fading line in its class colour (``trail_labels``: the classes of the trails'
+    encodings when they are a subset, default ``labels``)."""
     fig, (ax,) = _figure(width, height, scale=scale)
     if trails is not None and len(trails) > 1:
+        trail_labels = labels if trail_labels is None else trail_labels
         for k in range(len(class_names)):
-            sel = labels == k
+            sel = trail_labels == k
             for j in range(len(trails) - 1):
                 segments = np.stack([trails[j][sel, :2], trails[j + 1][sel, :2]], axis=1)
                 ax.add_collection(LineCollection(segments, colors=CLASS_COLOURS[k % 10], linewidths=0.6,
@@ -111,6 +135,7 @@ def latent_map(encodings: np.ndarray, labels: np.ndarray, class_names, width: in
     if title:
         ax.set_title(title, fontsize=10, color=TEXT)
     fig.tight_layout(pad=0.4)
+    _place_class_names(fig, ax)
     return _pixels(fig)
 
 

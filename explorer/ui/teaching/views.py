@@ -234,10 +234,13 @@ def prior_view(ds: str) -> None:
     st.markdown("Draw **z ~ N(0, I)**, the prior the VAE was trained to match, and decode the same z with both "
                 "models. Blue solid frame ✓: data-like; orange dashed frame ✗: not.")
     _prior_samples(ds, int(dim), int(seed))
+    _prior_mix(ds, int(dim), int(seed))
 
 
 @st.fragment
 def _prior_samples(ds: str, dim: int, seed: int) -> None:
+    """What the "Samples shown" slider changes, and only that (it reruns alone): each model's framed samples and,
+    in 2-D, their rings on its map, both cached by (model, count, seed); and the CSV of the samples shown."""
     count = st.slider("Samples shown", 8, 64, 24, step=8, **shared("prior_count"))
     columns = st.columns(2, gap="large")
     rows = []
@@ -249,15 +252,20 @@ def _prior_samples(ds: str, dim: int, seed: int) -> None:
             st.subheader(f"{KIND_TITLES[kind]} · {dim}-D")
             st.metric(f"Data-like among {quality.PRIOR_SAMPLES:,} prior samples",
                       _percent(lesson_data.prior_fraction(models[kind], seed)))
-            st.image(lesson_figures.framed_strip(shown["images"], shown["data_like"], cols=8, size=56),
-                     width="stretch", output_format="PNG")
+            st.image(lesson_data.prior_strip(models[kind], count, seed), width="stretch")
             if dim == 2:
-                fig = lesson_figures.with_points(projections.encodings_figure(name, 420), shown["z"],
-                                                 shown["data_like"], "prior samples")
-                st.plotly_chart(fig, key=f"prior_map_{kind}", config=lesson_figures.plot_config(f"{name}-prior"))
+                st.plotly_chart(lesson_data.prior_map(models[kind], count, seed), key=f"prior_map_{kind}",
+                                config=lesson_figures.plot_config(f"{name}-prior"))
         rows.append({"model": np.array([name] * count), **{f"z{i + 1}": shown["z"][:, i] for i in range(dim)},
                      "confidence": shown["confidence"], "predicted_class": shown["predicted"],
                      "distance_ratio": shown["distance_ratio"], "data_like": shown["data_like"].astype(int)})
+    download_csv("Download the samples as CSV", teaching.to_csv(_stack(rows)), f"{ds}-{dim}d-prior-{seed}.csv",
+                 "prior_csv")
+
+
+def _prior_mix(ds: str, dim: int, seed: int) -> None:
+    """Which classes the 1,000 prior samples decode to, against the test set's mix (not the slider's business)."""
+    models = lesson_data.pair(ds, dim)
     _, labels = cache.dataset(ds, "test")
     mixes, distances = {}, {}
     for kind in lesson_data.KINDS:
@@ -274,8 +282,6 @@ def _prior_samples(ds: str, dim: int, seed: int) -> None:
             "sit wherever training left them, often spread far wider than N(0, I), so its prior samples reach "
             "only part of its space (in 16-D, almost none of it). Compare the frames, the bars and the distances.")
     st.caption(PNG_HINT)
-    download_csv("Download the samples as CSV", teaching.to_csv(_stack(rows)), f"{ds}-{dim}d-prior-{seed}.csv",
-                 "prior_csv")
 
 
 # --- 3. interpolation ----------------------------------------------------------------------------------------------
@@ -312,16 +318,15 @@ def _paths(ds: str, index_a: int, index_b: int) -> None:
                 "the prior puts its mass.")
     for label, path in paths.items():
         st.markdown(f"**{label}** · {path['data_like'].mean():.0%} of the steps data-like")
-        st.image(lesson_figures.framed_strip(path["images"], path["data_like"], size=64), output_format="PNG")
-    st.plotly_chart(lesson_figures.path_scores({k: (p["confidence"], p["distance_ratio"]) for k, p in paths.items()}),
+        st.image(lesson_data.path_strip(ds, index_a, index_b, steps, label))
+    st.plotly_chart(lesson_data.path_scores_figure(ds, index_a, index_b, steps),
                     key="interp_scores", config=lesson_figures.plot_config(f"{ds}-interpolation-scores"))
     columns = st.columns(2, gap="large")
     for kind, col in zip(lesson_data.KINDS, columns):
         name = lesson_data.model_name(ds, kind)
-        mine = {k: p["z"] for k, p in paths.items() if k.startswith(kind.upper() + " ")}
         with col:
             st.markdown(f"**{KIND_TITLES[kind]}**: the path on its latent map")
-            st.plotly_chart(lesson_figures.with_paths(projections.encodings_figure(name, 460), mine),
+            st.plotly_chart(lesson_data.path_map(ds, kind, index_a, index_b, steps),
                             key=f"interp_map_{kind}", config=lesson_figures.plot_config(f"{name}-path"))
     st.caption(PNG_HINT)
     columns = {"path": [], "step": [], "t": [], "z1": [], "z2": [], "confidence": [], "predicted_class": [],
@@ -364,8 +369,8 @@ def _posterior(ds: str, chosen: tuple[int, ...]) -> None:
     name = lesson_data.model_name(ds, "vae")
     left, right = st.columns([3, 2], gap="large")
     with left:
-        fig = lesson_figures.posterior_figure(cache.encodings(name), labels, classes, mu, sigma, labels[indices])
-        st.plotly_chart(fig, key="post_map", config=lesson_figures.plot_config(f"{name}-posterior"))
+        st.plotly_chart(lesson_data.posterior_figure(ds, tuple(indices)), key="post_map",
+                        config=lesson_figures.plot_config(f"{name}-posterior"))
     with right:
         st.markdown("The VAE's encoder does not return a point but a **cloud**: a mean μ and a spread σ per "
                     "latent dimension (solid ellipses 1σ, dotted 2σ). Training decodes random points from each "
@@ -374,12 +379,11 @@ def _posterior(ds: str, chosen: tuple[int, ...]) -> None:
                     "mass inside each) and stops σ from shrinking to zero. Compare the σ below with the distances "
                     "between classes on the map: the map is zoomed to the chosen images, so that their clouds can "
                     "be seen.")
-        images, _ = cache.dataset(ds, "test")
         for c in chosen:
             mine = [i for i in indices if labels[i] == c]
-            st.image(np.hstack([np.pad(enlarge(images[i], 48), 2, constant_values=255) for i in mine[:10]]),
+            st.image(lesson_data.image_row(ds, tuple(mine[:10])),
                      caption=f"{classes[c]}: the images whose clouds are drawn" +
-                             (f" (10 of {len(mine)})" if len(mine) > 10 else ""), output_format="PNG")
+                             (f" (10 of {len(mine)})" if len(mine) > 10 else ""))
         summary = [{"class": classes[c], "images": int((labels[indices] == c).sum()),
                     "mean σ1": float(sigma[labels[indices] == c, 0].mean()),
                     "mean σ2": float(sigma[labels[indices] == c, 1].mean())} for c in chosen]
@@ -393,6 +397,8 @@ def _posterior(ds: str, chosen: tuple[int, ...]) -> None:
 
 
 # --- 5. training replay --------------------------------------------------------------------------------------------
+
+REPLAY_WIDTH = 420         # pixels of each replay map (what explorer.ui.teaching.warm draws before a first visit)
 
 def replay_view(ds: str) -> None:
     """Both maps at every saved epoch: a flipbook with Play (the browser swaps the epochs' maps, drawn once on the
@@ -409,7 +415,7 @@ def replay_view(ds: str) -> None:
                            "its shape.")
     st.caption("Press **Play**, or drag the slider. The autoencoder spreads its classes to whatever scale suits "
                "it; the VAE's stays near the scale of N(0, I).")
-    at = flipbook.show("replay_book", lesson_data.replay_book(ds, bool(fixed), 420), default=len(epochs) - 1)
+    at = flipbook.show("replay_book", lesson_data.replay_book(ds, bool(fixed), REPLAY_WIDTH), default=len(epochs) - 1)
     epoch = epochs[at]
     rows = {kind: lesson_data.replay(lesson_data.model_name(ds, kind)).at(epoch) for kind in lesson_data.KINDS}
     labels = lesson_data.replay(lesson_data.model_name(ds, "ae")).labels

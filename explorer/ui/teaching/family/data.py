@@ -7,7 +7,7 @@ import numpy as np
 import streamlit as st
 
 from explorer import denoising, family_tables, quality, sample_quality
-from explorer.metrics import psnr, ssim
+from explorer.metrics import is_identical, psnr, ssim
 from explorer.names import model_name
 
 from explorer.ui.kit.figures import draw_dots
@@ -137,7 +137,7 @@ def denoise_book(ds: str, pixels: bytes, kind: str, seed: int) -> Book:
     facts = []
     scored = {m: (psnr(out, batch), ssim(out, batch)) for m, out in outputs.items()}
     for i in range(len(amounts)):
-        facts.append(tuple((m, f"{scored[m][0][i]:.1f} dB · SSIM {scored[m][1][i]:.2f}") for m in denoising.METHODS))
+        facts.append(tuple((m, score_text(scored[m][0][i], scored[m][1][i])) for m in denoising.METHODS))
     frame = lambda arr: np.stack([enlarge(a, 28) for a in to_uint8(arr)])       # noqa: E731
     panels = (ImagePanel("clean", frame(batch), 150),
               *(ImagePanel(m, frame(outputs[m]), 150) for m in denoising.METHODS))
@@ -147,6 +147,13 @@ def denoise_book(ds: str, pixels: bytes, kind: str, seed: int) -> Book:
     return Book("Noise amount", stops, panels, tuple(facts), notes,
                 help="Salt and pepper: the fraction of pixels set to black or white (half each). Gaussian: the "
                      "standard deviation of the noise added to every pixel.")
+
+
+def score_text(psnr_db: float, ssim_value: float) -> str:
+    """A method's PSNR and SSIM as the page writes them; an image identical to the clean one has no PSNR to show."""
+    if is_identical(psnr_db):
+        return "no noise: the clean image itself"
+    return f"{psnr_db:.1f} dB · SSIM {ssim_value:.2f}"
 
 
 def denoise_curves(ds: str) -> dict | None:

@@ -7,6 +7,7 @@ import streamlit as st
 
 import explorer
 from explorer import denoising, noise, sample_quality
+from explorer.metrics import is_identical
 from explorer.names import model_name
 
 from explorer.ui.shell import cache, guards, last_image, url
@@ -55,8 +56,7 @@ def denoise_view(ds: str) -> None:
     verdict = "beats" if denoising.beats_median(sp) else "does **not** beat"
     st.markdown(f"On all {len(images):,} test images, the denoising autoencoder {verdict} the median filter at "
                 f"every salt-and-pepper amount from {denoising.BAR_AMOUNTS[0]} to {denoising.BAR_AMOUNTS[-1]} "
-                f"(by {min(gains):.1f} to {max(gains):.1f} dB). The plain autoencoder, trained only on clean "
-                "images, copies much of the noise into its reconstruction.")
+                f"(by {min(gains):.1f} to {max(gains):.1f} dB). {plain_autoencoder_sentence(sp)}")
     left, right = st.columns(2)
     for col, name in ((left, "salt and pepper"), (right, "gaussian")):
         col.plotly_chart(denoise_figure(curves[name]), key=f"denoise_curve_{name}",
@@ -67,11 +67,36 @@ def _new_noise() -> None:
     st.session_state[DENOISE_SEED_KEY] = st.session_state.get(DENOISE_SEED_KEY, 0) + 1
 
 
+PLAIN_AT = 0.3       # the salt-and-pepper amount the plain autoencoder's sentence quotes (the page's default)
+
+
+def plain_autoencoder_sentence(curve: dict, amount: float = PLAIN_AT) -> str:
+    """What the recorded curve says of the plain autoencoder at ``amount``, compared with the noisy input it was
+    given, the median filter and the denoising autoencoder: each word (above / below, removes / keeps) follows the
+    sign of the measured difference."""
+    at = denoising.at_amount(curve, amount)
+    noisy, median, ae, dae = (at[m] for m in denoising.METHODS)
+
+    def than(other: dict) -> str:
+        gap = ae["psnr"] - other["psnr"]
+        return f"{abs(gap):.1f} dB {'above' if gap > 0 else 'below'}"
+
+    removes = "removes some of the noise" if ae["psnr"] > noisy["psnr"] else "keeps the noise"
+    restores = "but does not restore the image" if ae["psnr"] < dae["psnr"] else "and restores the image as well"
+    return (f"The plain autoencoder, trained only on clean images, {removes} {restores}: at {amount:g} its output "
+            f"scores {ae['psnr']:.1f} dB, {than(noisy)} the noisy input's {noisy['psnr']:.1f} dB, {than(median)} "
+            f"the median filter's and {than(dae)} the denoising autoencoder's, and keeps "
+            f"{'less' if ae['ssim'] < dae['ssim'] else 'more'} of the image's structure (SSIM {ae['ssim']:.2f} "
+            f"against the denoising autoencoder's {dae['ssim']:.2f}).")
+
+
 def denoise_figure(curve: dict) -> go.Figure:
+    """Mean PSNR of every method against the noise amount; an identical image's PSNR (no noise) is left out: it
+    is infinite, not a point on the axis."""
     fig = go.Figure()
     for method, dash in zip(denoising.METHODS, ("dot", "dash", "dashdot", "solid")):
-        fig.add_trace(go.Scatter(x=curve["amounts"], y=curve["psnr"][method], name=method, mode="lines+markers",
-                                 line=dict(dash=dash)))
+        y = [None if is_identical(v) else v for v in curve["psnr"][method]]
+        fig.add_trace(go.Scatter(x=curve["amounts"], y=y, name=method, mode="lines+markers", line=dict(dash=dash)))
     axis = "fraction of pixels replaced" if curve["kind"] == "salt and pepper" else "noise σ"
     fig.update_layout(height=340, margin=dict(l=50, r=10, t=40, b=40), title=f"{curve['kind']}: mean PSNR",
                       xaxis_title=axis, yaxis_title="PSNR (dB)", legend=dict(orientation="h", y=-0.3))
@@ -146,6 +171,9 @@ def precision_recall_figure(records: dict) -> go.Figure:
 
 # --- AE -> VAE -----------------------------------------------------------------------------------------------------
 
+BETA_WIDTH = 200          # pixels of each map in the β flipbook on its page (the Lesson's is smaller)
+
+
 def beta_view(ds: str, compact: bool = False) -> None:
     """The β flipbook; ``compact``: without the introduction (the Lesson narrates it)."""
     guards.model_or_stop(model_name(ds, "classifier"))
@@ -170,6 +198,6 @@ def beta_view(ds: str, compact: bool = False) -> None:
         st.caption("Every model here is the same 2-D network trained on the same images; only β, the weight of the "
                    "KL term that pulls the codes towards N(0, I), differs. Drag β and compare the maps, the prior "
                    "samples and the numbers.")
-    book = family_data.beta_book(ds, tuple(available), 160 if compact else 200)
+    book = family_data.beta_book(ds, tuple(available), 160 if compact else BETA_WIDTH)
     default = next((i for i, (b, _) in enumerate(available) if b == 0.1), 0)
     flipbook.show("beta_book", book, default=default)
