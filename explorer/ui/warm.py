@@ -3,7 +3,8 @@ as the server runs (``python -m explorer.ui.shell.serve`` starts it), so that a 
 caches. It sits above the feature folders, as the pages do, and asks each feature what to warm: the pages' own
 functions with their default arguments, so the caches hold exactly what a first visit asks for. A visitor who asks
 for something still being computed waits for that computation (Streamlit's caches compute a value once), not for a
-second one. The Lesson warms its own stills when it is first opened (:mod:`explorer.ui.teaching.lesson.warm_up`)."""
+second one. The Lesson is warmed first (a class starts there); it also warms its own stills when it is opened on a
+server started without this warm-up (:mod:`explorer.ui.teaching.lesson.warm_up`)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import explorer
 from explorer.ui.models import page as models_page
 from explorer.ui.own import views as own_views
 from explorer.ui.teaching import warm as teaching_warm
+from explorer.ui.teaching.lesson import steps as lesson_steps
 from explorer.ui.teaching.family import warm as family_warm
 
 THREAD = "server-warm-up"
@@ -31,7 +33,8 @@ class _WarmUpIsNotAScript(logging.Filter):
         return not record.threadName.startswith(THREAD)
 
 
-logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_WarmUpIsNotAScript())
+for _name in ("streamlit.runtime.scriptrunner_utils.script_run_context", "streamlit.runtime.caching.cache_data_api"):
+    logging.getLogger(_name).addFilter(_WarmUpIsNotAScript())
 _started = threading.Event()
 
 
@@ -40,7 +43,8 @@ def steps() -> list[tuple[str, callable]]:
     per_dataset = [[(f"teaching pages ({ds})", lambda ds=ds: teaching_warm.warm_up(ds)),
                     (f"family pages ({ds})", lambda ds=ds: family_warm.warm_up(ds)),
                     (f"Your own ({ds})", lambda ds=ds: own_views.warm_up(ds))] for ds in explorer.DATASETS]
-    return per_dataset[0] + [("Models page", models_page.warm_up)] + [s for steps_ in per_dataset[1:] for s in steps_]
+    return ([("Lesson", lesson_steps.warm)] + per_dataset[0] + [("Models page", models_page.warm_up)]
+            + [s for steps_ in per_dataset[1:] for s in steps_])
 
 
 def run() -> float:

@@ -361,6 +361,14 @@ def _to_url(index: int, present: bool) -> None:
         del st.query_params[presenter.RETURN_PARAM]
 
 
+def warm() -> None:
+    """What the Lesson's steps compute, for the server's start-up warm-up: each dataset's measured claims (and the
+    pins they rest on) and stills."""
+    for ds in datasets():
+        claims(ds)
+        warm_up.draw(ds, PAIRS[ds], POSTERIOR_COUNT)
+
+
 def datasets() -> tuple[str, ...]:
     """The datasets the steps use, in order of first use."""
     return tuple(dict.fromkeys(s.dataset for s in STEPS))
