@@ -51,6 +51,9 @@ PAGES = (
          "VAE samples beside GAN samples, scored: sharpness, Fréchet distance, precision and recall.", "teach"),
     Page("pages/13_Lesson.py", "Lesson",
          "A plain autoencoder's latent space has gaps; a VAE's is continuous — step by step, for a class.", "teach"),
+    Page("pages/14_Train_it_yourself.py", "Train it yourself",
+         "Train a small autoencoder or VAE live and watch its map of the test images form; then explore it on the "
+         "Latent grid and Latent map, or download it.", "teach"),
 )
 
 
