@@ -59,7 +59,16 @@ class Control:
         return self._value.value == CANCEL
 
 
+def _orphan_watch(poll: float = 1.0) -> None:
+    """End this worker when the process that started it is gone (killed, so it could not stop its workers)."""
+    parent = mp.parent_process()
+    while parent is not None and parent.is_alive():
+        time.sleep(poll)
+    os._exit(0)
+
+
 def _worker(target: str, inbox, outbox, control_value) -> None:
+    threading.Thread(target=_orphan_watch, name="orphan-watch", daemon=True).start()
     module, _, function = target.partition(":")
     module = importlib.import_module(module)
     if hasattr(module, "warm_up"):

@@ -10,6 +10,7 @@ object in this session's state, is garbage-collected when Streamlit drops the se
 
 from __future__ import annotations
 
+import functools
 import os
 
 import streamlit as st
@@ -93,9 +94,15 @@ def models(dataset: str) -> dict[str, Settings]:
             if s.dataset == dataset and checkpoints.CheckpointFolder(checkpoints.TRAINED_DIR / name).has("config.json")}
 
 
+@functools.lru_cache(maxsize=256)
 def label(name: str) -> str:
-    settings = st.session_state.get(MODELS_KEY, {}).get(name)
-    return settings.label() if settings else name
+    """What the app calls a trained model, from the settings its folder records (a name stands for its settings,
+    so it is read once)."""
+    try:
+        recorded = checkpoints.CheckpointFolder(checkpoints.TRAINED_DIR / name).training.get("settings", {})
+        return Settings.from_dict(recorded).label()
+    except (ValueError, TypeError):         # CheckpointError is a ValueError
+        return name
 
 
 def newest_for(key: str, available: list[str]) -> str | None:

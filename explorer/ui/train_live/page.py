@@ -14,6 +14,7 @@ from explorer.ui.train_live import views
 KINDS = {"ae": "Autoencoder", "vae": "VAE", "beta": "β-VAE"}
 REFRESH_SECONDS = 0.5
 MAP_KEY, CURVES_KEY = "train_map", "train_curves"
+PROBLEM_KEY = "train_problem"      # why the last Train did not start (a full queue)
 
 
 def view() -> None:
@@ -40,7 +41,7 @@ def controls(ds: str) -> train_job.Settings | None:
     """The settings, each in the page URL; None (with the reason shown) if they do not make a model."""
     classes = explorer.DATASETS[ds].classes
     row = st.columns([1.3, 1.2, 0.9, 1.6, 1.2, 0.8], vertical_alignment="bottom")
-    kind = row[0].selectbox("Model", list(KINDS), format_func=KINDS.get, **url.shared("train_kind"),
+    kind = row[0].selectbox("Model", list(KINDS), index=1, format_func=KINDS.get, **url.shared("train_kind"),
                             help="Autoencoder: no KL term. VAE: reconstruction + KL (β = 1). β-VAE: choose the "
                                  "KL weight β.")
     beta = row[1].slider("β (KL weight)", 0.0, 2.0, 1.0, 0.05, **url.shared("train_beta"),
@@ -65,26 +66,30 @@ def controls(ds: str) -> train_job.Settings | None:
 
 
 def buttons(settings: train_job.Settings | None, found) -> None:
+    """Train / Pause (Resume) / Stop, acting in their callbacks (before the page runs again)."""
     job = found[1] if found else None
     active = job is not None and job.state in ACTIVE
-    b = st.columns([1, 1, 1, 4])
-    if b[0].button("Train", type="primary", icon=":material/play_arrow:", disabled=settings is None,
-                   key="train_start", help="Start training with these settings (replaces a run in progress)."):
-        problem = yours.start(settings)
-        if problem:
-            st.warning(f"Not started: {problem}.")
-        st.rerun()
     paused = job is not None and job.state == "paused"
-    if b[1].button("Resume" if paused else "Pause", icon=":material/play_circle:" if paused else ":material/pause:",
-                   disabled=not active or job.state in ("queued", "stopping"), key="train_pause"):
-        (yours.resume if paused else yours.pause)()
-        st.rerun()
-    if b[2].button("Stop", icon=":material/stop:", disabled=not active or job.state == "stopping", key="train_stop",
-                   help="End now and keep the model as trained so far."):
-        yours.stop_current(cancel=job.state == "queued")
-        st.rerun()
-    b[3].caption(f"{yours.pool().counts()['running']} of {yours.pool().counts()['workers']} trainers busy on this "
-                 "server.")
+    b = st.columns([1, 1, 1, 4])
+    b[0].button("Train", type="primary", icon=":material/play_arrow:", disabled=settings is None, key="train_start",
+                on_click=_start, args=(settings,),
+                help="Start training with these settings (replaces a run in progress).")
+    b[1].button("Resume" if paused else "Pause", icon=":material/play_circle:" if paused else ":material/pause:",
+                disabled=not active or job.state in ("queued", "stopping"), key="train_pause",
+                on_click=yours.resume if paused else yours.pause)
+    b[2].button("Stop", icon=":material/stop:", disabled=not active or job.state == "stopping", key="train_stop",
+                on_click=yours.stop_current, kwargs={"cancel": job is not None and job.state == "queued"},
+                help="End now and keep the model as trained so far.")
+    counts = yours.pool().counts()
+    b[3].caption(f"{counts['running']} of {counts['workers']} trainers busy on this server"
+                 + (f", {counts['queued']} waiting." if counts["queued"] else "."))
+    if problem := st.session_state.pop(PROBLEM_KEY, None):
+        st.warning(f"Not started: {problem}.")
+
+
+def _start(settings: train_job.Settings | None) -> None:
+    if settings is not None and (problem := yours.start(settings)):
+        st.session_state[PROBLEM_KEY] = problem
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
