@@ -201,10 +201,11 @@ class JobPool:
                   cancelling=True)
 
     def counts(self) -> dict[str, int]:
-        """How many jobs are running (or paused, or ending) and how many wait."""
+        """How many jobs are running (or paused, or ending), how many wait, how many workers there are and how many
+        of them have started (imported their target)."""
         with self._lock:
             return {"running": sum(s.job is not None for s in self._slots), "queued": len(self._queue),
-                    "workers": len(self._slots)}
+                    "workers": len(self._slots), "ready": sum(s.ready for s in self._slots)}
 
     def worker_pids(self) -> list[int]:
         return [s.process.pid for s in self._slots]

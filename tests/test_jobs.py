@@ -84,7 +84,7 @@ def test_jobs_beyond_the_workers_queue_with_their_position(pool):
     ids = [p.submit({"steps": 10_000}) for _ in range(3)]
     wait_for(p, ids[0], lambda j: j.state == "running")
     assert [p.status(i).position for i in ids] == [0, 1, 2]
-    assert p.status(ids[1]).state == "queued" and p.counts() == {"running": 1, "queued": 2, "workers": 1}
+    assert p.status(ids[1]).state == "queued" and p.counts() == {"running": 1, "queued": 2, "workers": 1, "ready": 1}
     p.cancel(ids[1])                                   # leaving the queue moves the next one up
     assert p.status(ids[1]).state == "cancelled" and p.status(ids[2]).position == 1
     p.cancel(ids[0])

@@ -20,13 +20,12 @@ PROBLEM_KEY = "train_problem"      # why the last Train did not start (a full qu
 def view() -> None:
     ds = sidebar.current_dataset()
     guards.test_set_or_stop(ds)
-    st.caption("Train a small model here and watch where it puts the test images while it learns. It is the "
-               "same model and the same training loop as the shipped models, only smaller data and fewer epochs. "
-               "The settings are in the page's link: the same link trains the same model again (same seed, same "
-               "result on this machine).")
-    settings = controls(ds)
+    st.caption("Train a small model and watch where it puts the test images while it learns: the shipped models' "
+               "network and training loop, on fewer images and epochs. The settings are in the page's link, so the "
+               "same link trains the same model again (same seed, same result on this machine).")
+    settings, places = controls(ds)
     found = yours.current()
-    buttons(settings, found)
+    buttons(settings, found, places)
     if found is None:
         st.info("Press **Train** to start. The map appears within a second or two and redraws twice a second.")
         return
@@ -37,8 +36,9 @@ def view() -> None:
         panel(job_settings, job)
 
 
-def controls(ds: str) -> train_job.Settings | None:
-    """The settings, each in the page URL; None (with the reason shown) if they do not make a model."""
+def controls(ds: str) -> tuple[train_job.Settings | None, list]:
+    """The settings, each in the page URL (None, with the reason shown, if they do not make a model), and three
+    columns beside the classes for the buttons."""
     classes = explorer.DATASETS[ds].classes
     row = st.columns([1.3, 1.2, 0.9, 1.6, 1.2, 0.8], vertical_alignment="bottom")
     kind = row[0].selectbox("Model", list(KINDS), index=1, format_func=KINDS.get, **url.shared("train_kind"),
@@ -52,25 +52,26 @@ def controls(ds: str) -> train_job.Settings | None:
                            **url.shared("train_images"))
     epochs = row[4].slider("Epochs", 1, 30, 10, **url.shared("train_epochs"))
     seed = row[5].number_input("Seed", train_job.SEEDS[0], train_job.SEEDS[1], 0, **url.shared("train_seed"))
-    chosen = st.multiselect("Classes to train on (none chosen: all ten)", list(range(len(classes))),
+    below = st.columns([4.2, 1, 1.1, 1], vertical_alignment="bottom")
+    chosen = below[0].multiselect("Classes to train on (none chosen: all ten)", list(range(len(classes))),
                             format_func=lambda k: f"{k} {classes[k]}" if classes[k] != str(k) else classes[k],
                             **url.shared("train_classes"), placeholder="all classes")
     try:
-        return train_job.Settings(dataset=ds, kind="vae" if kind == "beta" else kind,
+        settings = train_job.Settings(dataset=ds, kind="vae" if kind == "beta" else kind,
                                   beta=float(beta) if kind == "beta" else 1.0, latent_dim=int(latent),
                                   images=int(images), classes=tuple(int(c) for c in chosen), epochs=int(epochs),
                                   seed=int(seed))
     except (ValueError, TypeError) as e:
         st.error(f"These settings do not make a model: {e}.")
-        return None
+        settings = None
+    return settings, below[1:]
 
 
-def buttons(settings: train_job.Settings | None, found) -> None:
+def buttons(settings: train_job.Settings | None, found, b: list) -> None:
     """Train / Pause (Resume) / Stop, acting in their callbacks (before the page runs again)."""
     job = found[1] if found else None
     active = job is not None and job.state in ACTIVE
     paused = job is not None and job.state == "paused"
-    b = st.columns([1, 1, 1, 4])
     b[0].button("Train", type="primary", icon=":material/play_arrow:", disabled=settings is None, key="train_start",
                 on_click=_start, args=(settings,),
                 help="Start training with these settings (replaces a run in progress).")
@@ -80,9 +81,6 @@ def buttons(settings: train_job.Settings | None, found) -> None:
     b[2].button("Stop", icon=":material/stop:", disabled=not active or job.state == "stopping", key="train_stop",
                 on_click=yours.stop_current, kwargs={"cancel": job is not None and job.state == "queued"},
                 help="End now and keep the model as trained so far.")
-    counts = yours.pool().counts()
-    b[3].caption(f"{counts['running']} of {counts['workers']} trainers busy on this server"
-                 + (f", {counts['queued']} waiting." if counts["queued"] else "."))
     if problem := st.session_state.pop(PROBLEM_KEY, None):
         st.warning(f"Not started: {problem}.")
 
@@ -105,8 +103,9 @@ def live_panel() -> None:
 
 
 def panel(settings: train_job.Settings, job) -> None:
-    fraction, text = views.progress(job)
-    st.progress(fraction, text=text)
+    counts = yours.pool().counts()
+    fraction, text = views.progress(job, counts)
+    st.progress(fraction, text=f"{text}  \n{views.pool_line(counts)}")
     if job.state in ("failed", "cancelled"):
         st.warning(f"The training ended without a model: {job.error or job.state}.")
     frame = job.frame

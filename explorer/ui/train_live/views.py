@@ -16,7 +16,7 @@ from explorer.ui.kit.colours import CLASS_COLOURS
 from explorer.ui.kit.images import enlarge
 from explorer.ui.shell import projections
 
-MAP_HEIGHT = 430
+MAP_HEIGHT = 400
 CURVES_HEIGHT = 230
 
 
@@ -64,9 +64,11 @@ def seconds(value: float) -> str:
     return f"{value:.0f} s" if value < 90 else f"{value / 60:.1f} min"
 
 
-def progress(job: Job) -> tuple[float, str]:
-    """(fraction done, the line under the progress bar)."""
+def progress(job: Job, counts: dict[str, int]) -> tuple[float, str]:
+    """(fraction done, the line under the progress bar); ``counts``: the pool's (:meth:`JobPool.counts`)."""
     frame = job.frame or {}
+    if job.state == "queued" and not counts["ready"]:
+        return 0.0, "Starting the trainers (once per server: a few seconds, more on a busy machine)…"
     if job.state == "queued":
         return 0.0, f"Waiting for a free trainer: you are number {job.position} in the queue."
     if not frame:
@@ -91,3 +93,8 @@ def separation(frame: dict) -> str:
     chance = 1 / len(np.unique(frame["labels"]))
     return (f"Class separation: **{knn:.0%}** of these test images have mostly their own class among their "
             f"5 nearest neighbours in the code (5-NN accuracy; about {chance:.0%} would be no separation).")
+
+
+def pool_line(counts: dict[str, int]) -> str:
+    waiting = f", {counts['queued']} waiting" if counts["queued"] else ""
+    return f"{counts['running']} of {counts['workers']} trainers busy on this server{waiting}."
