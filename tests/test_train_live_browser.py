@@ -77,7 +77,6 @@ def test_train_watch_the_map_form_then_drag_over_the_model_on_the_latent_grid(se
         assert figures["value_changes"] >= 20 and figures["runs_during"] == 0, figures
         b.wait_idle(page)
         shown = b.live_canvas(page)
-        assert shown["data"]["decoder"] == folder.name
         z = np.array([float(v) for v in shown["data"]["z"].split(",")])
         from explorer.latent import decode
         from explorer.ui.kit.images import to_uint8
