@@ -19,7 +19,8 @@ from explorer import checkpoints
 from explorer.jobs import ACTIVE, Job, JobPool, QueueFull
 from explorer.train_job import WORKER_ENV, Settings
 
-JOB_KEY = "yours_job"            # {"id": job id, "settings": Settings, "owner": _Owner}
+JOB_KEY = "yours_jobs"           # {slot: {"id": job id, "settings": Settings, "owner": _Owner}}
+PAGE = "page"                    # the Train it yourself page's slot
 MODELS_KEY = "yours_models"      # {model name: Settings} finished in this session, oldest first
 SEEN_KEY = "yours_seen"          # {model choice key: the newest model name it has offered}
 TARGET = "explorer.train_job:run"
@@ -41,22 +42,27 @@ class _Owner:
     """Held in session state only: when Streamlit forgets the session, the job it owns is cancelled."""
 
 
-def start(settings: Settings) -> str | None:
-    """Start training ``settings`` (cancelling this session's earlier job); None, or why it could not start."""
-    stop_current(cancel=True)
+def _entries() -> dict[str, dict]:
+    return st.session_state.setdefault(JOB_KEY, {})
+
+
+def start(settings: Settings, slot: str = PAGE) -> str | None:
+    """Start training ``settings`` in ``slot`` (cancelling the slot's earlier job); None, or why it could not
+    start. A session has one job per slot: the page's, or e.g. a lesson step's two ("ae", "vae") side by side."""
+    stop_current(cancel=True, slot=slot)
     owner = _Owner()
     try:
         job_id = pool().submit(settings.to_dict(), owner=owner)
     except QueueFull as e:
         return str(e)
-    st.session_state[JOB_KEY] = {"id": job_id, "settings": settings, "owner": owner}
+    _entries()[slot] = {"id": job_id, "settings": settings, "owner": owner}
     return None
 
 
-def current() -> tuple[Settings, Job] | None:
-    """This session's latest job (touched: someone is watching) and its settings; a finished model is added to
-    the session's models here."""
-    entry = st.session_state.get(JOB_KEY)
+def current(slot: str = PAGE) -> tuple[Settings, Job] | None:
+    """The slot's latest job (touched: someone is watching) and its settings; a finished model is added to the
+    session's models here."""
+    entry = _entries().get(slot)
     if entry is None:
         return None
     job = pool().status(entry["id"])
@@ -71,19 +77,19 @@ def current() -> tuple[Settings, Job] | None:
     return entry["settings"], job
 
 
-def pause() -> None:
-    if entry := st.session_state.get(JOB_KEY):
+def pause(slot: str = PAGE) -> None:
+    if entry := _entries().get(slot):
         pool().pause(entry["id"])
 
 
-def resume() -> None:
-    if entry := st.session_state.get(JOB_KEY):
+def resume(slot: str = PAGE) -> None:
+    if entry := _entries().get(slot):
         pool().resume(entry["id"])
 
 
-def stop_current(cancel: bool = False) -> None:
-    """Stop this session's job and keep its model as trained so far (``cancel``: keep nothing)."""
-    if entry := st.session_state.get(JOB_KEY):
+def stop_current(cancel: bool = False, slot: str = PAGE) -> None:
+    """Stop the slot's job and keep its model as trained so far (``cancel``: keep nothing)."""
+    if entry := _entries().get(slot):
         (pool().cancel if cancel else pool().stop)(entry["id"])
 
 
@@ -124,23 +130,19 @@ def zip_bytes(name: str) -> bytes:
 
 
 def heartbeat() -> None:
-    """In the sidebar of every page while this session's job is active: keeps it alive and says how it goes."""
-    entry = st.session_state.get(JOB_KEY)
-    if entry is None:
-        return
-    job = pool().status(entry["id"])
-    if job is not None and job.state in ACTIVE:
+    """In the sidebar of every page while one of this session's jobs is active: keeps them alive and says how they
+    go."""
+    jobs = [pool().status(entry["id"]) for entry in _entries().values()]
+    if any(job is not None and job.state in ACTIVE for job in jobs):
         with st.sidebar:
             _beat()
 
 
 @st.fragment(run_every=HEARTBEAT_SECONDS)
 def _beat() -> None:
-    found = current()
-    if found is None:
-        return
-    _, job = found
-    st.caption(status_line(job))
+    for slot in list(_entries()):
+        if (found := current(slot)) is not None:
+            st.caption(status_line(found[1]))
 
 
 def status_line(job: Job) -> str:
