@@ -355,8 +355,9 @@ def table(levels: dict[int, dict]) -> str:
     for n, r in levels.items():
         if r.get("rss"):
             before, peak, held = r["rss"][:3]
-            lines.append(f"| {n} | {before:.0f} MB | {peak:.0f} MB | {(peak - before) / n:.1f} MB | {held:.0f} MB | "
-                         f"{(held - before) / n:.1f} MB |")
+            count = r.get("n", n)
+            lines.append(f"| {n} | {before:.0f} MB | {peak:.0f} MB | {(peak - before) / count:.1f} MB | {held:.0f} MB | "
+                         f"{(held - before) / count:.1f} MB |")
     workers = {n: r["rss"][3] for n, r in levels.items() if r.get("rss") and len(r["rss"]) > 3 and r["rss"][3]}
     if workers:
         lines += ["", "| sessions | training workers' RSS, peak of their sum |", "|---:|---:|"]
@@ -384,15 +385,17 @@ def main(argv: list[str] | None = None) -> None:
         if pid:                                     # and let the server finish what those visits started
             print(f"server idle after the warm-up: {wait_until_idle(pid):.0f} s", flush=True)
         levels = {}
-        for n in args.sessions:
-            before = rss_mb(pid) if pid else None
-            times, errors, rss = asyncio.run(run_level(url, n, args.seconds, pid, args.trainings))
-            levels[n] = {"times": times, "errors": errors, "rss": (before, *rss) if pid else None}
-            worst = max(percentile(v, 0.95) for v in times.values()) * 1e3
-            print(f"{n} sessions: {sum(map(len, times.values()))} actions, {len(errors)} errors, worst p95 "
-                  f"{worst:.0f} ms", flush=True)
-            for e in errors[:5]:
-                print("   ", e)
+        for n in args.sessions:               # with --trainings: each level without, then with them
+            for k in ((0, args.trainings) if args.trainings else (0,)):
+                before = rss_mb(pid) if pid else None
+                times, errors, rss = asyncio.run(run_level(url, n, args.seconds, pid, k))
+                label = f"{n} + {k} training{'s' * (k != 1)}" if args.trainings else n
+                levels[label] = {"n": n, "times": times, "errors": errors, "rss": (before, *rss) if pid else None}
+                worst = max(percentile(v, 0.95) for v in times.values() if v) * 1e3
+                print(f"{label} sessions: {sum(map(len, times.values()))} actions, {len(errors)} errors, worst p95 "
+                      f"{worst:.0f} ms", flush=True)
+                for e in errors[:5]:
+                    print("   ", e)
         return levels
 
     if args.url:

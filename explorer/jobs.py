@@ -8,6 +8,8 @@ main process.
   it reports ``emit(kind, payload)`` with payloads of numbers, strings and numpy arrays, over a multiprocessing
   queue between our own processes (one per worker, so that a worker killed while writing takes only its own queue
   with it). The pool keeps each job's latest ``"frame"`` and its end (``"done"``, ``"failed"``, ``"cancelled"``).
+* ``nice``: the workers' niceness increment: the server's own threads (every session's page) come first, a
+  training takes the CPU they leave.
 * ``env``: environment variables the workers must start with (set in this process too, if not set already).
 * Control between steps through shared memory (:class:`Control`): pause, resume, stop (end now, keep the result),
   cancel (end now, keep nothing).
@@ -67,8 +69,10 @@ def _orphan_watch(poll: float = 1.0) -> None:
     os._exit(0)
 
 
-def _worker(target: str, inbox, outbox, control_value) -> None:
+def _worker(target: str, inbox, outbox, control_value, nice: int) -> None:
     threading.Thread(target=_orphan_watch, name="orphan-watch", daemon=True).start()
+    if nice:
+        os.nice(nice)
     module, _, function = target.partition(":")
     module = importlib.import_module(module)
     if hasattr(module, "warm_up"):
@@ -116,10 +120,10 @@ class QueueFull(RuntimeError):
 
 
 class _Slot:
-    def __init__(self, ctx, target: str):
+    def __init__(self, ctx, target: str, nice: int):
         self.control = ctx.Value("i", RUN, lock=False)
         self.inbox, self.outbox = ctx.Queue(), ctx.Queue()
-        self.process = ctx.Process(target=_worker, args=(target, self.inbox, self.outbox, self.control),
+        self.process = ctx.Process(target=_worker, args=(target, self.inbox, self.outbox, self.control, nice),
                                    daemon=True, name="explorer-job-worker")
         self.process.start()
         self.job: str | None = None
@@ -132,7 +136,7 @@ class JobPool:
 
     def __init__(self, target: str, workers: int = 2, max_queue: int = 30, max_seconds: float = 300.0,
                  max_rss_mb: float = 2000.0, ttl_seconds: float = 20.0, grace_seconds: float = 10.0,
-                 keep_ended: int = 200, tick: float = 0.05, env: dict[str, str] | None = None):
+                 keep_ended: int = 200, tick: float = 0.05, env: dict[str, str] | None = None, nice: int = 0):
         self.target, self.max_queue, self.max_seconds = target, max_queue, max_seconds
         self.max_rss_mb, self.ttl_seconds, self.grace_seconds = max_rss_mb, ttl_seconds, grace_seconds
         self.keep_ended, self.tick = keep_ended, tick
@@ -143,7 +147,8 @@ class JobPool:
         self._jobs: dict[str, Job] = {}
         self._queue: list[str] = []
         self._ids = itertools.count(1)
-        self._slots = [_Slot(self._ctx, target) for _ in range(workers)]
+        self.nice = nice
+        self._slots = [_Slot(self._ctx, target, nice) for _ in range(workers)]
         self._closed = threading.Event()
         self._thread = threading.Thread(target=self._dispatch, name="explorer-job-pool", daemon=True)
         self._thread.start()
@@ -301,7 +306,7 @@ class JobPool:
             job = self._jobs.get(slot.job) if slot.job else None
             if job is not None and job.state not in ENDED:
                 self._end(job, "cancelled" if slot.control.value == CANCEL else "failed", why)
-            self._slots[index] = _Slot(self._ctx, self.target)
+            self._slots[index] = _Slot(self._ctx, self.target, self.nice)
 
     def _bounds(self) -> None:
         now = time.monotonic()

@@ -31,11 +31,12 @@ HEARTBEAT_SECONDS = 2.0
 def pool() -> JobPool:
     """The server's trainers: ``$EXPLORER_TRAIN_WORKERS`` processes (2: on a 2-core machine a third training would
     slow the others and every session's page), each bounded by ``$EXPLORER_TRAIN_SECONDS`` (300 s) and
-    ``$EXPLORER_TRAIN_MB`` (1500 MB resident, a worker holds ~350 MB with both datasets)."""
+    ``$EXPLORER_TRAIN_MB`` (1500 MB resident, a worker holds ~350 MB with both datasets), at niceness +10 so that
+    the students' clicks on other pages come before the trainings."""
     return JobPool(TARGET, workers=int(os.environ.get("EXPLORER_TRAIN_WORKERS", "2")),
                    max_seconds=float(os.environ.get("EXPLORER_TRAIN_SECONDS", "300")),
                    max_rss_mb=float(os.environ.get("EXPLORER_TRAIN_MB", "1500")), ttl_seconds=20.0,
-                   env=WORKER_ENV)
+                   env=WORKER_ENV, nice=10)
 
 
 class _Owner:
