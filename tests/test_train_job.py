@@ -143,3 +143,13 @@ def test_in_a_worker_the_same_seed_gives_the_same_weights_and_another_seed_other
         assert weights_hash(other) != first
     finally:
         pool.close()
+
+
+def test_knn_accuracy_is_one_for_separate_classes_and_near_chance_for_mixed_ones():
+    from explorer.metrics import knn_accuracy
+
+    rng = np.random.default_rng(0)
+    labels = np.repeat(np.arange(4), 50)
+    apart = rng.normal(size=(200, 2)) * 0.1 + labels[:, None] * 10
+    assert knn_accuracy(apart, labels, 5) == 1.0
+    assert abs(knn_accuracy(rng.normal(size=(200, 2)), labels, 5) - 0.25) < 0.12

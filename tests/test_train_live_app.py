@@ -92,3 +92,24 @@ def test_train_runs_in_a_worker_and_the_model_joins_the_latent_grid_and_map(trai
     assert not at.exception, [e.message for e in at.exception]
     assert at.session_state["map_model"] == name
     assert "placed at its 2-D VAE code" in texts(at) and len(at.get("plotly_chart")) == 1
+
+
+def test_the_live_map_is_the_latent_maps_figure_refilled_with_each_frame():
+    import numpy as np
+
+    from explorer.ui.kit.colours import CLASS_COLOURS
+    from explorer.ui.train_live import views
+
+    rng = np.random.default_rng(0)
+    labels = np.repeat(np.arange(3), 30).astype(np.uint8)            # a run on three classes
+    frames = [{"coords": rng.normal(size=(90, 2)).astype(np.float32) + labels[:, None] * 4, "labels": labels}
+              for _ in range(2)]
+    for frame in frames:
+        fig = views.map_figure(frame, "fashion", 2)
+        for k in range(3):
+            assert np.array_equal(fig.data[k].x, frame["coords"][labels == k, 0])
+            assert fig.data[k].marker.color == CLASS_COLOURS[k]
+        notes = fig.layout.annotations                                   # class names, not colour alone
+        assert [n.text for n in notes] == ["<b>T-shirt/top</b>", "<b>Trouser</b>", "<b>Pullover</b>"]
+        assert notes[1].x == pytest.approx(float(np.median(frame["coords"][labels == 1, 0])))
+    assert views.map_figure(frames[0], "fashion", 3).layout.xaxis.title.text == "PC 1"
