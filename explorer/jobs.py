@@ -10,7 +10,6 @@ main process.
   with it). The pool keeps each job's latest ``"frame"`` and its end (``"done"``, ``"failed"``, ``"cancelled"``).
 * ``nice``: the workers' niceness increment: the server's own threads (every session's page) come first, a
   training takes the CPU they leave.
-* ``env``: environment variables the workers must start with (set in this process too, if not set already).
 * Control between steps through shared memory (:class:`Control`): pause, resume, stop (end now, keep the result),
   cancel (end now, keep nothing).
 * Bounds per job: ``max_seconds`` of wall time since it started (then it is stopped, and its worker killed if it does
@@ -136,13 +135,11 @@ class JobPool:
 
     def __init__(self, target: str, workers: int = 2, max_queue: int = 30, max_seconds: float = 300.0,
                  max_rss_mb: float = 2000.0, ttl_seconds: float = 20.0, grace_seconds: float = 10.0,
-                 keep_ended: int = 200, tick: float = 0.05, env: dict[str, str] | None = None, nice: int = 0):
+                 keep_ended: int = 200, tick: float = 0.05, nice: int = 0):
         self.target, self.max_queue, self.max_seconds = target, max_queue, max_seconds
         self.max_rss_mb, self.ttl_seconds, self.grace_seconds = max_rss_mb, ttl_seconds, grace_seconds
         self.keep_ended, self.tick = keep_ended, tick
         self._ctx = mp.get_context("spawn")
-        for key, value in (env or {}).items():   # a spawned worker starts with this process's environment (here it
-            os.environ.setdefault(key, value)    # changes nothing: libraries read such settings when they load)
         self._lock = threading.RLock()
         self._jobs: dict[str, Job] = {}
         self._queue: list[str] = []

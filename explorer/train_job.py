@@ -4,7 +4,8 @@ as small numpy frames; the finished model exported into :data:`explorer.checkpoi
 ``checkpoints/``. :func:`run` is the target of an :class:`explorer.jobs.JobPool` worker.
 
 Same settings, same seed, same machine: the same weights (torch is seeded by the recipe, the training images are
-drawn by the seed, a frame only reads the model, and the worker starts with :data:`WORKER_ENV`).
+drawn by the seed, and a frame only reads the model). Compare the tensors, not the files: safetensors writes its
+metadata's keys in any order, so two files of the same weights can differ in a few header bytes.
 """
 
 from __future__ import annotations
@@ -38,10 +39,6 @@ MAP_POINTS = 2000                # test images on the live map (and the per-epoc
 FRAME_SECONDS = 0.25             # a progress frame at least this often while training
 GRID = 8                         # the decoded grid: GRID x GRID images over the map's 2-98 % box
 KNN = 5
-# MKL's conditional numerical reproducibility: without it a run's weights depended on the memory alignment of its
-# buffers (measured: the same run three times in one process gave two different results). Read when MKL loads, so a
-# worker process must start with it: explorer.jobs.JobPool(env=WORKER_ENV).
-WORKER_ENV = {"MKL_CBWR": "AUTO,STRICT"}
 BATCH = 128                      # the shipped recipes' batch size
 
 
