@@ -4,6 +4,7 @@ over its pad (mouse down, moves, up): the browser decodes with the model trained
 
 from __future__ import annotations
 
+import re
 import time
 
 import numpy as np
@@ -12,6 +13,7 @@ import pytest
 import explorer
 
 from . import browser_app as b
+from .test_walk_browser import overlaps, part_boxes
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +35,10 @@ def server(tmp_path_factory):
 
 def test_train_watch_the_map_form_then_drag_over_the_model_on_the_latent_grid(server):
     url, trained = server
+    console, collisions = [], {}
     with b.chromium(1366, 768) as page:
+        page.on("console", lambda m: m.type == "error" and console.append(f"{page.url}: {m.text}"))
+        page.on("pageerror", lambda e: console.append(f"{page.url}: {e}"))
         page.goto(f"{url}/Train_it_yourself?dataset=mnist&train_images=4000&train_epochs=6&train_seed=2")
         b.wait_idle(page, 90_000)
         assert page.get_by_role("button", name="Train").is_enabled()
@@ -54,13 +59,16 @@ def test_train_watch_the_map_form_then_drag_over_the_model_on_the_latent_grid(se
                     page.set_viewport_size({"width": width, "height": height})
                     page.wait_for_timeout(700)
                     shots[width] = b.screenshot(page, f"train-live-mid-{width}")
+                    boxes = part_boxes(page)
+                    if found := overlaps(boxes):
+                        collisions[width] = [(boxes[i]["kind"], boxes[j]["kind"]) for i, j in found]
                 page.set_viewport_size({"width": 1366, "height": 768})
             if page.get_by_text("Your model is ready").count():
                 break
             page.wait_for_timeout(150)
         assert page.get_by_text("Your model is ready").count(), "the training finished"
         assert len(maps) >= 4, f"the map redrew while training ({len(maps)} different maps)"
-        assert len(shots) == 2
+        assert len(shots) == 2 and not collisions, collisions
         progress = page.locator("[data-testid=stProgress]").first.inner_text()
         assert "Epoch 6 of 6" in progress, progress
         b.screenshot(page, "train-live-finished")
@@ -84,3 +92,7 @@ def test_train_watch_the_map_form_then_drag_over_the_model_on_the_latent_grid(se
         expected = to_uint8(decode(explorer.load_model(folder), z[None])[0])
         assert np.abs(shown["pixels"].astype(int) - expected).max() <= 1, "the browser decodes the trained model"
         b.screenshot(page, "train-live-grid-after-drag")
+    assert not console, console[:10]
+    port = url.rsplit(":", 1)[1]
+    log = (b.REPO / "artifacts" / f"streamlit-{port}.log").read_text()
+    assert not [line for line in log.splitlines() if re.search(r"\b(WARNING|ERROR|Traceback)\b", line)], log[-2000:]
