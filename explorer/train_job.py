@@ -39,6 +39,7 @@ MAP_POINTS = 2000                # test images on the live map (and the per-epoc
 FRAME_SECONDS = 0.25             # a progress frame at least this often while training
 GRID = 8                         # the decoded grid: GRID x GRID images over the map's 2-98 % box
 KNN = 5
+NICENESS = 10                    # a trainer's niceness increment: every session's page comes before a training
 BATCH = 128                      # the shipped recipes' batch size
 
 

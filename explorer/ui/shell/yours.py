@@ -17,7 +17,7 @@ import streamlit as st
 
 from explorer import checkpoints
 from explorer.jobs import ACTIVE, Job, JobPool, QueueFull
-from explorer.train_job import Settings
+from explorer.train_job import NICENESS, Settings
 
 JOB_KEY = "yours_jobs"           # {slot: {"id": job id, "settings": Settings, "owner": _Owner}}
 PAGE = "page"                    # the Train it yourself page's slot
@@ -36,7 +36,7 @@ def pool() -> JobPool:
     return JobPool(TARGET, workers=int(os.environ.get("EXPLORER_TRAIN_WORKERS", "2")),
                    max_seconds=float(os.environ.get("EXPLORER_TRAIN_SECONDS", "300")),
                    max_rss_mb=float(os.environ.get("EXPLORER_TRAIN_MB", "1500")), ttl_seconds=20.0,
-                   nice=10)
+                   nice=NICENESS)
 
 
 class _Owner:
