@@ -21,13 +21,16 @@ main process.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import itertools
 import multiprocessing as mp
 import os
 import queue
+import sys
 import threading
 import time
+import types
 import weakref
 from dataclasses import dataclass, field
 
@@ -118,13 +121,30 @@ class QueueFull(RuntimeError):
     """The pool's queue holds ``max_queue`` jobs already."""
 
 
+_MAIN_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _plain_main():
+    """A spawned process first imports its parent's ``__main__`` again; under Streamlit that is the app's entry
+    script, which would then run (bare, with warnings) in every worker. Start workers with an empty one."""
+    with _MAIN_LOCK:
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            sys.modules["__main__"] = main
+
+
 class _Slot:
     def __init__(self, ctx, target: str, nice: int):
         self.control = ctx.Value("i", RUN, lock=False)
         self.inbox, self.outbox = ctx.Queue(), ctx.Queue()
         self.process = ctx.Process(target=_worker, args=(target, self.inbox, self.outbox, self.control, nice),
                                    daemon=True, name="explorer-job-worker")
-        self.process.start()
+        with _plain_main():
+            self.process.start()
         self.job: str | None = None
         self.ready = False
         self.ending_since: float | None = None

@@ -8,6 +8,7 @@ import streamlit as st
 import explorer
 from explorer import train_job
 from explorer.jobs import ACTIVE
+from explorer.ui.kit import html_rows
 from explorer.ui.shell import guards, sidebar, url, yours
 from explorer.ui.train_live import views
 
@@ -118,9 +119,9 @@ def panel(settings: train_job.Settings, job) -> None:
         st.caption(views.separation(frame))
     with right:
         box = frame["box"]
-        st.image(views.grid_image(frame), width=240,
-                 caption=f"What the decoder draws over the map's box ({box[0][0]:.1f}…{box[1][0]:.1f} × "
-                         f"{box[0][1]:.1f}…{box[1][1]:.1f}), 8 × 8 points")
+        st.html(html_rows.figure(frame["grid"], f"What the decoder draws over the map's box "
+                                 f"({box[0][0]:.1f}…{box[1][0]:.1f} × {box[0][1]:.1f}…{box[1][1]:.1f}), 8 × 8 "
+                                 "points", 240))          # inline: a media file replaced twice a second 404s
         st.plotly_chart(views.curves_figure(frame, settings.kind), key=CURVES_KEY, config={"displaylogo": False})
     if job.state == "done" and job.result:
         finished(settings, job.result)

@@ -14,7 +14,6 @@ import explorer
 from explorer.jobs import Job
 from explorer.ui.kit import figures
 from explorer.ui.kit.colours import CLASS_COLOURS
-from explorer.ui.kit.images import enlarge
 from explorer.ui.shell import projections
 
 MAP_HEIGHT = 400
@@ -49,11 +48,6 @@ def _map_template(dataset: str, latent_dim: int, labels: bytes) -> tuple[dict, l
     fig.update_layout(uirevision=None, legend=dict(title="class", itemsizing="constant", font_size=11),
                       margin=dict(l=10, r=10, t=10, b=10))
     return fig.to_dict(), [k for k in range(len(classes)) if np.any(labels_ == k)]
-
-
-def grid_image(frame: dict, width: int = 240) -> np.ndarray:
-    """The decoded grid (8 x 8 images over the map's 2-98 % box), enlarged with crisp pixels."""
-    return enlarge(frame["grid"], width)
 
 
 def curves_figure(frame: dict, kind: str) -> go.Figure:
