@@ -39,6 +39,7 @@ MAP_POINTS = 2000                # test images on the live map (and the per-epoc
 FRAME_SECONDS = 0.25             # a progress frame at least this often while training
 GRID = 8                         # the decoded grid: GRID x GRID images over the map's 2-98 % box
 KNN = 5
+KEEP = 300                       # trained models kept on disk (~4.3 MB each), oldest deleted first
 NICENESS = 10                    # a trainer's niceness increment: every session's page comes before a training
 BATCH = 128                      # the shipped recipes' batch size
 
@@ -263,4 +264,15 @@ def export(loop: Loop, settings: Settings, root: Path, state: dict) -> str:
         files.swap_in(target.path, folder)
     finally:
         shutil.rmtree(target.path, ignore_errors=True)
+    prune(root, KEEP)
     return settings.name
+
+
+def prune(root: Path, keep: int) -> list[str]:
+    """Delete all but the ``keep`` newest trained models' folders of ``root``; the names deleted. (A session that
+    still lists a deleted model stops offering it: :func:`explorer.ui.shell.yours.models` checks the folder.)"""
+    folders = sorted((p for p in Path(root).iterdir() if p.is_dir() and names.is_trained(p.name)),
+                     key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in folders[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
+    return [p.name for p in folders[keep:]]

@@ -160,3 +160,17 @@ def test_knn_accuracy_is_one_for_separate_classes_and_near_chance_for_mixed_ones
     apart = rng.normal(size=(200, 2)) * 0.1 + labels[:, None] * 10
     assert knn_accuracy(apart, labels, 5) == 1.0
     assert abs(knn_accuracy(rng.normal(size=(200, 2)), labels, 5) - 0.25) < 0.12
+
+
+def test_only_the_newest_trained_models_are_kept(tmp_path):
+    import os
+
+    made = []
+    for i in range(4):
+        name = names.trained_name("mnist", "vae", 2, f"{i:012x}")
+        (tmp_path / name).mkdir()
+        os.utime(tmp_path / name, (1000 + i, 1000 + i))
+        made.append(name)
+    (tmp_path / "not-a-model").mkdir()
+    assert sorted(train_job.prune(tmp_path, 2)) == made[:2]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*made[2:], "not-a-model"])
