@@ -48,7 +48,7 @@ def test_train_watch_the_map_form_then_drag_over_the_model_on_the_latent_grid(se
         pressed = time.perf_counter()
         page.mouse.move(5, 5)                             # no tooltip over the screenshots
 
-        maps, shots, first_map = [], {}, None
+        maps, shots, first_map, pausable = [], {}, None, False
         deadline = pressed + 120
         while time.perf_counter() < deadline:
             signature = page.evaluate(MAP_SIGNATURE)
@@ -64,12 +64,14 @@ def test_train_watch_the_map_form_then_drag_over_the_model_on_the_latent_grid(se
                     if found := overlaps(boxes):
                         collisions[width] = [(boxes[i]["kind"], boxes[j]["kind"]) for i, j in found]
                 page.set_viewport_size({"width": 1366, "height": 768})
+            pausable |= page.get_by_role("button", name="Pause").is_enabled()
             if page.get_by_text("Your model is ready").count():
                 break
             page.wait_for_timeout(150)
         assert page.get_by_text("Your model is ready").count(), "the training finished"
         assert len(maps) >= 4, f"the map redrew while training ({len(maps)} different maps)"
         assert len(shots) == 2 and not collisions, collisions
+        assert pausable, "Pause is offered while the model trains"
         progress = page.locator("[data-testid=stProgress]").first.inner_text()
         assert "Epoch 12 of 12" in progress, progress
         b.screenshot(page, "train-live-finished")

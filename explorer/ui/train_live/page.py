@@ -16,6 +16,7 @@ KINDS = {"ae": "Autoencoder", "vae": "VAE", "beta": "β-VAE"}
 REFRESH_SECONDS = 0.5
 MAP_KEY, CURVES_KEY = "train_map", "train_curves"
 PROBLEM_KEY = "train_problem"      # why the last Train did not start (a full queue)
+DRAWN_KEY = "train_drawn_state"    # the job state the buttons were drawn for
 
 
 def view() -> None:
@@ -31,6 +32,7 @@ def view() -> None:
         st.info("Press **Train** to start. The map appears within a second or two and redraws twice a second.")
         return
     job_settings, job = found
+    st.session_state[DRAWN_KEY] = job.state
     if job.state in ACTIVE:
         live_panel()
     else:
@@ -93,12 +95,13 @@ def _start(settings: train_job.Settings | None) -> None:
 
 @st.fragment(run_every=REFRESH_SECONDS)
 def live_panel() -> None:
-    """Redrawn twice a second while the job runs; a full rerun once it has ended (the buttons and the model)."""
+    """Redrawn twice a second while the job runs; a full rerun when its state changes (the buttons follow it: Pause
+    once it runs, the model once it has ended)."""
     found = yours.current()
     if found is None:
         return
     settings, job = found
-    if job.state not in ACTIVE:
+    if job.state != st.session_state.get(DRAWN_KEY):
         st.rerun()
     panel(settings, job)
 
