@@ -114,3 +114,29 @@ def test_the_live_map_is_the_latent_maps_figure_refilled_with_each_frame():
         assert [n.text for n in notes] == ["<b>T-shirt/top</b>", "<b>Trouser</b>", "<b>Pullover</b>"]
         assert notes[1].x == pytest.approx(float(np.median(frame["coords"][labels == 1, 0])))
     assert views.map_figure(frames[0], "fashion", 3).layout.xaxis.title.text == "PC 1"
+
+
+def test_a_three_d_model_trained_here_is_mapped_through_pca_on_the_latent_map_and_not_offered_on_the_grid(
+        trained_dir):
+    import multiprocessing as mp
+
+    from explorer import train_job
+    from explorer.jobs import Control
+
+    settings = train_job.Settings(dataset="mnist", kind="ae", latent_dim=3, images=1000, epochs=1, seed=1)
+    ends = []
+    train_job.run(settings.to_dict(), Control(mp.Value("i", 0)), lambda kind, p: ends.append((kind, p)))
+    assert ends[-1][0] == "done"
+    name = ends[-1][1]["name"]
+    at = AppTest.from_file(ENTRY, default_timeout=120)
+    at.session_state["dataset"] = "mnist"
+    at.session_state["live_widgets"] = False
+    at.session_state["yours_models"] = {name: settings}
+    at.switch_page("pages/01_Latent_map.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.session_state["map_model"] == name
+    assert "its 3-D autoencoder encoding, projected to 2-D" in texts(at)
+    assert at.radio(key="map_method").options == ["PCA", "UMAP"] and at.radio(key="map_method").value == "pca"
+    at.switch_page("pages/02_Latent_grid.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert all(not o.startswith("Yours") for o in at.sidebar.radio(key="grid_model").options)
