@@ -17,6 +17,13 @@ session has finished its loop and sits connected and idle (what each session kee
 server has served a warm-up and finished the background work it started. Loopback only; bounded in sessions and
 time.
 
+``--trainings K``: K more sessions train a model on Train it yourself through each level (10,000 Fashion-MNIST
+images, 30 epochs: longer than a level), started 3 s before the class acts; each reruns the page's timed fragments
+as a browser does (the live panel every 0.5 s, the sidebar's heartbeat every 2 s). The server runs
+``$EXPLORER_TRAIN_WORKERS`` trainings at once (2 by default) and queues the rest. Their table rows: opening the
+page, pressing Train, a live panel refresh; the training workers' memory is their own processes' (the server's
+children), summed at its peak. Written to section ``load-train``.
+
 Without ``--url`` the benchmark starts its own server (``python -m explorer.ui.shell.serve``) and stops it; with one it
 measures that server, e.g. the two-replica proxy of ``scripts/serve_class.sh`` (memory is then not measured).
 ``--write`` puts the table in docs/benchmarks.md (section ``load``, or ``load-proxy`` with ``--url``) and its
@@ -46,6 +53,10 @@ THINK_S = (1.0, 2.0)
 MAX_MESSAGE_AGE = 2         # Streamlit's global.maxCachedMessageAge: how long the browser keeps a message unused
 ACTIONS = ("open InfoGAN", "slider release → image", "open Latent map", "map click → decode", "open Gaps",
            "Gaps click → decode", "open Lesson", "Lesson Next")
+# With --trainings K: K more sessions open Train it yourself, press Train (a long run) and then do what the page's
+# browser does, rerun its two timed fragments (the live panel every 0.5 s, the sidebar's heartbeat every 2 s).
+TRAIN_ACTIONS = ("open Train it yourself", "press Train", "live panel refresh")
+TRAINING = {"train_images": 10_000, "train_epochs": 30}
 
 
 class Session:
@@ -64,6 +75,8 @@ class Session:
         self.runs = 0
         self.session_id = ""
         self.query = ""                           # the page URL's query string (a link's parameters)
+        self.seen_fragments: set[str] = set()     # fragments drawn so far (a timed one is rerun by the browser)
+        self.live_fragment = ""                   # the fragment that draws a progress bar (Train it yourself)
 
     async def connect(self):
         import websockets
@@ -109,6 +122,8 @@ class Session:
                 for p in fm.navigation.app_pages:
                     self.pages[p.url_pathname] = p.page_script_hash
             elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+                if fm.delta.fragment_id:
+                    self.seen_fragments.add(fm.delta.fragment_id)
                 self._element(fm.delta.new_element, fm.delta.fragment_id)
                 if wait_for_image and image_at is None and fm.delta.new_element.WhichOneof("type") == "imgs":
                     image_at = time.perf_counter()
@@ -145,6 +160,8 @@ class Session:
 
     def _element(self, el, fragment: str) -> None:
         kind = el.WhichOneof("type")
+        if kind == "progress" and fragment:
+            self.live_fragment = fragment
         if kind == "exception":
             self.errors.append(f"exception: {el.exception.type} {el.exception.message[:80]}")
         elif kind == "alert" and el.alert.format == 1:    # st.error
@@ -292,6 +309,40 @@ async def heavy_mix(url: str, seconds: float, seed: int, out: dict[str, list[flo
             await s.ws.close()
 
 
+async def trainer(url: str, seconds: float, seed: int, out: dict[str, list[float]], errors: list[str]) -> None:
+    """One student training a model for the whole level (see :data:`TRAIN_ACTIONS`)."""
+    s = Session(url, random.Random(seed))
+    try:
+        await s.connect()
+        await s.rerun("")
+        s.set("dataset", "string_value", "Fashion-MNIST")
+        out["open Train it yourself"].append(await s.rerun("Train_it_yourself"))
+        for key, value in TRAINING.items():
+            s.set(key, "double_array_value", [value])
+        s.set("train_seed", "int_value", seed)
+        await s.rerun()
+        s.set("train_start", "trigger_value", True)
+        out["press Train"].append(await s.rerun())
+        s.states.pop(s.ids["train_start"], None)
+        deadline, beat = time.perf_counter() + seconds, 0
+        while time.perf_counter() < deadline:
+            await asyncio.sleep(0.5)
+            beat += 1
+            if s.live_fragment:                            # the live panel every 0.5 s
+                s.fragment = s.live_fragment
+                out["live panel refresh"].append(await s.rerun())
+            if beat % 4 == 0:                              # the sidebar's heartbeat every 2 s
+                for fragment in sorted(s.seen_fragments - {s.live_fragment}):
+                    s.fragment = fragment
+                    await s.rerun()
+    except Exception as e:
+        errors.append(f"trainer: {type(e).__name__}: {e}"[:120])
+    finally:
+        errors.extend(s.errors)
+        if hasattr(s, "ws"):
+            await s.ws.close()
+
+
 async def run_mixed(url: str, light: int, heavy: int, seconds: float, pid: int) -> dict:
     """``light`` sessions walking the lesson mix and ``heavy`` ones uploading photos and opening custom UMAP links,
     together: every action's latencies, the errors, the server's RSS before and at its peak."""
@@ -333,38 +384,63 @@ class Hold:
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:                 # a process that has just ended
+        return 0.0
+    for line in lines:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
 
-async def run_level(url: str, n: int, seconds: float, pid: int | None = None) -> tuple[dict, list[str], tuple]:
+async def run_level(url: str, n: int, seconds: float, pid: int | None = None, trainings: int = 0
+                    ) -> tuple[dict, list[str], tuple]:
     """Every action's latencies, the errors, and the server's RSS in MB: its peak while the sessions ran, and what
-    it holds once they have all finished and sit connected and idle (None without ``pid``)."""
-    out: dict[str, list[float]] = {a: [] for a in ACTIONS}
+    it holds once they have all finished and sit connected and idle (None without ``pid``); with ``trainings``,
+    also the peak of the training workers' RSS, summed (the server's child processes)."""
+    out: dict[str, list[float]] = {a: [] for a in ACTIONS + TRAIN_ACTIONS}
     errors: list[str] = []
-    peak = [0.0]
+    peak = [0.0, 0.0]
     hold = Hold() if pid else None
+    trainers = [trainer(url, seconds + 5, 100 + k, out, errors) for k in range(trainings)]
 
     async def sample() -> None:
         while True:
             peak[0] = max(peak[0], rss_mb(pid))
+            peak[1] = max(peak[1], sum(rss_mb(c) for c in children(pid)))
             await asyncio.sleep(0.5)
 
     if not pid:
-        await asyncio.gather(*(lesson_mix(url, seconds, seed, out, errors) for seed in range(n)))
+        await asyncio.gather(*trainers, *(lesson_mix(url, seconds, seed, out, errors) for seed in range(n)))
         return out, errors, None
     sampler = asyncio.create_task(sample())
+    training = asyncio.gather(*trainers)
+    if trainings:
+        await asyncio.sleep(3)                       # the trainings start before the class acts
     sessions = asyncio.gather(*(lesson_mix(url, seconds, seed, out, errors, hold) for seed in range(n)))
     while hold.finished < n:
         await asyncio.sleep(0.2)
     sampler.cancel()
+    await training
     await asyncio.to_thread(wait_until_idle, pid)
     held = rss_mb(pid)
     hold.release.set()
     await sessions
-    return out, errors, (peak[0], held)
+    return out, errors, (peak[0], held, peak[1])
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (the app's training workers)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry))
+            except (OSError, IndexError, ValueError):
+                pass
+    return found
 
 
 def cpu_seconds(pid: int) -> float:
@@ -393,7 +469,7 @@ def percentile(values: list[float], q: float) -> float:
 def table(levels: dict[int, dict]) -> str:
     lines = ["| sessions | action | count | p50 | p95 | errors |", "|---:|---|---:|---:|---:|---:|"]
     for n, r in levels.items():
-        for i, action in enumerate(ACTIONS):
+        for i, action in enumerate(a for a in ACTIONS + TRAIN_ACTIONS if r["times"].get(a)):
             t = [1e3 * v for v in r["times"][action]]
             lines.append(f"| {n} | {action} | {len(t)} | {percentile(t, 0.5):.0f} ms | "
                          f"**{percentile(t, 0.95):.0f} ms** | {len(r['errors']) if i == 0 else ''} |")
@@ -403,9 +479,14 @@ def table(levels: dict[int, dict]) -> str:
                   "with the sessions connected and idle | held per session |", "|---:|---:|---:|---:|---:|---:|"]
     for n, r in levels.items():
         if r.get("rss"):
-            before, peak, held = r["rss"]
-            lines.append(f"| {n} | {before:.0f} MB | {peak:.0f} MB | {(peak - before) / n:.1f} MB | {held:.0f} MB | "
-                         f"{(held - before) / n:.1f} MB |")
+            before, peak, held = r["rss"][:3]
+            count = r.get("n", n)
+            lines.append(f"| {n} | {before:.0f} MB | {peak:.0f} MB | {(peak - before) / count:.1f} MB | {held:.0f} MB | "
+                         f"{(held - before) / count:.1f} MB |")
+    workers = {n: r["rss"][3] for n, r in levels.items() if r.get("rss") and len(r["rss"]) > 3 and r["rss"][3]}
+    if workers:
+        lines += ["", "| sessions | training workers' RSS, peak of their sum |", "|---:|---:|"]
+        lines += [f"| {n} | {mb:.0f} MB |" for n, mb in workers.items()]
     return "\n".join(lines)
 
 
@@ -417,13 +498,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--url", help="an app already running (loopback); default: start one")
     parser.add_argument("--label", default="one server", help="what --url is, for the table")
+    parser.add_argument("--trainings", type=int, default=0,
+                        help="this many more sessions each train a model (Train it yourself) through each level")
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--mixed", type=int, nargs=2, metavar=("LIGHT", "HEAVY"),
                         help="instead of the levels: LIGHT lesson-mix sessions and HEAVY ones (12 MP photos, custom "
                              "UMAP links) at once, e.g. --mixed 20 5 (section load-mixed)")
     args = parser.parse_args(argv)
-    if any(n > 60 for n in args.sessions) or args.seconds > 600:
-        raise SystemExit("bounded: at most 60 sessions and 600 s per level")
+    if any(n > 60 for n in args.sessions) or args.seconds > 600 or args.trainings > 8:
+        raise SystemExit("bounded: at most 60 sessions, 8 trainings and 600 s per level")
     if args.mixed:
         return mixed(*args.mixed, args.seconds, args.write)
 
@@ -432,15 +515,17 @@ def main(argv: list[str] | None = None) -> None:
         if pid:                                     # and let the server finish what those visits started
             print(f"server idle after the warm-up: {wait_until_idle(pid):.0f} s", flush=True)
         levels = {}
-        for n in args.sessions:
-            before = rss_mb(pid) if pid else None
-            times, errors, rss = asyncio.run(run_level(url, n, args.seconds, pid))
-            levels[n] = {"times": times, "errors": errors, "rss": (before, *rss) if pid else None}
-            worst = max(percentile(v, 0.95) for v in times.values()) * 1e3
-            print(f"{n} sessions: {sum(map(len, times.values()))} actions, {len(errors)} errors, worst p95 "
-                  f"{worst:.0f} ms", flush=True)
-            for e in errors[:5]:
-                print("   ", e)
+        for n in args.sessions:               # with --trainings: each level without, then with them
+            for k in ((0, args.trainings) if args.trainings else (0,)):
+                before = rss_mb(pid) if pid else None
+                times, errors, rss = asyncio.run(run_level(url, n, args.seconds, pid, k))
+                label = f"{n} + {k} training{'s' * (k != 1)}" if args.trainings else n
+                levels[label] = {"n": n, "times": times, "errors": errors, "rss": (before, *rss) if pid else None}
+                worst = max(percentile(v, 0.95) for v in times.values() if v) * 1e3
+                print(f"{label} sessions: {sum(map(len, times.values()))} actions, {len(errors)} errors, worst p95 "
+                      f"{worst:.0f} ms", flush=True)
+                for e in errors[:5]:
+                    print("   ", e)
         return levels
 
     if args.url:
@@ -448,7 +533,10 @@ def main(argv: list[str] | None = None) -> None:
             raise SystemExit("loopback only")
         levels = measure(args.url, None)
     else:
-        with b.streamlit_server(preload=True) as (url, _):
+        import tempfile
+
+        env = {"EXPLORER_TRAINED": tempfile.mkdtemp(prefix="load-trained-")} if args.trainings else None
+        with b.streamlit_server(env=env, preload=True) as (url, _):
             pid = int(next(p for p in os.listdir("/proc") if p.isdigit() and _is_server(int(p), url)))
             levels = measure(url, pid)
     text = table(levels)
@@ -456,12 +544,15 @@ def main(argv: list[str] | None = None) -> None:
     if args.write:
         from bench_app import hardware
 
-        doc = (f"## A class at once: {args.label}\n\nMeasured {report.stamp()} by `python benchmarks/load_test.py"
-               f"{' --url … --label ' + repr(args.label) if args.url else ''}` ({args.seconds:.0f} s per level; "
-               f"its docstring says what each figure is).\n\n{text}\n\n**Hardware:** {hardware()}.\n")
-        section = "load-proxy" if args.url else "load"
+        trains = f" --trainings {args.trainings} --sessions {' '.join(map(str, args.sessions))}" if args.trainings else ""
+        title = f"{args.label}, while {args.trainings} students train a model" if args.trainings else args.label
+        doc = (f"## A class at once: {title}\n\nMeasured {report.stamp()} by `python benchmarks/load_test.py"
+               f"{' --url … --label ' + repr(args.label) if args.url else ''}{trains}` ({args.seconds:.0f} s per "
+               f"level; its docstring says what each figure is).\n\n{text}\n\n**Hardware:** {hardware()}.\n")
+        section = ("load-proxy" if args.url else "load") + ("-train" if args.trainings else "")
         report.write_section(REPO / "docs" / "benchmarks.md", section, doc)
-        generated.write_block(REPO / "README.md", *report.readme_block(section, doc))      # the README quotes it
+        if not args.trainings:
+            generated.write_block(REPO / "README.md", *report.readme_block(section, doc))  # the README quotes it
 
 
 def mixed(light: int, heavy: int, seconds: float, write: bool) -> None:

@@ -11,13 +11,16 @@ naming the file.
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import math
 import os
 import re
 import reprlib
 import stat
+import tempfile
 import typing
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -28,9 +31,12 @@ from safetensors.torch import save as safetensors_bytes
 
 from .files import atomic_write, npz_bytes, read_npz
 from .models import REGISTRY, Model
-from .names import is_name
+from .names import is_name, is_trained
 
 CHECKPOINT_DIR = Path(os.environ.get("EXPLORER_CHECKPOINTS", Path(__file__).resolve().parent.parent / "checkpoints"))
+# Models trained in the app (explorer.train_job): never checkpoints/; a folder of the machine's temporary files.
+TRAINED_DIR = Path(os.environ.get("EXPLORER_TRAINED",
+                                  Path(tempfile.gettempdir()) / f"explorer-trained-{os.getuid()}"))
 FORMAT_VERSION = 1
 MAX_JSON_BYTES = 4 << 20          # config, metrics and curves files
 MAX_ARRAY_BYTES = 256 << 20       # snapshots and precomputed maps
@@ -98,10 +104,12 @@ class CheckpointFolder:
 
     @classmethod
     def find(cls, name_or_path: str | Path, root: Path | None = None) -> CheckpointFolder:
-        """A shipped checkpoint by name (a folder of ``root``, default ``checkpoints/``), or a folder by path (a
-        :class:`~pathlib.Path`, or a string that is not a plain name)."""
+        """A shipped checkpoint by name (a folder of ``root``, default ``checkpoints/``; a model trained in the app,
+        ``yours-…``, a folder of :data:`TRAINED_DIR`), or a folder by path (a :class:`~pathlib.Path`, or a string
+        that is not a plain name)."""
         if is_name(name_or_path):
-            folder = Path(root or CHECKPOINT_DIR) / name_or_path
+            default = TRAINED_DIR if is_trained(name_or_path) else CHECKPOINT_DIR
+            folder = Path(root or default) / name_or_path
         else:
             folder = Path(name_or_path)
         if not (folder / cls.CONFIG).is_file():
@@ -258,6 +266,16 @@ class CheckpointFolder:
         atomic_write(self.file(self.WEIGHTS), safetensors_bytes(state, metadata={"format": "pt", "kind": model.kind}))
         self._write_json(self.CONFIG, {"format_version": FORMAT_VERSION, "kind": model.kind,
                                        "config": dataclasses.asdict(model.config), "training": training or {}})
+
+    def zip_bytes(self) -> bytes:
+        """``config.json`` and ``model.safetensors`` as a zip file's bytes: unpacked into a folder, the model loads
+        with :func:`load_model` (the folder's path)."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+            for filename in (self.CONFIG, self.WEIGHTS):
+                _check_file(self.file(filename), MAX_WEIGHTS_BYTES)
+                z.write(self.file(filename), filename)
+        return buffer.getvalue()
 
     def update_metrics(self, section: str, values: dict) -> None:
         """Set one section of ``metrics.json`` ("training" or "eval"), keeping the others."""

@@ -116,3 +116,23 @@ def ssim(images: np.ndarray, reference: np.ndarray, sigma: float = 1.5) -> np.nd
     cov = blur(a * b) - mu_a * mu_b
     score = ((2 * mu_a * mu_b + c1) * (2 * cov + c2)) / ((mu_a ** 2 + mu_b ** 2 + c1) * (var_a + var_b + c2))
     return score.mean((1, 2))
+
+
+def knn_accuracy(encodings: np.ndarray, labels: np.ndarray, k: int = 5, chunk: int = 1024) -> float:
+    """Leave-one-out k-nearest-neighbour accuracy of a set of encodings: the share of points whose k nearest other
+    points (Euclidean; a tie in the vote goes to the smallest class) mostly share their label. How well a map keeps
+    the classes apart; 1 / (number of classes) for a map that mixes them."""
+    z = np.asarray(encodings, dtype=np.float64).reshape(len(encodings), -1)
+    labels = np.asarray(labels)
+    if len(z) <= k:
+        raise ValueError(f"k-NN accuracy needs more than k = {k} points; got {len(z)}")
+    sq = (z * z).sum(1)
+    hits = 0
+    for start in range(0, len(z), chunk):
+        block = z[start:start + chunk]
+        d2 = sq[start:start + chunk, None] + sq[None] - 2 * block @ z.T
+        d2[np.arange(len(block)), np.arange(start, start + len(block))] = np.inf
+        nearest = np.argpartition(d2, k, axis=1)[:, :k]
+        votes = np.apply_along_axis(np.bincount, 1, labels[nearest], minlength=int(labels.max()) + 1)
+        hits += int((votes.argmax(1) == labels[start:start + chunk]).sum())
+    return hits / len(z)

@@ -3,6 +3,9 @@
 A model's name is ``<dataset>-<suffix>``: the dataset (``mnist``, ``fashion``) and what the model is, e.g.
 ``vae-2d`` (kind and latent size of an AE or VAE), ``vae-2d-beta0p01`` (a β-VAE; ``p`` stands for the decimal point,
 which a name may not hold), ``infogan``, ``dae`` or ``classifier``. Names use the alphabet ``[a-z0-9-]``.
+
+A model trained in the app (``explorer.train_job``) is ``yours-<dataset>-<kind>-<n>d-<digest>``: the digest (12 hex
+digits) stands for all its settings, so the same settings and seed give the same name.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import re
 from dataclasses import dataclass
 
 NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")          # a whole name: use is_name (NAME.fullmatch)
+TRAINED = "yours"                                        # the first word of a model trained in the app
+_TRAINED = re.compile(r"yours-(?P<dataset>[a-z]+)-(?P<kind>ae|vae)-(?P<dim>[0-9])d-(?P<digest>[0-9a-f]{12})")
 _SUFFIX = re.compile(r"^(?P<kind>[a-z]+)(?:-(?P<dim>[0-9]+)d)?(?:-beta(?P<beta>[0-9]+(?:p[0-9]+)?))?$")
 
 # What each kind of model is called in the app (menus, tables, captions).
@@ -92,3 +97,27 @@ def label(name_or_suffix: str) -> str:
     """What the app calls a model, from its name or its suffix."""
     parsed = parse(name_or_suffix) or parse(join("mnist", name_or_suffix))
     return parsed.label if parsed else name_or_suffix
+
+
+def trained_name(dataset: str, kind: str, latent_dim: int, digest: str) -> str:
+    """``yours-fashion-vae-2d-0123456789ab``: a model trained in the app (``digest``: 12 hex digits of its
+    settings)."""
+    name = f"{TRAINED}-{dataset}-{kind}-{latent_dim}d-{digest}"
+    if _TRAINED.fullmatch(name) is None:
+        raise ValueError(f"not a trained model's name: {name!r}")
+    return name
+
+
+def parse_trained(name: object) -> ModelName | None:
+    """The dataset, kind and latent size of a model trained in the app, or None for any other name."""
+    from .data import DATASETS
+
+    match = _TRAINED.fullmatch(name) if isinstance(name, str) else None
+    if match is None or match["dataset"] not in DATASETS:
+        return None
+    return ModelName(match["dataset"], match["kind"], int(match["dim"]))
+
+
+def is_trained(name: object) -> bool:
+    """Whether ``name`` names a model trained in the app (a folder of the trained-models root, not checkpoints/)."""
+    return parse_trained(name) is not None

@@ -275,6 +275,60 @@ def _run_snapshots(run_dir: Path) -> dict[int, np.ndarray]:
     return {int(e): enc for e, enc in zip(saved["epochs"], saved["encodings"])}
 
 
+class Loop:
+    """The training loop of one recipe, driven step by step: the command line's :func:`train` and a live job
+    (:mod:`explorer.train_job`) run the same object. Seeds torch and builds the model and its :class:`Task`;
+    :meth:`start_epoch` gives an epoch's index batches, :meth:`step` trains on one, :meth:`end_epoch` evaluates and
+    records the epoch's row."""
+
+    def __init__(self, recipe: Recipe, device: torch.device, train_set: tuple, test_set: tuple):
+        self.recipe, self.device = recipe, device
+        torch.manual_seed(recipe.seed)
+        self.model = REGISTRY[recipe.kind][0](recipe.model).to(device).train()
+        self.task = TASKS[recipe.kind](recipe, self.model, device)
+        self.x_train, self.y_train = _tensor(train_set[0], device), torch.from_numpy(train_set[1]).to(device)
+        self.x_test, self.y_test = _tensor(test_set[0], device), torch.from_numpy(test_set[1]).to(device)
+        self.progress = {"epoch": 0, "step": 0, "wall_time": 0.0, "curves": {}}
+        self.sums: dict[str, float] = {}
+        self.count = 0
+
+    def start_epoch(self, epoch: int) -> list[torch.Tensor]:
+        """Set the epoch's learning rates and options; its shuffled index batches."""
+        set_learning_rates(self.task.optimizers, self.recipe, epoch)
+        self.task.start_epoch(epoch)
+        self.sums, self.count = {}, 0
+        return batches(len(self.x_train), self.recipe.batch_size, self.recipe.seed, epoch)
+
+    def step(self, idx: torch.Tensor) -> dict[str, float]:
+        """One optimiser step on the training images ``idx``; its loss terms."""
+        stats = self.task.step(self.x_train[idx], self.y_train[idx])
+        for k, v in stats.items():
+            self.sums[k] = self.sums.get(k, 0.0) + v
+        self.count += 1
+        self.progress["step"] += 1
+        return stats
+
+    def means(self) -> dict[str, float]:
+        """The mean of each loss term over the epoch's steps so far."""
+        return {k: v / max(self.count, 1) for k, v in self.sums.items()}
+
+    def end_epoch(self, epoch: int, seconds: float) -> dict[str, float]:
+        """The finished epoch's row (training means, test measures, epoch, seconds), added to the curves."""
+        row = self.means()
+        row.update(self.task.evaluate(self.x_test, self.y_test))
+        row["epoch"] = epoch
+        row["seconds"] = seconds
+        for k, v in row.items():
+            self.progress["curves"].setdefault(k, []).append(v)
+        self.progress["epoch"] = epoch
+        self.progress["wall_time"] += seconds
+        return row
+
+    def finish(self) -> dict[str, float]:
+        """Turn the last training state into the exported model; the test measures of that model when it changed."""
+        return self.task.evaluate(self.x_test, self.y_test) if self.task.finish(self.x_train) else {}
+
+
 def train(recipe: Recipe, out_dir: Path, runs_dir: Path, max_steps: int | None = None,
           fresh: bool = False) -> Path:
     """Train (or resume) one recipe and export its checkpoint folder; returns that folder."""
@@ -282,21 +336,17 @@ def train(recipe: Recipe, out_dir: Path, runs_dir: Path, max_steps: int | None =
     run_dir = runs_dir / f"{recipe.name}-seed{recipe.seed}"
     if fresh and run_dir.exists():
         shutil.rmtree(run_dir)
-    torch.manual_seed(recipe.seed)
-    model_cls = REGISTRY[recipe.kind][0]
-    model = model_cls(recipe.model).to(device).train()
-    task = TASKS[recipe.kind](recipe, model, device)
-
-    train_x, train_y = data.load_dataset(recipe.model.dataset, "train")
-    test_x, test_y = data.load_dataset(recipe.model.dataset, "test")
+    test_set = data.load_dataset(recipe.model.dataset, "test")
+    test_y = test_set[1]
     source = data.dataset_source(recipe.model.dataset, "train")
-    x_train, y_train = _tensor(train_x, device), torch.from_numpy(train_y).to(device)
-    x_test, y_test = _tensor(test_x, device), torch.from_numpy(test_y).to(device)
+    loop = Loop(recipe, device, data.load_dataset(recipe.model.dataset, "train"), test_set)
+    task, x_test = loop.task, loop.x_test
 
     progress = load_state(run_dir, task.modules, task.optimizers)
     if progress is None:
-        progress = {"epoch": 0, "step": 0, "wall_time": 0.0, "curves": {}}
+        progress = loop.progress
     else:
+        loop.progress = progress
         print(f"{recipe.name}: resuming after epoch {progress['epoch']}")
     snapshots = _run_snapshots(run_dir)
     if 0 in recipe.snapshot_epochs and 0 not in snapshots and (snap := task.snapshot(x_test)) is not None:
@@ -307,34 +357,19 @@ def train(recipe: Recipe, out_dir: Path, runs_dir: Path, max_steps: int | None =
         if max_steps is not None and progress["step"] >= max_steps:
             break
         started = time.perf_counter()
-        set_learning_rates(task.optimizers, recipe, epoch)
-        task.start_epoch(epoch)
-        sums: dict[str, float] = {}
-        index_batches = batches(len(x_train), recipe.batch_size, recipe.seed, epoch)
+        index_batches = loop.start_epoch(epoch)
         bar = tqdm(index_batches, desc=f"{recipe.name} {epoch}/{recipe.epochs}", leave=False, mininterval=2)
-        count = 0
         for idx in bar:
             if max_steps is not None and progress["step"] >= max_steps:
                 break
-            stats = task.step(x_train[idx], y_train[idx])
-            for k, v in stats.items():
-                sums[k] = sums.get(k, 0.0) + v
-            count += 1
-            progress["step"] += 1
-            if count % 20 == 0:
-                bar.set_postfix({k: f"{v / count:.3g}" for k, v in sums.items() if k in ("loss", "d_loss", "q_acc")})
-        if count < len(index_batches):   # stopped inside the epoch: not a finished epoch, so nothing is saved
-            print(f"{recipe.name}: stopped after {count} of {len(index_batches)} batches of epoch {epoch}; the run "
-                  f"state stays at epoch {progress['epoch']}", flush=True)
+            loop.step(idx)
+            if loop.count % 20 == 0:
+                bar.set_postfix({k: f"{v:.3g}" for k, v in loop.means().items() if k in ("loss", "d_loss", "q_acc")})
+        if loop.count < len(index_batches):   # stopped inside the epoch: not a finished epoch, so nothing is saved
+            print(f"{recipe.name}: stopped after {loop.count} of {len(index_batches)} batches of epoch {epoch}; the "
+                  f"run state stays at epoch {progress['epoch']}", flush=True)
             break
-        row = {k: v / max(count, 1) for k, v in sums.items()}
-        row.update(task.evaluate(x_test, y_test))
-        row["epoch"] = epoch
-        row["seconds"] = time.perf_counter() - started
-        for k, v in row.items():
-            progress["curves"].setdefault(k, []).append(v)
-        progress["epoch"] = epoch
-        progress["wall_time"] += row["seconds"]
+        row = loop.end_epoch(epoch, time.perf_counter() - started)
         if epoch in recipe.snapshot_epochs and (snap := task.snapshot(x_test)) is not None:
             snapshots[epoch] = snap
             checkpoints.CheckpointFolder(run_dir).write_snapshots(snapshots, test_y)
@@ -343,8 +378,8 @@ def train(recipe: Recipe, out_dir: Path, runs_dir: Path, max_steps: int | None =
         print(f"{recipe.name} epoch {epoch}: " + ", ".join(
             f"{k} {v:.4g}" for k, v in row.items() if k not in ("epoch",)), flush=True)
 
-    finished = task.evaluate(x_test, y_test) if task.finish(x_train) else {}   # the exported model's figures
-    return export(recipe, model, progress, snapshots, test_y, out_dir, source, device, finished)
+    finished = loop.finish()   # the exported model's figures
+    return export(recipe, loop.model, progress, snapshots, test_y, out_dir, source, device, finished)
 
 
 def export(recipe: Recipe, model, progress: dict, snapshots: dict, test_labels: np.ndarray, out_dir: Path,

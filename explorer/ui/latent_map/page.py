@@ -10,7 +10,7 @@ from explorer.ui.latent_map import maps, views
 from explorer.ui.shell import guards, projections, sidebar, url
 from explorer.ui.widgets import pointer
 
-MODELS = ("vae-2d", "ae-2d", "vae-16d", "ae-16d", "infogan")
+MODELS = ("vae-2d", "ae-2d", "vae-16d", "ae-16d", "infogan", "vae-3d", "ae-3d")   # 3-D: trained in the app only
 MODEL_KEY, CHART_KEY, HOVER_KEY = "map_model", "map_chart", "map_hover"   # the sidebar choice, the map, its hover
 
 

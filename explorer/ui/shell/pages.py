@@ -56,6 +56,9 @@ PAGES = (
     Page("pages/14_Inside_the_models.py", "Inside the models",
          "The VAE as a diagram with this image's numbers: μ, σ, ε, z, x̂ and its loss term by term, beside the "
          "autoencoder, InfoGAN and the denoising autoencoder.", "teach"),
+    Page("pages/15_Train_it_yourself.py", "Train it yourself",
+         "Train a small autoencoder or VAE live and watch its map of the test images form; then explore it on the "
+         "Latent grid and Latent map, or download it.", "teach"),
 )
 
 LESSON = next(p for p in PAGES if p.title == "Lesson")

@@ -8,7 +8,7 @@ import streamlit as st
 
 import explorer
 from explorer import names
-from explorer.ui.shell import glossary, url
+from explorer.ui.shell import glossary, url, yours
 from explorer.ui.shell.navigation import ensure_navigation
 
 DATASET_KEY = "dataset"
@@ -48,6 +48,7 @@ def render(chooses_dataset: bool = True) -> None:
     st.sidebar.toggle("Live widgets", value=live_enabled(), key=LIVE_KEY)
     st.sidebar.caption("On: images are decoded in your browser while you drag or hover. Off: Streamlit's own "
                        "sliders, each step answered by the server.")
+    yours.heartbeat()
 
 
 def footer() -> None:
@@ -69,19 +70,29 @@ def current_dataset() -> str:
 
 
 def pick_model(suffixes: tuple[str, ...], key: str, label: str = "Model") -> str | None:
-    """A sidebar choice among the current dataset's shipped models of these kinds (``suffixes`` such as "vae-2d");
-    returns the model name, or None (with an explanation) when none is shipped. The choice survives page
-    switches and dataset changes because it names the kind, not the dataset's model."""
+    """A sidebar choice among the current dataset's shipped models of these kinds (``suffixes`` such as "vae-2d")
+    and, after them, the models of these kinds trained in this session (:mod:`explorer.ui.shell.yours`, marked
+    "Yours"); returns the model name, or None (with an explanation) when there is none. The choice survives page
+    switches and dataset changes because it names the kind, not the dataset's model; a model just trained is
+    offered selected the first time a page that can show it is opened."""
     ds = current_dataset()
     if key not in st.session_state.setdefault(CHOICES_KEY, []):
         st.session_state[CHOICES_KEY].append(key)
     shipped = set(explorer.list_models())
     available = [s for s in suffixes if names.join(ds, s) in shipped]
-    if not available:
+    trained = [n for n in yours.models(ds) if names.parse_trained(n).suffix in suffixes]
+    options = available + trained
+    if not options:
         st.warning(f"No {' / '.join(names.label(s) for s in suffixes)} checkpoint is shipped for "
                    f"{explorer.DATASETS[ds].title}. Train one with `python -m explorer.train {names.join(ds, suffixes[0])}`.")
         return None
-    if st.session_state.get(key, available[0]) not in available:
-        st.session_state[key] = available[0]
-    choice = st.sidebar.radio(label, available, format_func=names.label, **url.shared(key))
-    return names.join(ds, choice)
+    if fresh := yours.newest_for(key, trained):
+        st.session_state[key] = fresh
+    if st.session_state.get(key, options[0]) not in options:
+        st.session_state[key] = options[0]
+    choice = st.sidebar.radio(label, options, format_func=_choice_label, **url.shared(key))
+    return choice if names.is_trained(choice) else names.join(ds, choice)
+
+
+def _choice_label(option: str) -> str:
+    return yours.label(option) if names.is_trained(option) else names.label(option)
