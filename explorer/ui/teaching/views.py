@@ -19,7 +19,7 @@ from explorer.ui.kit import colours, events
 from explorer.ui.kit.html_rows import figure
 from explorer.ui.kit.images import enlarge
 from explorer.ui.shell.bundle import Bundle
-from explorer.ui.shell import cache, guards, projections, url
+from explorer.ui.shell import cache, guards, url
 from explorer.ui.teaching import data as lesson_data
 from explorer.ui.teaching import figures as lesson_figures
 from explorer.ui.widgets import flipbook, live, pointer
