@@ -39,10 +39,11 @@ def page(server):
 
 
 def open_view(page, url: str, view: str, ds: str = "mnist") -> None:
-    page.goto(f"{url}/{SLUGS[view]}")
+    page.goto(f"{url}/{SLUGS[view]}?dataset={ds}")  # a link names the dataset (the Lesson's steps choose their own)
     b.wait_idle(page, 180_000)
-    if ds != "mnist" and view != "lesson":         # the Lesson's steps choose their datasets
-        b.set_dataset(page, TITLES[ds])
+    if view != "lesson":
+        box = page.locator("[data-testid=stSidebar] [data-testid=stSelectbox] input").first
+        assert box.input_value() == TITLES[ds]
     page.wait_for_selector(".lse-flipbook" if view == "replay" else b.PLOT, timeout=120_000)
     page.wait_for_timeout(800)                  # let Plotly finish drawing
     assert not page.locator(EXCEPTION).count()
