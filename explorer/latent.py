@@ -89,6 +89,17 @@ def infogan_generate(model, c1, c2, c3, z: np.ndarray) -> np.ndarray:
     return out.numpy()[:, 0]
 
 
+def infogan_traversal(model, rows, code: str, values, z: np.ndarray) -> np.ndarray:
+    """Images float32 [len(rows) * len(values), 28, 28], row by row: each category of ``rows`` with ``code`` ("c2"
+    or "c3") swept through ``values``, the other continuous code at 0, and the noise ``z`` [1, noise_dim]."""
+    n = len(values)
+    c1 = np.repeat(np.asarray(rows), n)
+    swept = np.tile(np.asarray(values, np.float32), len(rows))
+    other = np.zeros_like(swept)
+    c2, c3 = (swept, other) if code == "c2" else (other, swept)
+    return infogan_generate(model, c1, c2, c3, z)
+
+
 def infogan_read_codes(model, images: np.ndarray, batch: int = 2048) -> np.ndarray:
     """What Q reads from images: [N, 12] = 10 c1 logits, then the means of c2 and c3."""
     x = to_float(images)

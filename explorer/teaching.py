@@ -25,37 +25,37 @@ def class_centre(encodings: np.ndarray, labels: np.ndarray, cls: int) -> np.ndar
     return np.median(np.asarray(encodings)[np.asarray(labels) == cls, :2], axis=0)
 
 
-def gap_between(qmap: QualityMap, encodings: np.ndarray, labels: np.ndarray, a: int, b: int) -> np.ndarray:
-    """The emptiest grid point between classes a and b: within the middle 80% of the segment joining their
-    centres and at most 40% of its length from it, preferring points far from every encoding (see
-    :attr:`QualityMap.far`), the one furthest from the encodings less half its distance from the segment (so
-    that the middle wins over the rim)."""
+def _between(qmap: QualityMap, encodings: np.ndarray, labels: np.ndarray, a: int, b: int):
+    """The grid's points [N, 2], which of them lie between classes a and b (within the middle 80% of the segment
+    joining their centres and at most 40% of its length from it), each one's distance from that segment, and the
+    segment's midpoint."""
     ca, cb = class_centre(encodings, labels, a), class_centre(encodings, labels, b)
     points = plane_points(qmap.x, qmap.y).astype(np.float64)
     seg = cb - ca
     length = float(np.hypot(*seg)) or 1.0
     t = (points - ca) @ seg / length ** 2
     off = np.abs((points - ca) @ np.array([-seg[1], seg[0]]) / length)
-    inside = (t > 0.1) & (t < 0.9) & (off < 0.4 * length)
+    return points, (t > 0.1) & (t < 0.9) & (off < 0.4 * length), off, (ca + cb) / 2
+
+
+def gap_between(qmap: QualityMap, encodings: np.ndarray, labels: np.ndarray, a: int, b: int) -> np.ndarray:
+    """The emptiest grid point between classes a and b (:func:`_between`), preferring points far from every
+    encoding (see :attr:`QualityMap.far`): the one furthest from the encodings less half its distance from the
+    segment (so that the middle wins over the rim)."""
+    points, inside, off, middle = _between(qmap, encodings, labels, a, b)
     if not inside.any():
-        return ((ca + cb) / 2).astype(np.float32)
+        return middle.astype(np.float32)
     far = inside & qmap.far.ravel()
     empty = np.where(far if far.any() else inside, qmap.nearest_encoding.ravel() - 0.5 * off, -np.inf)
     return points[int(np.argmax(empty))].astype(np.float32)
 
 
 def gap_band(qmap: QualityMap, encodings: np.ndarray, labels: np.ndarray, a: int, b: int) -> np.ndarray:
-    """The grid points between classes a and b away from every encoding (at least half the distance that counts as
-    far, :attr:`QualityMap.far`): within the middle 80% of the segment joining their centres and at most 40% of its
-    length from it (:func:`gap_between`'s band) [N, 2]."""
-    ca, cb = class_centre(encodings, labels, a), class_centre(encodings, labels, b)
-    points = plane_points(qmap.x, qmap.y).astype(np.float64)
-    seg = cb - ca
-    length = float(np.hypot(*seg)) or 1.0
-    t = (points - ca) @ seg / length ** 2
-    off = np.abs((points - ca) @ np.array([-seg[1], seg[0]]) / length)
+    """The grid points between classes a and b (:func:`_between`) away from every encoding: at least half the
+    distance that counts as far (:attr:`QualityMap.far`) [N, 2]."""
+    points, inside, _, _ = _between(qmap, encodings, labels, a, b)
     away = qmap.nearest_encoding.ravel() > qmap.far_threshold / 2
-    return points[(t > 0.1) & (t < 0.9) & (off < 0.4 * length) & away].astype(np.float32)
+    return points[inside & away].astype(np.float32)
 
 
 def ink_contrast(images: np.ndarray) -> np.ndarray:

@@ -7,7 +7,7 @@ import numpy as np
 import streamlit as st
 
 from explorer import live as live_core
-from explorer.latent import infogan_generate, infogan_noise, infogan_read_codes
+from explorer.latent import infogan_generate, infogan_noise, infogan_read_codes, infogan_traversal
 
 from explorer.ui.kit import values
 from explorer.ui.kit.images import mosaic
@@ -70,13 +70,8 @@ def traversal(name: str, code: str, seed: int, n: int = 9) -> np.ndarray:
     """A mosaic: rows are the categories in class order, columns sweep ``code`` ("c2" or "c3") over −2…2 with the
     other continuous code at 0 and one noise vector."""
     model = cache.model(name)
-    values = sweep_values(n)
-    rows = categories_by_class(name)
-    c1 = np.repeat(rows, n)
-    swept = np.tile(values, len(rows))
-    other = np.zeros_like(swept)
-    c2, c3 = (swept, other) if code == "c2" else (other, swept)
-    return mosaic(infogan_generate(model, c1, c2, c3, infogan_noise(model, seed)), cols=n)
+    return mosaic(infogan_traversal(model, categories_by_class(name), code, sweep_values(n),
+                                    infogan_noise(model, seed)), cols=n)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)   # shared and read-only, like generate's images

@@ -10,7 +10,7 @@ import streamlit as st
 
 import explorer
 from explorer import names, quality, teaching
-from explorer.latent import encode as encode_images, infogan_generate, infogan_noise
+from explorer.latent import encode as encode_images, infogan_generate, infogan_noise, infogan_traversal
 
 from explorer.ui.kit.figures import frozen
 from explorer.ui.kit.images import enlarge, mosaic, png_bytes
@@ -368,9 +368,4 @@ def gan_traversal(ds: str, code: str, rows: tuple[int, ...], seed: int = 0, n: i
     """A mosaic: one row per category in ``rows``, columns sweep ``code`` ("c2" or "c3") over :data:`GAN_SWEEP`
     with the other code at 0 and one noise vector."""
     model = cache.model(gan_name(ds))
-    values = gan_sweep(n)
-    c1 = np.repeat(rows, n)
-    swept = np.tile(values, len(rows))
-    other = np.zeros_like(swept)
-    c2, c3 = (swept, other) if code == "c2" else (other, swept)
-    return mosaic(infogan_generate(model, c1, c2, c3, infogan_noise(model, seed)), cols=n)
+    return mosaic(infogan_traversal(model, rows, code, gan_sweep(n), infogan_noise(model, seed)), cols=n)
