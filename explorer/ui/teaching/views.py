@@ -252,7 +252,7 @@ def _prior_samples(ds: str, dim: int, seed: int) -> None:
             st.subheader(f"{KIND_TITLES[kind]} · {dim}-D")
             st.metric(f"Data-like among {quality.PRIOR_SAMPLES:,} prior samples",
                       _percent(lesson_data.prior_fraction(models[kind], seed)))
-            st.image(lesson_data.prior_strip(models[kind], count, seed), width="stretch")
+            st.image(lesson_data.prior_strip(models[kind], count, seed), width="stretch", output_format="PNG")
             if dim == 2:
                 st.plotly_chart(lesson_data.prior_map(models[kind], count, seed), key=f"prior_map_{kind}",
                                 config=lesson_figures.plot_config(f"{name}-prior"))
@@ -318,7 +318,7 @@ def _paths(ds: str, index_a: int, index_b: int) -> None:
                 "the prior puts its mass.")
     for label, path in paths.items():
         st.markdown(f"**{label}** · {path['data_like'].mean():.0%} of the steps data-like")
-        st.image(lesson_data.path_strip(ds, index_a, index_b, steps, label))
+        st.image(lesson_data.path_strip(ds, index_a, index_b, steps, label), output_format="PNG")
     st.plotly_chart(lesson_data.path_scores_figure(ds, index_a, index_b, steps),
                     key="interp_scores", config=lesson_figures.plot_config(f"{ds}-interpolation-scores"))
     columns = st.columns(2, gap="large")
@@ -381,7 +381,7 @@ def _posterior(ds: str, chosen: tuple[int, ...]) -> None:
                     "be seen.")
         for c in chosen:
             mine = [i for i in indices if labels[i] == c]
-            st.image(lesson_data.image_row(ds, tuple(mine[:10])),
+            st.image(lesson_data.image_row(ds, tuple(mine[:10])), output_format="PNG",
                      caption=f"{classes[c]}: the images whose clouds are drawn" +
                              (f" (10 of {len(mine)})" if len(mine) > 10 else ""))
         summary = [{"class": classes[c], "images": int((labels[indices] == c).sum()),

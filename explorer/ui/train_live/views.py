@@ -14,6 +14,7 @@ import explorer
 from explorer.jobs import Job
 from explorer.ui.kit import figures
 from explorer.ui.kit.colours import CLASS_COLOURS
+from explorer.ui.kit.labels import FONT_SIZE
 from explorer.ui.shell import projections
 
 MAP_HEIGHT = 400
@@ -44,7 +45,12 @@ def _map_template(dataset: str, latent_dim: int, labels: bytes) -> tuple[dict, l
     coords = np.zeros((len(labels_), 2), np.float32)
     fig = figures.latent_map(coords, labels_, classes, projections.AXIS_TITLES["raw" if latent_dim == 2 else "pca"],
                              marker_size=5, height=MAP_HEIGHT)
-    figures.class_labels(fig, coords, labels_, classes)
+    # one name per class, moved to its encodings' median with each frame (the map moves too fast for the Latent
+    # map's placement around the other names)
+    fig.update_layout(annotations=[dict(text=f"<b>{classes[k]}</b>", x=0.0, y=0.0, showarrow=False,
+                                        font=dict(size=FONT_SIZE, color=CLASS_COLOURS[k % 10]),
+                                        bgcolor="rgba(255,255,255,0.78)", borderpad=1)
+                                   for k in range(len(classes)) if np.any(labels_ == k)])
     fig.update_layout(uirevision=None, legend=dict(title="class", itemsizing="constant", font_size=11),
                       margin=dict(l=10, r=10, t=10, b=10))
     return fig.to_dict(), [k for k in range(len(classes)) if np.any(labels_ == k)]
