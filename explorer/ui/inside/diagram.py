@@ -15,6 +15,7 @@ from explorer.ui.kit.images import png_data_uri, to_uint8
 
 STYLE = """<style>
 .lsi-row { display: flex; align-items: stretch; gap: 0; flex-wrap: nowrap; font-family: var(--st-font, sans-serif);
+  max-width: 100%; overflow-x: auto;    /* narrower than the diagram (the sidebar open): scroll, never overlap */
   color: var(--st-text-color, #31333f); font-size: 15px; line-height: 1.3; font-variant-numeric: tabular-nums; }
 .lsi-box { border: 2px solid #8a8fa3; border-radius: 10px; padding: 4px 6px;
   background: var(--st-background-color, #fff);
