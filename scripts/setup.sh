@@ -44,3 +44,11 @@ if $dev && [ ! -x /usr/bin/chromium ]; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
 fi
+
+if $dev && [ ! -d /usr/share/datasets/fashion-mnist ]; then
+  # Train it yourself's tests train on Fashion-MNIST's training split (Debian's dataset-fashion-mnist); the app's
+  # other tests run on the shipped evaluation samples.
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq dataset-fashion-mnist >/dev/null
+fi

@@ -28,6 +28,9 @@ def server(tmp_path_factory):
     pytest.importorskip("playwright")
     if not __import__("pathlib").Path(b.CHROMIUM).exists():
         pytest.skip(f"no Chromium at {b.CHROMIUM}")
+    from .test_train_live_app import need_training_split
+
+    need_training_split("fashion")
     trained = tmp_path_factory.mktemp("trained")
     with b.streamlit_server(env={"EXPLORER_TRAINED": str(trained)}) as (url, _):
         yield url, trained
@@ -40,7 +43,7 @@ def test_train_watch_the_map_form_then_drag_over_the_model_on_the_latent_grid(se
         page.on("console", lambda m: m.type == "error" and console.append(f"{page.url}: {m.text}"))
         page.on("pageerror", lambda e: console.append(f"{page.url}: {e}"))
         page.on("response", lambda r: r.status >= 400 and failed.append(f"HTTP {r.status} {r.url}"))
-        page.goto(f"{url}/Train_it_yourself?dataset=mnist&train_images=4000&train_epochs=12&train_seed=2")
+        page.goto(f"{url}/Train_it_yourself?dataset=fashion&train_images=4000&train_epochs=12&train_seed=2")
         b.wait_idle(page, 90_000)
         assert page.get_by_role("button", name="Train").is_enabled()
         assert page.evaluate(MAP_SIGNATURE) is None, "no map before Train"
@@ -75,7 +78,7 @@ def test_train_watch_the_map_form_then_drag_over_the_model_on_the_latent_grid(se
         progress = page.locator("[data-testid=stProgress]").first.inner_text()
         assert "Epoch 12 of 12" in progress, progress
         b.screenshot(page, "train-live-finished")
-        (folder,) = [p for p in trained.iterdir() if p.name.startswith("yours-mnist-vae-2d-")]
+        (folder,) = [p for p in trained.iterdir() if p.name.startswith("yours-fashion-vae-2d-")]
 
         page.get_by_role("link", name="Open it on the Latent grid").click()
         page.wait_for_selector(".lse-area", timeout=90_000)

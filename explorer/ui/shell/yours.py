@@ -133,6 +133,8 @@ def zip_bytes(name: str) -> bytes:
 def heartbeat() -> None:
     """In the sidebar of every page while one of this session's jobs is active: keeps them alive and says how they
     go."""
+    if not _entries():          # nothing trained in this session: the trainers need not even start
+        return
     jobs = [pool().status(entry["id"]) for entry in _entries().values()]
     if any(job is not None and job.state in ACTIVE for job in jobs):
         with st.sidebar:
